@@ -1,0 +1,130 @@
+/**
+ * The contract between the rule kernel and each rule.
+ *
+ * A rule is metadata (defined once in its `rule.ts`), a collector (the only I/O) and a pure
+ * evaluator. The kernel turns that into a Config Lambda handler; the CLI turns it into a scan.
+ * Data flows one way: collect (SDK) -> facts -> evaluate (pure) -> evaluations -> sink.
+ */
+import type { JSONSchemaType } from 'ajv';
+import type { ClientFactory } from './clients.js';
+import type { ConfigurationItem } from './config-item.js';
+import type { Logger } from './logger.js';
+
+export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
+
+/** One compliance result, before the kernel adds Config's bookkeeping (timestamps, limits). */
+export interface Evaluation {
+  /** Config resource type, e.g. `AWS::ECR::Repository`. */
+  resourceType: string;
+  /** Config resource id: the repository name for ECR, the VPC id for VPCs. */
+  resourceId: string;
+  complianceType: ComplianceType;
+  /**
+   * What is wrong (or why the resource is not applicable), in words a person can act on.
+   * Evaluators write the whole text, most important first; the Config sink cuts it to 256
+   * characters, the CLI shows it whole.
+   */
+  annotation: string;
+  /** Which of the rule's runbooks fixes this finding; defaults to the rule's first remediation. */
+  runbook?: string;
+}
+
+/** Config's periodic frequencies. */
+export type MaximumExecutionFrequency =
+  | 'One_Hour'
+  | 'Three_Hours'
+  | 'Six_Hours'
+  | 'Twelve_Hours'
+  | 'TwentyFour_Hours';
+
+/** How a rule's NON_COMPLIANT result maps to an SSM Automation runbook. */
+export interface RemediationRef<P = unknown> {
+  /** VerbNoun file name in `automations/` without `.yaml`; deployed as `EcrGuardrails-<runbook>`. */
+  runbook: string;
+  /** The runbook parameter that receives the Config resource id. */
+  resourceIdParameter: string;
+  /**
+   * Further runbook parameters derived from the rule parameters, so that the fix matches
+   * what the rule checks (e.g. the same age limit). Values are strings as SSM expects them.
+   */
+  parameters?: (params: P) => Record<string, string>;
+  /** True when the runbook can delete data: never wired to automatic remediation. */
+  destructive?: boolean;
+  /** One sentence for reports: what running it does. */
+  summary: string;
+}
+
+/** Compliance frameworks a rule serves. */
+export interface ControlMappings {
+  securityHub: string[];
+  nist800190: string[];
+  nist80053: string[];
+}
+
+export interface RuleMetadata<P> {
+  /** Folder name and Config rule name suffix, kebab-case. */
+  id: string;
+  /** Short title for reports. */
+  title: string;
+  /** What the rule checks and why, for the README, SARIF and the Config rule description. */
+  description: string;
+  /** The resource type evaluations are reported for. */
+  resourceType: string;
+  triggers: {
+    /** Resource types whose configuration changes trigger an evaluation (Config rule scope). */
+    changeResourceTypes: string[];
+    /** Periodic frequency, when the rule also (or only) runs on a schedule. */
+    periodic?: MaximumExecutionFrequency;
+  };
+  /** Rule parameters: a JSON schema with defaults; values arrive as strings from Config. */
+  parameters: JSONSchemaType<P>;
+  /** IAM actions the collector needs in the evaluated account (the evaluation role). */
+  permissions: string[];
+  /** The first entry is the Config "Remediate" button; others are offered in reports. */
+  remediations: [RemediationRef<P>, ...RemediationRef<P>[]];
+  controls: ControlMappings;
+}
+
+/** What a collector receives: clients for one account and region, and the run's settings. */
+export interface CollectContext<P> {
+  clients: ClientFactory;
+  accountId: string;
+  region: string;
+  partition: string;
+  params: P;
+  /** The evaluation time; collectors that summarise by age use it instead of the clock. */
+  now: Date;
+  logger: Logger;
+  /** Milliseconds left before the run must stop collecting (Lambda time left, or Infinity). */
+  remainingTimeMs: () => number;
+  /** Reports progress of long collections (the CLI shows it on a terminal). */
+  progress: (message: string) => void;
+  /**
+   * Per account-and-region memo shared by every rule of one run, so that two rules needing
+   * the same listing (e.g. all ECR repositories) make the calls once.
+   */
+  memo: <T>(key: string, load: () => Promise<T>) => Promise<T>;
+}
+
+export interface Collector<P, F> {
+  /** Everything the rule evaluates in one account and region (periodic runs and scans). */
+  collectAll(ctx: CollectContext<P>): Promise<F>;
+  /**
+   * Facts for the resource(s) a configuration change concerns. The item may be of any of
+   * `triggers.changeResourceTypes` (a subnet change re-evaluates its VPC). Returns undefined
+   * when the change concerns nothing this rule evaluates.
+   */
+  collectForChange?(item: ConfigurationItem, ctx: CollectContext<P>): Promise<F | undefined>;
+}
+
+/** A complete rule: metadata + collector + pure evaluator. Facts `F` must be JSON-serialisable. */
+export interface Rule<P = any, F = any> extends RuleMetadata<P> {
+  collector: Collector<P, F>;
+  /** Pure: no I/O, no clock. The same facts, parameters and time give the same evaluations. */
+  evaluate(facts: F, params: P, now: Date): Evaluation[];
+}
+
+/** Identity helper that keeps the parameter and fact types checked in each rule's `rule.ts`. */
+export function defineRule<P, F>(rule: Rule<P, F>): Rule<P, F> {
+  return rule;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    setupFiles: ['test/support/setup.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    // AWS settings from the developer's shell must never leak into tests.
+    env: { AWS_REGION: 'eu-west-3', AWS_ACCESS_KEY_ID: 'AKIATESTTESTTESTTEST', AWS_SECRET_ACCESS_KEY: 'test', AWS_PROFILE: '', AWS_ENDPOINT_URL: '' },
+  },
+});
