@@ -10,6 +10,17 @@ import type { ClientFactory } from './clients.js';
 import type { ConfigurationItem } from './config-item.js';
 import type { Logger } from './logger.js';
 
+/**
+ * A rule's parameter schema: a JSON schema object whose properties carry a description and a
+ * default. `defineRule` checks it against the rule's parameter type with ajv's JSONSchemaType.
+ */
+export interface ParametersSchema {
+  type: 'object';
+  properties: Record<string, { type: string; description?: string; default?: unknown; [keyword: string]: unknown }>;
+  required: readonly string[];
+  additionalProperties: false;
+}
+
 export type ComplianceType = 'COMPLIANT' | 'NON_COMPLIANT' | 'NOT_APPLICABLE';
 
 /** One compliance result, before the kernel adds Config's bookkeeping (timestamps, limits). */
@@ -77,7 +88,7 @@ export interface RuleMetadata<P> {
     periodic?: MaximumExecutionFrequency;
   };
   /** Rule parameters: a JSON schema with defaults; values arrive as strings from Config. */
-  parameters: JSONSchemaType<P>;
+  parameters: ParametersSchema;
   /** IAM actions the collector needs in the evaluated account (the evaluation role). */
   permissions: string[];
   /** The first entry is the Config "Remediate" button; others are offered in reports. */
@@ -122,9 +133,16 @@ export interface Rule<P = any, F = any> extends RuleMetadata<P> {
   collector: Collector<P, F>;
   /** Pure: no I/O, no clock. The same facts, parameters and time give the same evaluations. */
   evaluate(facts: F, params: P, now: Date): Evaluation[];
+  /**
+   * Ids of every resource of `resourceType` the facts show to exist, evaluated or not. A
+   * periodic run marks earlier results for resources outside this list NOT_APPLICABLE.
+   * Defaults to the ids of the evaluations; a rule that may stop early (time budget) must
+   * list the resources it did not reach too, so they are not mistaken for deleted ones.
+   */
+  inventory?(facts: F): string[];
 }
 
 /** Identity helper that keeps the parameter and fact types checked in each rule's `rule.ts`. */
-export function defineRule<P, F>(rule: Rule<P, F>): Rule<P, F> {
-  return rule;
+export function defineRule<P, F>(rule: Omit<Rule<P, F>, 'parameters'> & { parameters: JSONSchemaType<P> }): Rule<P, F> {
+  return rule as unknown as Rule<P, F>;
 }

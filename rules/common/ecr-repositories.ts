@@ -1,0 +1,77 @@
+import { DescribeRepositoriesCommand, ECRClient, ListTagsForResourceCommand, paginateDescribeRepositories, type Repository } from '@aws-sdk/client-ecr';
+import pMap from 'p-map';
+import { awsCall } from '../kernel/errors.js';
+import type { CollectContext } from '../kernel/types.js';
+
+/** An ECR repository as the ECR rules see it: plain, JSON-serialisable facts. */
+export interface EcrRepository {
+  repositoryName: string;
+  repositoryArn: string;
+  registryId: string;
+  createdAt?: string;
+  /** MUTABLE | IMMUTABLE | IMMUTABLE_WITH_EXCLUSION | MUTABLE_WITH_EXCLUSION */
+  imageTagMutability: string;
+  /** WILDCARD filter values of a *_WITH_EXCLUSION mode. */
+  exclusionFilters: string[];
+  tags: Record<string, string>;
+}
+
+/** IAM actions listRepositories needs. */
+export const LIST_REPOSITORIES_PERMISSIONS = ['ecr:DescribeRepositories', 'ecr:ListTagsForResource'];
+
+/** Concurrent ListTagsForResource calls (ECR's default rate for it is 20 per second). */
+const TAG_CONCURRENCY = 8;
+
+export function repositoryFromApi(repository: Repository, tags: Record<string, string>): EcrRepository {
+  return {
+    repositoryName: repository.repositoryName ?? '',
+    repositoryArn: repository.repositoryArn ?? '',
+    registryId: repository.registryId ?? '',
+    ...(repository.createdAt ? { createdAt: repository.createdAt.toISOString() } : {}),
+    imageTagMutability: repository.imageTagMutability ?? 'MUTABLE',
+    exclusionFilters: (repository.imageTagMutabilityExclusionFilters ?? []).map((filter) => filter.filter ?? '').filter(Boolean),
+    tags,
+  };
+}
+
+async function tagsOf(ecr: ECRClient, repositoryArn: string): Promise<Record<string, string>> {
+  const response = await awsCall(`ecr:ListTagsForResource ${repositoryArn}`, () =>
+    ecr.send(new ListTagsForResourceCommand({ resourceArn: repositoryArn })),
+  );
+  return Object.fromEntries((response.tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+}
+
+/**
+ * Every repository of the region with its tags, listed once per run and scope (memoised:
+ * the tag-immutability and stale-image rules share it). DescribeRepositories pages at
+ * 1000; tags come from ListTagsForResource with bounded concurrency.
+ */
+export function listRepositories(ctx: CollectContext<unknown>): Promise<EcrRepository[]> {
+  return ctx.memo('ecr:repositories', async () => {
+    const ecr = ctx.clients.get(ECRClient);
+    const repositories: Repository[] = [];
+    await awsCall('ecr:DescribeRepositories', async () => {
+      for await (const page of paginateDescribeRepositories({ client: ecr, pageSize: 1000 }, {})) {
+        repositories.push(...(page.repositories ?? []));
+        ctx.progress(`${ctx.accountId} ${ctx.region}: ${repositories.length} ECR repositories listed`);
+      }
+    });
+    return pMap(repositories, async (repository) => repositoryFromApi(repository, await tagsOf(ecr, repository.repositoryArn ?? '')), {
+      concurrency: TAG_CONCURRENCY,
+    });
+  });
+}
+
+/** One repository by name, for change-triggered runs whose item lacks newer fields. */
+export async function describeRepository(ctx: CollectContext<unknown>, repositoryName: string): Promise<EcrRepository | undefined> {
+  const ecr = ctx.clients.get(ECRClient);
+  let repository: Repository | undefined;
+  try {
+    const response = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName] }));
+    repository = response.repositories?.[0];
+  } catch (error) {
+    if ((error as Error).name === 'RepositoryNotFoundException') return undefined;
+    return awsCall(`ecr:DescribeRepositories ${repositoryName}`, () => Promise.reject(error));
+  }
+  return repository ? repositoryFromApi(repository, await tagsOf(ecr, repository.repositoryArn ?? '')) : undefined;
+}

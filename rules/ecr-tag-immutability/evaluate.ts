@@ -1,0 +1,82 @@
+/**
+ * Pure evaluator for ecr-tag-immutability: (facts, params) -> evaluations. No SDK, no clock.
+ *
+ * A mutable tag lets anyone with push rights make `app:1.4.2` point at different content
+ * without changing its name: deployments, scans and approvals that trusted the tag are
+ * silently bypassed (NIST SP 800-190 3.2.x, Security Hub ECR.2).
+ */
+import type { EcrRepository } from '../common/ecr-repositories.js';
+import { wildcardCovers } from '../kernel/wildcard.js';
+import type { Evaluation } from '../kernel/types.js';
+
+export const RESOURCE_TYPE = 'AWS::ECR::Repository';
+
+export interface TagImmutabilityParams {
+  /** Exclusion filters an IMMUTABLE_WITH_EXCLUSION repository may have (wildcards). */
+  AllowedExclusionFilters: string[];
+  /** A repository carrying this tag is NOT_APPLICABLE; the tag's value is the reason. */
+  ExemptionTagKey: string;
+}
+
+/** Only what the evaluator reads; collected from DescribeRepositories or a Config item. */
+export type TagImmutabilityRepository = Pick<EcrRepository, 'repositoryName' | 'imageTagMutability' | 'exclusionFilters' | 'tags'>;
+
+export interface TagImmutabilityFacts {
+  repositories: TagImmutabilityRepository[];
+}
+
+const quoted = (filters: string[]) => filters.map((filter) => `'${filter}'`).join(', ');
+
+function result(repository: TagImmutabilityRepository, complianceType: Evaluation['complianceType'], annotation: string): Evaluation {
+  return { resourceType: RESOURCE_TYPE, resourceId: repository.repositoryName, complianceType, annotation };
+}
+
+export function evaluateRepository(repository: TagImmutabilityRepository, params: TagImmutabilityParams): Evaluation {
+  const exemption = repository.tags[params.ExemptionTagKey];
+  if (exemption !== undefined) {
+    return result(repository, 'NOT_APPLICABLE', `Exempt by tag ${params.ExemptionTagKey}: ${exemption.trim() || '(no reason given in the tag value)'}.`);
+  }
+  const filters = repository.exclusionFilters;
+  switch (repository.imageTagMutability) {
+    case 'IMMUTABLE':
+      return result(repository, 'COMPLIANT', 'Tags are immutable: a pushed tag always names the same image.');
+    case 'IMMUTABLE_WITH_EXCLUSION': {
+      const disallowed = filters.filter((filter) => !params.AllowedExclusionFilters.some((allowed) => wildcardCovers(allowed, filter)));
+      if (disallowed.length === 0) {
+        return result(
+          repository,
+          'COMPLIANT',
+          filters.length === 0
+            ? 'Tags are immutable (IMMUTABLE_WITH_EXCLUSION without filters).'
+            : `Tags are immutable except ${quoted(filters)}, all within the allowed exclusion filters.`,
+        );
+      }
+      const allowed = params.AllowedExclusionFilters.length ? quoted(params.AllowedExclusionFilters) : 'none';
+      return result(
+        repository,
+        'NON_COMPLIANT',
+        `Tags matching ${quoted(disallowed)} can be overwritten (IMMUTABLE_WITH_EXCLUSION beyond the allowed exclusion filters: ${allowed}).`,
+      );
+    }
+    case 'MUTABLE':
+      return result(repository, 'NON_COMPLIANT', 'Every tag can be overwritten (MUTABLE): a tag can be moved to different image content under the same name.');
+    case 'MUTABLE_WITH_EXCLUSION':
+      return result(
+        repository,
+        'NON_COMPLIANT',
+        filters.length
+          ? `Every tag except those matching ${quoted(filters)} can be overwritten (MUTABLE_WITH_EXCLUSION).`
+          : 'Every tag can be overwritten (MUTABLE_WITH_EXCLUSION without filters).',
+      );
+    default:
+      return result(
+        repository,
+        'NON_COMPLIANT',
+        `Unrecognised tag mutability ${JSON.stringify(repository.imageTagMutability)}: cannot confirm that tags are immutable.`,
+      );
+  }
+}
+
+export function evaluate(facts: TagImmutabilityFacts, params: TagImmutabilityParams): Evaluation[] {
+  return facts.repositories.map((repository) => evaluateRepository(repository, params));
+}

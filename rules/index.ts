@@ -1,0 +1,12 @@
+/**
+ * RULES: the single registry. The CLI, the tests, the runbook toolchain and the CDK app all
+ * loop over it; adding a rule here is all it takes to ship it everywhere.
+ */
+import { rule as ecrTagImmutability } from './ecr-tag-immutability/rule.js';
+import type { Rule } from './kernel/types.js';
+
+export const RULES: readonly Rule[] = [ecrTagImmutability];
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((rule) => rule.id === id);
+}
