@@ -1,0 +1,105 @@
+/**
+ * The runbook catalog: every SSM Automation document in `automations/`, with the IAM actions
+ * it needs derived from the document itself. The CDK app builds the automation role from
+ * `automationRoleActions()`, the CLI prints the catalog, and tests iterate it, so adding a
+ * YAML file is all it takes to bring a runbook into every check.
+ *
+ * Production code: no test imports here.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { API_ACTIONS, parseDocument, type AutomationDocument } from './document.js';
+import { declaredScriptActions } from './scripts.js';
+import { iamAction } from './sdk-model.js';
+
+export interface Runbook {
+  /** VerbNoun file name without `.yaml`, e.g. `EnableEcrTagImmutability`. */
+  name: string;
+  /** SSM document name as deployed: `EcrGuardrails-<name>`. */
+  documentName: string;
+  /** Absolute path of the YAML file. */
+  path: string;
+  /** Raw YAML text (what the CDK app puts in the SSM document). */
+  yaml: string;
+  /** Parsed document. */
+  document: AutomationDocument;
+  /** Sorted IAM actions the runbook needs (see `runbookActions`). */
+  actions: string[];
+}
+
+export const DOCUMENT_NAME_PREFIX = 'EcrGuardrails-';
+
+/**
+ * The `automations/` folder: the folder of this module when run from source (tsx, vitest),
+ * or `<package>/automations` when run from `dist/automations/` (the YAML is not compiled).
+ */
+export function defaultRunbookDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [here, resolve(here, '../../automations')];
+  return candidates.find((dir) => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.yaml'))) ?? here;
+}
+
+/** The runbook YAML files of a folder, sorted by name. */
+export function runbookFiles(dir = defaultRunbookDir()): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** Loads every runbook of a folder, sorted by name. Throws on YAML syntax errors only. */
+export function loadRunbooks(dir = defaultRunbookDir()): Runbook[] {
+  return runbookFiles(dir).map(loadRunbook);
+}
+
+export function loadRunbook(path: string): Runbook {
+  const yaml = readFileSync(path, 'utf8');
+  const document = parseDocument(yaml) as AutomationDocument;
+  const name = basename(path).replace(/\.ya?ml$/, '');
+  return {
+    name,
+    documentName: `${DOCUMENT_NAME_PREFIX}${name}`,
+    path,
+    yaml,
+    document,
+    actions: runbookActions(document),
+  };
+}
+
+/**
+ * IAM actions a document needs: `<iam prefix>:<Api>` of every executeAwsApi,
+ * assertAwsResourceProperty and waitForAwsResourceProperty step, plus the `# iam:` declared
+ * actions of every executeScript step (see `scripts.ts`). Sorted, without duplicates.
+ * Steps with an unknown service or no Api contribute nothing here; the validator reports them.
+ */
+export function runbookActions(document: AutomationDocument): string[] {
+  const actions = new Set<string>();
+  for (const step of document.mainSteps ?? []) {
+    const inputs = step.inputs ?? {};
+    if (API_ACTIONS.has(step.action)) {
+      const { Service: service, Api: api } = inputs;
+      if (typeof service !== 'string' || typeof api !== 'string') continue;
+      try {
+        actions.add(iamAction(service, api));
+      } catch {
+        // unknown service: reported by the validator
+      }
+    } else if (step.action === 'aws:executeScript' && typeof inputs['Script'] === 'string') {
+      for (const action of declaredScriptActions(inputs['Script'])) actions.add(action);
+    }
+  }
+  return [...actions].sort();
+}
+
+/** The automation role's actions: sorted union over all runbooks. */
+export function automationRoleActions(runbooks: readonly Runbook[] = loadRunbooks()): string[] {
+  return [...new Set(runbooks.flatMap((r) => r.actions))].sort();
+}
+
+/** Path for messages: relative to the project root, e.g. `automations/EnableEcrTagImmutability.yaml`. */
+export function displayPath(path: string): string {
+  const root = resolve(defaultRunbookDir(), '..');
+  const rel = relative(root, path);
+  return rel.startsWith('..') ? path : rel.split('\\').join('/');
+}
