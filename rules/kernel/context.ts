@@ -28,6 +28,7 @@ export function createCollectContext<P>(
   run: {
     now: Date;
     logger: Logger;
+    configRuleName?: string;
     memo?: CollectContext<unknown>['memo'];
     remainingTimeMs?: () => number;
     progress?: (message: string) => void;
@@ -40,6 +41,7 @@ export function createCollectContext<P>(
     partition: scope.partition,
     params,
     now: run.now,
+    ...(run.configRuleName !== undefined ? { configRuleName: run.configRuleName } : {}),
     logger: run.logger,
     memo: run.memo ?? createMemo(),
     remainingTimeMs: run.remainingTimeMs ?? (() => Number.POSITIVE_INFINITY),

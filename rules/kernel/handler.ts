@@ -158,6 +158,7 @@ export function createConfigRuleHandler<P, F>(rule: Rule<P, F>, options: Handler
         const ctx = createCollectContext({ accountId: event.accountId, region, partition, clients }, params, {
           now,
           logger,
+          configRuleName: event.configRuleName,
           ...(remaining ? { remainingTimeMs: () => remaining() - reserveMs } : {}),
         });
         const facts = await rule.collector.collectAll(ctx);
@@ -171,7 +172,7 @@ export function createConfigRuleHandler<P, F>(rule: Rule<P, F>, options: Handler
             : invokingEvent.configurationItem;
         if (!item) throw new ConfigEventError('ConfigurationItemChangeNotification without a configurationItem.');
         orderingTimestamp = item.configurationItemCaptureTime ? new Date(item.configurationItemCaptureTime) : clock();
-        const ctx = createCollectContext({ accountId: event.accountId, region, partition, clients }, params, { now: clock(), logger });
+        const ctx = createCollectContext({ accountId: event.accountId, region, partition, clients }, params, { now: clock(), logger, configRuleName: event.configRuleName });
         evaluations = await evaluateChange(rule, item, event.eventLeftScope === true, ctx);
       }
 

@@ -105,6 +105,11 @@ export interface CollectContext<P> {
   params: P;
   /** The evaluation time; collectors that summarise by age use it instead of the clock. */
   now: Date;
+  /**
+   * The Config rule being evaluated (Lambda runs only; absent in CLI scans). A collector that
+   * may stop early uses it to read the rule's previous results and resume where it stopped.
+   */
+  configRuleName?: string;
   logger: Logger;
   /** Milliseconds left before the run must stop collecting (Lambda time left, or Infinity). */
   remainingTimeMs: () => number;
