@@ -11,6 +11,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_ACTIONS, parseDocument, type AutomationDocument } from './document.js';
 import { declaredScriptActions } from './scripts.js';
+import { DOCUMENT_PREFIX } from '../rules/names.js';
 import { iamAction } from './sdk-model.js';
 
 export interface Runbook {
@@ -28,7 +29,8 @@ export interface Runbook {
   actions: string[];
 }
 
-export const DOCUMENT_NAME_PREFIX = 'EcrGuardrails-';
+/** Re-exported for convenience; the deployment owns the prefix (rules/names.ts). */
+export const DOCUMENT_NAME_PREFIX = DOCUMENT_PREFIX;
 
 /**
  * The `automations/` folder: the folder of this module when run from source (tsx, vitest),
