@@ -45,7 +45,7 @@ export const rule = defineRule<TagImmutabilityParams, TagImmutabilityFacts>({
   ],
   controls: {
     securityHub: ['ECR.2'],
-    nist800190: ['3.2.1', '4.2.1'],
+    nist800190: ['3.2.2', '4.2.2'],
     nist80053: ['CM-2', 'CM-8', 'SI-7'],
   },
   collector,

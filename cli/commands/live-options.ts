@@ -1,0 +1,25 @@
+import { Option, type Command } from 'commander';
+import { EVALUATION_ROLE_NAME } from '../../rules/names.js';
+import { collectRepeatable } from '../options.js';
+
+/** Options shared by `scan` and `collect` for choosing what to read and how. */
+export interface CommonOptions {
+  profile?: string;
+  region: string[];
+  org?: boolean;
+  account: string[];
+  roleName: string;
+  rules?: string;
+  param: string[];
+}
+
+export function addCommonOptions(command: Command): Command {
+  return command
+    .option('--profile <name>', 'AWS profile to use (default: the standard credential chain)')
+    .option('--region <region>', 'region to scan; repeat or comma-separate for several (default: AWS_REGION or the profile region)', collectRepeatable, [])
+    .option('--org', 'scan every active account of the organisation through the evaluation role (run from the management or delegated-admin account)')
+    .option('--account <id>', 'with --org: only these accounts (repeatable)', collectRepeatable, [])
+    .addOption(new Option('--role-name <name>', 'with --org: role to assume in member accounts').default(EVALUATION_ROLE_NAME))
+    .option('--rules <ids>', 'comma-separated rule ids to run (default: all; see `ecr-guardrails rules`)')
+    .option('--param <key=value>', 'rule parameter, e.g. MaxImageAgeDays=30 or ecr-stale-images:MaxImageAgeDays=30 (repeatable)', (value: string, previous: string[]) => [...previous, value], []);
+}
