@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { rule } from '../../rules/ecr-tag-immutability/rule.js';
 import { callsTo, InvalidParameterError, mutatingCalls, runAutomation } from '../support/ssm/interpreter.js';
 import { repository, ROLE_ARN } from './ecr-fixtures.js';
 
@@ -158,5 +159,30 @@ describe('EnableEcrTagImmutability', () => {
   ])('rejects invalid parameters at start: %j', async (parameters, message) => {
     await expect(runAutomation(RUNBOOK, { parameters: { AutomationAssumeRole: ROLE_ARN, ...parameters } })).rejects.toThrow(InvalidParameterError);
     await expect(runAutomation(RUNBOOK, { parameters: { AutomationAssumeRole: ROLE_ARN, ...parameters } })).rejects.toThrow(message);
+  });
+});
+
+describe('EnableEcrTagImmutability with the parameters the rule passes', () => {
+  it('accepts the comma-separated ExclusionFilters of the Config remediation', async () => {
+    const passed = rule.remediations[0].parameters!({ AllowedExclusionFilters: ['latest', 'dev-*'], ExemptionTagKey: 'ecr-guardrails:exempt' });
+    describes(
+      repository(NAME),
+      repository(NAME),
+      repository(NAME, { imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', imageTagMutabilityExclusionFilters: [{ filter: 'dev-*', filterType: 'WILDCARD' }, { filter: 'latest', filterType: 'WILDCARD' }] }),
+    );
+    ecr.on(PutImageTagMutabilityCommand).resolves({});
+
+    // Config passes each value as a one-item list for a StringList parameter.
+    const result = await runAutomation(RUNBOOK, {
+      parameters: { RepositoryName: NAME, AutomationAssumeRole: ROLE_ARN, Mode: passed['Mode'], ExclusionFilters: [passed['ExclusionFilters']] },
+    });
+
+    expect(result.status).toBe('Success');
+    expect(ecr).toHaveReceivedCommandWith(PutImageTagMutabilityCommand, {
+      imageTagMutabilityExclusionFilters: [
+        { filter: 'dev-*', filterType: 'WILDCARD' },
+        { filter: 'latest', filterType: 'WILDCARD' },
+      ],
+    });
   });
 });
