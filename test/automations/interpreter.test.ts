@@ -1,4 +1,4 @@
-import { CreateVpcEndpointCommand, DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateVpcEndpointCommand, DescribeVpcEndpointsCommand, EC2Client, type State } from '@aws-sdk/client-ec2';
 import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -27,11 +27,14 @@ const describeEndpoints: Step = {
     { Name: 'Missing', Selector: '$.VpcEndpoints[5].State', Type: 'String' },
   ],
 };
+/** EC2 returns lowercase endpoint states on the wire although the SDK's enum type lists PascalCase. */
+const state = (value: string): State => value as State;
+
 const VPC = { VpcId: { type: 'String' as const, allowedPattern: '^vpc-[0-9a-f]+$' } };
 const endpoints = {
   VpcEndpoints: [
-    { VpcEndpointId: 'vpce-0a1', ServiceName: 'com.amazonaws.eu-west-3.ecr.api', State: 'available' as const, CreationTimestamp: new Date('2025-01-02T03:04:05Z') },
-    { VpcEndpointId: 'vpce-0b2', ServiceName: 'com.amazonaws.eu-west-3.ecr.dkr', State: 'pending' as const },
+    { VpcEndpointId: 'vpce-0a1', ServiceName: 'com.amazonaws.eu-west-3.ecr.api', State: state('available'), CreationTimestamp: new Date('2025-01-02T03:04:05Z') },
+    { VpcEndpointId: 'vpce-0b2', ServiceName: 'com.amazonaws.eu-west-3.ecr.dkr', State: state('pending') },
   ],
 };
 
@@ -116,8 +119,8 @@ describe('interpreter', () => {
 
   it('waits for a property by polling the mock, without sleeping, and times out after maxPolls', async () => {
     const wait: Step = { name: 'Wait', action: 'aws:waitForAwsResourceProperty', inputs: { Service: 'ec2', Api: 'DescribeVpcEndpoints', VpcEndpointIds: ['vpce-0b2'], PropertySelector: '$.VpcEndpoints[0].State', DesiredValues: ['available'] } };
-    const pending = { VpcEndpoints: [{ VpcEndpointId: 'vpce-0b2', State: 'pending' as const }] };
-    ec2.on(DescribeVpcEndpointsCommand).resolvesOnce(pending).resolvesOnce(pending).resolves({ VpcEndpoints: [{ VpcEndpointId: 'vpce-0b2', State: 'available' }] });
+    const pending = { VpcEndpoints: [{ VpcEndpointId: 'vpce-0b2', State: state('pending') }] };
+    ec2.on(DescribeVpcEndpointsCommand).resolvesOnce(pending).resolvesOnce(pending).resolves({ VpcEndpoints: [{ VpcEndpointId: 'vpce-0b2', State: state('available') }] });
     const started = Date.now();
     const ok = await runAutomation(doc([wait]));
     expect(ok.status).toBe('Success');
