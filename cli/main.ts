@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { EcrGuardrailsError } from '../rules/kernel/errors.js';
 import { registerCollectCommand } from './commands/collect.js';
 import { registerRulesCommand } from './commands/rules.js';
+import { registerRunbooksCommand } from './commands/runbooks.js';
 import { registerScanCommand } from './commands/scan.js';
 import { explainAwsError } from './targets.js';
 import { packageVersion } from './package-root.js';
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   registerScanCommand(program);
   registerCollectCommand(program);
   registerRulesCommand(program);
+  registerRunbooksCommand(program);
   program.commands.forEach((command) => command.exitOverride());
   program.addHelpText('after', '\nStart here (no AWS account needed):\n  ecr-guardrails scan --demo');
   return program;

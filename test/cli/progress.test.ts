@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { createProgress } from '../../cli/progress.js';
+
+function fakeStream(isTTY: boolean) {
+  const writes: string[] = [];
+  const stream = { isTTY, columns: 40, write: (text: string) => writes.push(text) } as unknown as NodeJS.WriteStream;
+  return { stream, writes };
+}
+
+describe('progress line', () => {
+  it('draws one self-overwriting line on a terminal, cut to its width, and clears it when done', () => {
+    const { stream, writes } = fakeStream(true);
+    const progress = createProgress(stream);
+    progress.update('[1/2] 111122223333 eu-west-3 ecr-stale-images: 1200 repositories listed');
+    progress.done();
+    expect(writes).toEqual(['\r\x1b[K[1/2] 111122223333 eu-west-3 ecr-sta…', '\r\x1b[K']);
+  });
+
+  it('writes nothing when stderr is not a terminal (pipes, CI logs)', () => {
+    const { stream, writes } = fakeStream(false);
+    const progress = createProgress(stream);
+    progress.update('working');
+    progress.done();
+    expect(writes).toEqual([]);
+  });
+});
