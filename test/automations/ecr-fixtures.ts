@@ -1,20 +1,8 @@
-/** Realistic ECR responses (shapes as the SDK returns them) for runbook tests. */
-import type { Repository } from '@aws-sdk/client-ecr';
+/** Realistic ECR responses for runbook tests: the shared fixtures, under the names these tests use. */
+import { AUTOMATION_ROLE_NAME } from '../../rules/names.js';
+import { MEMBER_ACCOUNT, REGION } from '../support/config-events.js';
 
-export const ACCOUNT = '111122223333';
-export const REGION = 'eu-west-3';
-export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/EcrGuardrailsAutomation`;
-
-export function repository(name: string, overrides: Partial<Repository> = {}): Repository {
-  return {
-    repositoryArn: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${name}`,
-    registryId: ACCOUNT,
-    repositoryName: name,
-    repositoryUri: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${name}`,
-    createdAt: new Date('2025-03-14T09:26:53.000Z'),
-    imageTagMutability: 'MUTABLE',
-    imageScanningConfiguration: { scanOnPush: true },
-    encryptionConfiguration: { encryptionType: 'AES256' },
-    ...overrides,
-  };
-}
+export { ecrRepository as repository } from '../support/ecr.js';
+export const ACCOUNT = MEMBER_ACCOUNT;
+export { REGION };
+export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/${AUTOMATION_ROLE_NAME}`;
