@@ -1,0 +1,169 @@
+/**
+ * The admin (delegated administrator) stack, one per region: one Lambda per rule, invoked by
+ * AWS Config in the member accounts of that region. Each Lambda assumes the member account's
+ * evaluation role to collect facts and report evaluations there (central evaluation).
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Aws, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { EVALUATION_ROLE_ENV } from '../rules/kernel/handler.js';
+import { EVALUATION_ROLE_NAME, adminStackName, lambdaRoleName } from './names.js';
+import { logicalId } from './member.js';
+import type { DeploymentPlan } from './plan.js';
+
+/** The project root (where package-lock.json is): esbuild bundles from there. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Lambda runtime of the rule functions: the newest Node.js aws-cdk-lib knows (>= 22 by design). */
+export const RULE_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+export class AdminStack extends Stack {
+  readonly functions = new Map<string, NodejsFunction>();
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, region: string, plan: DeploymentPlan, props: StackProps = {}) {
+    const { config } = plan;
+    super(scope, adminStackName(region), {
+      ...props,
+      stackName: adminStackName(region),
+      env: { account: config.adminAccountId, region },
+      description: `ecr-guardrails central rule Lambdas for ${region}, invoked by AWS Config in the organization's member accounts.`,
+    });
+
+    // Config invokes custom-rule Lambdas asynchronously: an event that still fails after
+    // Lambda's retries lands here instead of vanishing.
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: `EcrGuardrails-RuleFailures`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the rule Lambdas; a dead-letter queue of a dead-letter queue adds nothing.',
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'NIST.800.53.R5-SQSQueueSSE',
+      reason: 'The queue is encrypted at rest with SQS-managed keys (SSE-SQS); it holds only Config rule events, which name resources but carry no secrets.',
+    });
+
+    for (const r of plan.rules) {
+      const id = logicalId(r.rule.id);
+      const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+        logGroupName: `/aws/lambda/${r.functionName}`,
+        retention: config.lambda.logRetentionDays as logs.RetentionDays,
+      });
+      Validations.of(logGroup).acknowledge({
+        id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted',
+        reason: 'CloudWatch Logs encrypts log data at rest by default; the logs hold evaluation summaries and resource ids, no secrets, so a customer-managed KMS key is not required.',
+      });
+
+      const policy = new iam.ManagedPolicy(this, `${id}Policy`, {
+        description: `Execution policy of the ecr-guardrails ${r.rule.id} rule Lambda in ${region}: its own logs and dead letters, and the member evaluation role.`,
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'WriteOwnLogs',
+            actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            resources: [logGroup.logGroupArn],
+          }),
+          new iam.PolicyStatement({
+            sid: 'SendDeadLetters',
+            actions: ['sqs:SendMessage'],
+            resources: [this.deadLetterQueue.queueArn],
+          }),
+          // The only thing the function does with its own identity: assume the evaluation
+          // role, and only in accounts of our organization. Config can invoke the function
+          // for any account (see the permission below); aws:ResourceOrgID keeps a Config
+          // rule created outside the organization from making it act there.
+          new iam.PolicyStatement({
+            sid: 'AssumeMemberEvaluationRole',
+            actions: ['sts:AssumeRole'],
+            resources: [`arn:${Aws.PARTITION}:iam::*:role/${EVALUATION_ROLE_NAME}`],
+            conditions: { StringEquals: { 'aws:ResourceOrgID': config.organizationId } },
+          }),
+        ],
+      });
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${EVALUATION_ROLE_NAME}]`,
+        reason:
+          'The evaluation role has one fixed name in every member account and accounts join the organization over time, so the account is a wildcard, bounded by the aws:ResourceOrgID condition to this organization.',
+      });
+      const role = new iam.Role(this, `${id}Role`, {
+        roleName: lambdaRoleName(r.rule.id, region),
+        description: `Execution role of the ecr-guardrails ${r.rule.id} rule Lambda in ${region}: may only assume the member evaluation role.`,
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        managedPolicies: [policy],
+      });
+
+      const fn = new NodejsFunction(this, `${id}Function`, {
+        functionName: r.functionName,
+        description: `ecr-guardrails Config rule ${r.rule.id}: ${r.rule.title}`,
+        entry: join(PROJECT_ROOT, 'rules', r.rule.id, 'handler.ts'),
+        handler: 'handler',
+        runtime: RULE_RUNTIME,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: config.lambda.memorySizeMb,
+        timeout: Duration.seconds(config.lambda.timeoutSeconds),
+        reservedConcurrentExecutions: config.lambda.reservedConcurrency,
+        // Grants CDK would add (dead-letter queue) go to an inline policy; the managed policy
+        // above already holds them.
+        role: role.withoutPolicyUpdates(),
+        logGroup,
+        deadLetterQueueEnabled: true,
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 2,
+        environment: {
+          [EVALUATION_ROLE_ENV]: EVALUATION_ROLE_NAME,
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+        projectRoot: PROJECT_ROOT,
+        depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+        bundling: {
+          // Local esbuild only: no Docker on build machines or CI.
+          forceDockerBundling: false,
+          format: OutputFormat.ESM,
+          // ESM first: the SDK's ES modules tree-shake to about half the CommonJS bundle.
+          mainFields: ['module', 'main'],
+          // Some CommonJS dependencies call require(): give the ESM bundle one.
+          banner: "import { createRequire as __ecrGuardrailsCreateRequire } from 'node:module'; const require = __ecrGuardrailsCreateRequire(import.meta.url);",
+          // Bundle the AWS SDK too, so the deployed code runs the versions we tested.
+          externalModules: [],
+          target: 'node24',
+          minify: true,
+          sourceMap: true,
+        },
+      });
+      Validations.of(fn).acknowledge({
+        id: 'NIST.800.53.R5-LambdaInsideVPC',
+        reason:
+          'The function only calls AWS APIs (STS, Config, ECR, EC2) over TLS with SigV4; placing it in a VPC would add interface endpoints or NAT without reducing exposure, since it accepts no inbound traffic.',
+      });
+
+      // Who may invoke: config.amazonaws.com, from the member accounts' Config rules. What a
+      // Lambda resource policy can scope for a service principal (AddPermission):
+      // - SourceAccount takes ONE account: unusable for an organization whose accounts come
+      //   and go (auto-deployment); one statement per account would also hit the 20 KB
+      //   policy limit.
+      // - SourceArn must name the account in the ARN (no wildcard is accepted there), and a
+      //   Config rule ARN carries a generated id, not the rule name.
+      // - PrincipalOrgID becomes an aws:PrincipalOrgID condition, which only account
+      //   principals carry: a service principal never matches it, so it would block Config.
+      // So the statement allows the Config service principal for this function only (no
+      // wildcard function), and the organization boundary is enforced where it can be: the
+      // function can only assume roles whose account is in our organization (aws:ResourceOrgID
+      // above), the member role only trusts these Lambda roles from our organization
+      // (aws:PrincipalOrgID), and reserved concurrency bounds what an outside caller can cost.
+      fn.addPermission('ConfigInvoke', {
+        principal: new iam.ServicePrincipal('config.amazonaws.com'),
+        action: 'lambda:InvokeFunction',
+      });
+      this.functions.set(r.rule.id, fn);
+    }
+  }
+}

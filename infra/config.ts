@@ -1,0 +1,269 @@
+/**
+ * The deployment configuration: one JSON file (default `ecr-guardrails.config.json` at the
+ * project root, or `npx cdk synth -c config=<path>`), validated with ajv against the schema
+ * below. Every problem is reported with the key it concerns (`regions[1]`,
+ * `rules.ecr-stale-images.remediation.maximumAttempts`, ...) so a bad value fails the synth
+ * with a message that says what to change.
+ *
+ * Rule parameters are validated by the rule kernel itself (`parseRuleParameters`), so the
+ * deployment accepts exactly what the Lambda will accept at run time.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { RULES } from '../rules/index.js';
+import { formatRuleParameters, parseRuleParameters } from '../rules/kernel/parameters.js';
+import type { Rule } from '../rules/kernel/types.js';
+
+/** Where the CDK app looks for the configuration when no `-c config=<path>` is given. */
+export const DEFAULT_CONFIG_FILE = 'ecr-guardrails.config.json';
+/** CDK context key that names the configuration file. */
+export const CONFIG_CONTEXT_KEY = 'config';
+
+/** A bad or missing configuration value; the message names the key. */
+export class ConfigurationError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
+export type DeploymentMode = 'stackset' | 'conformance-pack';
+
+export type RemediationSettings =
+  | { mode: 'manual' }
+  | {
+      mode: 'automatic';
+      /** Config's MaximumAutomaticAttempts (1-25). */
+      maximumAttempts: number;
+      /** Config's RetryAttemptSeconds (1-2678000): the window in which the attempts are made. */
+      retrySeconds: number;
+    };
+
+export interface RuleSettings {
+  /** Rule parameters as Config would pass them (strings, or JSON values that are coerced). */
+  parameters: Record<string, string | number | boolean | string[]>;
+  remediation: RemediationSettings;
+}
+
+export interface GuardrailsConfig {
+  /** AWS Organizations id, `o-...`: the evaluation role only trusts principals of this organization. */
+  organizationId: string;
+  /** The delegated administrator (audit) account: rule Lambdas and the StackSets live here. */
+  adminAccountId: string;
+  partition: 'aws' | 'aws-cn' | 'aws-us-gov';
+  /** Regions that get the rules (one admin stack per region, StackSet instances in each). */
+  regions: string[];
+  /** Region of the StackSet resources and of the global (IAM) member stack. One of `regions`. */
+  homeRegion: string;
+  /** Organizational units (or the root, `r-...`) whose accounts get the member stacks. */
+  organizationalUnitIds: string[];
+  /** `stackset`: Config rules in the StackSet; `conformance-pack`: rules only in the generated pack. */
+  deploymentMode: DeploymentMode;
+  stackSet: {
+    /** DELEGATED_ADMIN when deploying from a delegated administrator account, SELF from the management account. */
+    callAs: 'DELEGATED_ADMIN' | 'SELF';
+    /** Keep (true) or delete (false) an account's stacks when it leaves the target OUs. */
+    retainStacksOnAccountRemoval: boolean;
+    maxConcurrentPercentage: number;
+    failureTolerancePercentage: number;
+    regionConcurrencyType: 'PARALLEL' | 'SEQUENTIAL';
+  };
+  lambda: {
+    /** Reserved concurrency of each rule Lambda: bounds cost and blast radius. */
+    reservedConcurrency: number;
+    timeoutSeconds: number;
+    memorySizeMb: number;
+    logRetentionDays: number;
+  };
+  /** Per-rule settings; rules left out use their defaults and manual remediation. */
+  rules: Record<string, RuleSettings>;
+}
+
+/** CloudWatch Logs retention values (days) the service accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const REGION_PATTERN = '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$';
+
+const remediationSchema = {
+  type: 'object',
+  required: ['mode'],
+  properties: {
+    mode: { enum: ['manual', 'automatic'] },
+    maximumAttempts: { type: 'integer', minimum: 1, maximum: 25, default: 3 },
+    retrySeconds: { type: 'integer', minimum: 1, maximum: 2678000, default: 600 },
+  },
+  additionalProperties: false,
+} as const;
+
+/** The JSON schema of the configuration file (also published as `infra/config.schema.json`). */
+export const CONFIG_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'ecr-guardrails deployment configuration',
+  type: 'object',
+  required: ['organizationId', 'adminAccountId', 'regions', 'organizationalUnitIds'],
+  properties: {
+    $schema: { type: 'string' },
+    organizationId: { type: 'string', pattern: '^o-[a-z0-9]{10,32}$', description: 'AWS Organizations id (o-...).' },
+    adminAccountId: { type: 'string', pattern: '^[0-9]{12}$', description: 'Delegated administrator account id.' },
+    partition: { enum: ['aws', 'aws-cn', 'aws-us-gov'], default: 'aws' },
+    regions: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', pattern: REGION_PATTERN },
+    },
+    homeRegion: { type: 'string', pattern: REGION_PATTERN },
+    organizationalUnitIds: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', pattern: '^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$' },
+    },
+    deploymentMode: { enum: ['stackset', 'conformance-pack'], default: 'stackset' },
+    stackSet: {
+      type: 'object',
+      default: {},
+      properties: {
+        callAs: { enum: ['DELEGATED_ADMIN', 'SELF'], default: 'DELEGATED_ADMIN' },
+        retainStacksOnAccountRemoval: { type: 'boolean', default: false },
+        maxConcurrentPercentage: { type: 'integer', minimum: 1, maximum: 100, default: 25 },
+        failureTolerancePercentage: { type: 'integer', minimum: 0, maximum: 100, default: 10 },
+        regionConcurrencyType: { enum: ['PARALLEL', 'SEQUENTIAL'], default: 'PARALLEL' },
+      },
+      additionalProperties: false,
+    },
+    lambda: {
+      type: 'object',
+      default: {},
+      properties: {
+        reservedConcurrency: { type: 'integer', minimum: 1, maximum: 1000, default: 10 },
+        timeoutSeconds: { type: 'integer', minimum: 30, maximum: 900, default: 300 },
+        memorySizeMb: { type: 'integer', minimum: 128, maximum: 10240, default: 512 },
+        logRetentionDays: { enum: [...LOG_RETENTION_DAYS], default: 365 },
+      },
+      additionalProperties: false,
+    },
+    rules: {
+      type: 'object',
+      default: {},
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          parameters: {
+            type: 'object',
+            default: {},
+            additionalProperties: {
+              anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'array', items: { type: 'string' } }],
+            },
+          },
+          remediation: { ...remediationSchema, default: { mode: 'manual' } },
+        },
+        additionalProperties: false,
+      },
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const validateSchema = ajv.compile(CONFIG_SCHEMA);
+
+/** `/rules/ecr-stale-images/remediation/mode` -> `rules.ecr-stale-images.remediation.mode`; `/regions/1` -> `regions[1]`. */
+export function keyOf(instancePath: string, child?: string): string {
+  const parts = instancePath.split('/').slice(1);
+  if (child !== undefined) parts.push(child);
+  let key = '';
+  for (const raw of parts) {
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    key += /^[0-9]+$/.test(part) ? `[${part}]` : key === '' ? part : `.${part}`;
+  }
+  return key || '(root)';
+}
+
+function describe(error: ErrorObject): string {
+  switch (error.keyword) {
+    case 'required':
+      return `${keyOf(error.instancePath, String(error.params['missingProperty']))} is missing`;
+    case 'additionalProperties':
+      return `${keyOf(error.instancePath, String(error.params['additionalProperty']))} is not a known setting`;
+    case 'enum':
+      return `${keyOf(error.instancePath)} must be one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'pattern':
+      return `${keyOf(error.instancePath)} must match ${String(error.params['pattern'])}`;
+    default:
+      return `${keyOf(error.instancePath)} ${error.message ?? 'is invalid'}`;
+  }
+}
+
+/**
+ * Validates a parsed configuration object, fills defaults and checks what a schema cannot
+ * (home region among the regions, rule ids known, rule parameters accepted by the rule,
+ * destructive runbooks never automatic). Throws ConfigurationError listing every problem.
+ */
+export function validateConfig(input: unknown, source = 'configuration', rules: readonly Rule[] = RULES): GuardrailsConfig {
+  const data = structuredClone(input) as Record<string, unknown>;
+  if (!validateSchema(data)) {
+    const problems = [...new Set((validateSchema.errors ?? []).filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'if').map(describe))];
+    throw new ConfigurationError(`Invalid ${source}:\n  - ${problems.join('\n  - ')}`);
+  }
+  const config = data as unknown as GuardrailsConfig;
+  config.homeRegion ??= config.regions[0]!;
+  const problems: string[] = [];
+  if (!config.regions.includes(config.homeRegion)) {
+    problems.push(`homeRegion ${config.homeRegion} must be one of regions (${config.regions.join(', ')})`);
+  }
+  for (const [id, settings] of Object.entries(config.rules)) {
+    const rule = rules.find((r) => r.id === id);
+    if (!rule) {
+      problems.push(`rules.${id} is not a rule of this project; known rules: ${rules.map((r) => r.id).join(', ')}`);
+      continue;
+    }
+    try {
+      parseRuleParameters(rule.id, rule.parameters, settings.parameters);
+    } catch (error) {
+      problems.push(`rules.${id}.parameters: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (settings.remediation.mode === 'automatic' && !rule.remediations.some((r) => !r.destructive)) {
+      problems.push(`rules.${id}.remediation.mode cannot be automatic: every runbook of this rule is destructive (approval-gated); use manual`);
+    }
+    if (settings.remediation.mode === 'manual' && ('maximumAttempts' in settings.remediation || 'retrySeconds' in settings.remediation)) {
+      // Defaults are filled for both modes; they only matter for automatic remediation.
+      delete (settings.remediation as Partial<{ maximumAttempts: number; retrySeconds: number }>).maximumAttempts;
+      delete (settings.remediation as Partial<{ maximumAttempts: number; retrySeconds: number }>).retrySeconds;
+    }
+  }
+  if (problems.length) throw new ConfigurationError(`Invalid ${source}:\n  - ${problems.join('\n  - ')}`);
+  return config;
+}
+
+/** Reads and validates the configuration file. */
+export function loadConfig(path: string): GuardrailsConfig {
+  const absolute = resolve(path);
+  if (!existsSync(absolute)) {
+    throw new ConfigurationError(
+      `Configuration file ${path} not found. Copy infra/config.example.json to ${DEFAULT_CONFIG_FILE} and edit it, ` +
+        `or name another file with: npx cdk synth -c ${CONFIG_CONTEXT_KEY}=<path>.`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(absolute, 'utf8'));
+  } catch (error) {
+    throw new ConfigurationError(`Configuration file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return validateConfig(parsed, `configuration file ${path}`);
+}
+
+/** Settings of one rule with defaults (rules not named in the file get manual remediation). */
+export function ruleSettings(config: GuardrailsConfig, ruleId: string): RuleSettings {
+  return config.rules[ruleId] ?? { parameters: {}, remediation: { mode: 'manual' } };
+}
+
+/** The rule's Config InputParameters: every parameter, defaults filled, as Config strings. */
+export function ruleInputParameters(config: GuardrailsConfig, rule: Rule): { params: unknown; inputParameters: Record<string, string> } {
+  const params = parseRuleParameters<Record<string, unknown>>(rule.id, rule.parameters, ruleSettings(config, rule.id).parameters);
+  return { params, inputParameters: formatRuleParameters(params) };
+}

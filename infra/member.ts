@@ -1,0 +1,200 @@
+/**
+ * What every member account gets, as two StackSet templates:
+ *
+ * - the global template (IAM is global, so it is deployed once per account, in the home
+ *   region): the evaluation role the central rule Lambdas assume, and the automation role
+ *   the runbooks run as;
+ * - the regional template (every configured region): the SSM Automation documents and, in
+ *   `stackset` mode, the Config rules and their remediation configurations.
+ *
+ * Both are CDK stacks synthesized in-process by a separate App with the bootstrapless
+ * synthesizer (assets are impossible, no bootstrap version rule), without version reporting
+ * or path metadata, and checked by cdk-nag like every other stack. Their JSON becomes the
+ * StackSets' template bodies.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Aws, BootstraplessSynthesizer, Fn, Stack, Validations } from 'aws-cdk-lib';
+import * as config from 'aws-cdk-lib/aws-config';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { addNagChecks } from './nag.js';
+import { AUTOMATION_ROLE_NAME, EVALUATION_ROLE_NAME, functionName, lambdaRoleName } from './names.js';
+import { remediationParameters, sourceDetails, type DeploymentPlan } from './plan.js';
+
+/** Config allows 256 characters of rule description. */
+export function ruleDescription(description: string): string {
+  return description.length <= 256 ? description : `${description.slice(0, 253)}...`;
+}
+
+/** CloudFormation logical id from a kebab-case or VerbNoun name. */
+export function logicalId(name: string, suffix = ''): string {
+  return name.replace(/(^|[-_.\s]+)([a-zA-Z0-9])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '') + suffix;
+}
+
+/** The evaluation and automation roles (IAM: once per account). */
+export class MemberGlobalStack extends Stack {
+  readonly evaluationRole: iam.Role;
+  readonly evaluationPolicy: iam.ManagedPolicy;
+  readonly automationRole: iam.Role;
+  readonly automationPolicy: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, plan: DeploymentPlan) {
+    super(scope, id, {
+      synthesizer: new BootstraplessSynthesizer(),
+      analyticsReporting: false,
+      description: 'ecr-guardrails member roles: the read-only evaluation role assumed by the central rule Lambdas, and the SSM Automation role of the runbooks.',
+    });
+    const { config } = plan;
+
+    // Trusted by the admin account, but only by the rule Lambdas' execution roles (every rule,
+    // every region) and only while that account is in our organization. Naming the roles in an
+    // aws:PrincipalArn condition instead of as principals keeps the trust policy valid when a
+    // Lambda role is re-created (IAM would otherwise rewrite a role principal to its unique id).
+    const lambdaRoleArns = plan.rules.flatMap((r) =>
+      config.regions.map((region) => `arn:${Aws.PARTITION}:iam::${config.adminAccountId}:role/${lambdaRoleName(r.rule.id, region)}`),
+    );
+    this.evaluationPolicy = new iam.ManagedPolicy(this, 'EvaluationPolicy', {
+      description: 'What the ecr-guardrails rule collectors and the rule kernel call in a member account (derived from the rules).',
+      statements: [new iam.PolicyStatement({ sid: 'RuleCollectors', actions: plan.evaluationActions, resources: ['*'] })],
+    });
+    Validations.of(this.evaluationPolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'The evaluation actions are read-only List/Describe/Get calls and config:PutEvaluations, which either do not support resource-level permissions or must see every resource of the account to evaluate it.',
+    });
+    this.evaluationRole = new iam.Role(this, 'EvaluationRole', {
+      roleName: EVALUATION_ROLE_NAME,
+      description: 'Read-only role the ecr-guardrails rule Lambdas assume to collect facts and report evaluations.',
+      assumedBy: new iam.AccountPrincipal(config.adminAccountId).withConditions({
+        ArnEquals: { 'aws:PrincipalArn': lambdaRoleArns },
+        StringEquals: { 'aws:PrincipalOrgID': config.organizationId },
+      }),
+      managedPolicies: [this.evaluationPolicy],
+    });
+
+    this.automationPolicy = new iam.ManagedPolicy(this, 'AutomationPolicy', {
+      description: 'Exactly the API calls the ecr-guardrails runbooks make (derived from the runbook documents).',
+      statements: [new iam.PolicyStatement({ sid: 'RunbookApiCalls', actions: plan.automationActions, resources: ['*'] })],
+    });
+    Validations.of(this.automationPolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Remediation targets are whatever resources Config finds non-compliant in the account, so the runbook API actions (exactly those the runbooks call) cannot name resources in advance.',
+    });
+    this.automationRole = new iam.Role(this, 'AutomationRole', {
+      roleName: AUTOMATION_ROLE_NAME,
+      description: 'Role the ecr-guardrails SSM Automation runbooks run as (AutomationAssumeRole).',
+      assumedBy: new iam.ServicePrincipal('ssm.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:ssm:*:${Aws.ACCOUNT_ID}:automation-execution/*` },
+      }),
+      managedPolicies: [this.automationPolicy],
+    });
+  }
+}
+
+/** SSM documents everywhere; Config rules and remediations in `stackset` mode. */
+export class MemberRegionalStack extends Stack {
+  constructor(scope: Construct, id: string, plan: DeploymentPlan) {
+    super(scope, id, {
+      synthesizer: new BootstraplessSynthesizer(),
+      analyticsReporting: false,
+      description:
+        plan.config.deploymentMode === 'stackset'
+          ? 'ecr-guardrails member resources: SSM Automation runbooks, Config rules evaluated by the central Lambdas, and their remediation configurations.'
+          : 'ecr-guardrails member resources: SSM Automation runbooks (Config rules come from the ecr-guardrails conformance pack).',
+    });
+    const { config: settings } = plan;
+
+    const documents = new Map<string, ssm.CfnDocument>();
+    for (const runbook of plan.runbooks) {
+      documents.set(
+        runbook.name,
+        new ssm.CfnDocument(this, logicalId(runbook.name, 'Document'), {
+          name: runbook.documentName,
+          documentType: 'Automation',
+          documentFormat: 'JSON',
+          content: runbook.document,
+          updateMethod: 'NewVersion',
+        }),
+      );
+    }
+    if (settings.deploymentMode !== 'stackset') return;
+
+    const automationRoleArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${AUTOMATION_ROLE_NAME}`;
+    for (const r of plan.rules) {
+      const rule = new config.CfnConfigRule(this, logicalId(r.rule.id, 'Rule'), {
+        configRuleName: r.configRuleName,
+        description: ruleDescription(r.rule.description),
+        inputParameters: r.inputParameters,
+        ...(r.rule.triggers.changeResourceTypes.length ? { scope: { complianceResourceTypes: r.rule.triggers.changeResourceTypes } } : {}),
+        source: {
+          owner: 'CUSTOM_LAMBDA',
+          // The central Lambda of the same region in the admin account.
+          sourceIdentifier: Fn.sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:${settings.adminAccountId}:function:${functionName(r.rule.id)}`),
+          sourceDetails: sourceDetails(r.rule).map((d) => ({
+            eventSource: d.EventSource,
+            messageType: d.MessageType,
+            ...(d.MaximumExecutionFrequency ? { maximumExecutionFrequency: d.MaximumExecutionFrequency } : {}),
+          })),
+        },
+      });
+      const remediation = new config.CfnRemediationConfiguration(this, logicalId(r.rule.id, 'Remediation'), {
+        configRuleName: r.configRuleName,
+        targetType: 'SSM_DOCUMENT',
+        targetId: r.remediation.runbook.documentName,
+        resourceType: r.rule.resourceType,
+        parameters: remediationParameters(r.remediation, automationRoleArn),
+        automatic: r.remediation.automatic,
+        ...(r.remediation.automatic
+          ? { maximumAutomaticAttempts: r.remediation.maximumAutomaticAttempts, retryAttemptSeconds: r.remediation.retryAttemptSeconds }
+          : {}),
+      });
+      remediation.addResourceDependency(rule);
+      const document = documents.get(r.remediation.runbook.name);
+      if (document) remediation.addResourceDependency(document);
+    }
+  }
+}
+
+export interface MemberTemplates {
+  global: Record<string, unknown>;
+  regional: Record<string, unknown>;
+  /** The member stacks, for tests and nag reports. */
+  app: App;
+  globalStack: MemberGlobalStack;
+  regionalStack: MemberRegionalStack;
+}
+
+/**
+ * Synthesizes the member stacks in their own App (with cdk-nag) and returns their templates.
+ * Throws when cdk-nag reports an unacknowledged finding.
+ */
+export function synthesizeMemberTemplates(plan: DeploymentPlan, options: { nag?: boolean; outdir?: string } = {}): MemberTemplates {
+  const app = new App({
+    outdir: options.outdir ?? mkdtempSync(join(tmpdir(), 'ecr-guardrails-member-')),
+    analyticsReporting: false,
+    autoSynth: false,
+    context: {
+      'aws:cdk:enable-path-metadata': false,
+      'aws:cdk:disable-stack-trace': true,
+      // Throw on validation (cdk-nag) failures even under the CDK CLI, which would otherwise
+      // only print the member report and carry on with the admin app.
+      '@aws-cdk/core:appMode': 'inmemory',
+    },
+  });
+  const globalStack = new MemberGlobalStack(app, 'EcrGuardrailsMemberGlobal', plan);
+  const regionalStack = new MemberRegionalStack(app, 'EcrGuardrailsMemberRegional', plan);
+  if (options.nag !== false) addNagChecks(app);
+  const assembly = app.synth();
+  return {
+    global: assembly.getStackByName(globalStack.stackName).template as Record<string, unknown>,
+    regional: assembly.getStackByName(regionalStack.stackName).template as Record<string, unknown>,
+    app,
+    globalStack,
+    regionalStack,
+  };
+}
