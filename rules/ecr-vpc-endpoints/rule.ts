@@ -1,0 +1,76 @@
+/**
+ * ecr-vpc-endpoints: the workloads of every VPC can pull images from ECR without leaving the
+ * AWS network: ecr.api and ecr.dkr interface endpoints (private DNS on, in every workload AZ,
+ * admitting 443 from the VPC) and the S3 gateway endpoint on the workload route tables, or
+ * centralised endpoints served through a Route 53 private hosted zone.
+ */
+import { EXEMPTION_TAG_KEY } from '../common/parameters.js';
+import { defineRule } from '../kernel/types.js';
+import { collector, PERMISSIONS } from './collect.js';
+import { evaluate, inventory, RESOURCE_TYPE, type VpcEndpointsFacts, type VpcEndpointsParams } from './evaluate.js';
+import { requiredServices, SERVICE_NAME_PATTERN } from './services.js';
+
+export const rule = defineRule<VpcEndpointsParams, VpcEndpointsFacts>({
+  id: 'ecr-vpc-endpoints',
+  title: 'VPC workloads reach ECR privately',
+  description:
+    'Checks that the workloads of each VPC can pull ECR images without leaving the AWS network: available ecr.api and ecr.dkr interface endpoints with private DNS ' +
+    '(and VPC DNS support and hostnames on) in every AZ that holds workloads, behind security groups admitting TCP 443 from the VPC, and an S3 gateway endpoint on the ' +
+    'workload route tables, or the same names served by a Route 53 private hosted zone associated with the VPC (centralised endpoints). VPCs without workloads are not applicable.',
+  resourceType: RESOURCE_TYPE,
+  triggers: {
+    // An endpoint or subnet change re-evaluates its VPC.
+    changeResourceTypes: [RESOURCE_TYPE, 'AWS::EC2::VPCEndpoint', 'AWS::EC2::Subnet'],
+    // Periodic too: Route 53 associations, DNS attributes and network interfaces are not recorded as VPC changes.
+    periodic: 'TwentyFour_Hours',
+  },
+  parameters: {
+    type: 'object',
+    properties: {
+      RequiredServices: {
+        type: 'array',
+        description:
+          'Comma-separated services each VPC must reach privately: ecr.api, ecr.dkr, s3 (or full names com.amazonaws.REGION.ecr.dkr; FIPS variants such as ecr-fips.dkr require a FIPS endpoint).',
+        default: ['ecr.api', 'ecr.dkr', 's3'],
+        minItems: 1,
+        items: { type: 'string', pattern: SERVICE_NAME_PATTERN },
+      },
+      RequireAllWorkloadAzs: {
+        type: 'boolean',
+        description: 'Every Availability Zone that holds a workload subnet must hold an endpoint subnet (true), or one endpoint AZ is enough (false).',
+        default: true,
+      },
+      AcceptCentralizedEndpoints: {
+        type: 'boolean',
+        description: 'A Route 53 private hosted zone associated with the VPC (possibly owned by another account) that serves the ECR names counts as private access.',
+        default: true,
+      },
+      IgnoreVpcsWithoutWorkloads: {
+        type: 'boolean',
+        description: 'A VPC with no network interfaces other than its endpoints and network appliances is NOT_APPLICABLE.',
+        default: true,
+      },
+      ExemptionTagKey: EXEMPTION_TAG_KEY,
+    },
+    required: ['RequiredServices', 'RequireAllWorkloadAzs', 'AcceptCentralizedEndpoints', 'IgnoreVpcsWithoutWorkloads', 'ExemptionTagKey'],
+    additionalProperties: false,
+  },
+  permissions: [...PERMISSIONS],
+  remediations: [
+    {
+      runbook: 'CreateEcrVpcEndpoints',
+      resourceIdParameter: 'VpcId',
+      parameters: (params): Record<string, string> => ({ Services: requiredServices(params.RequiredServices).map((s) => s.label).join(',') }),
+      summary:
+        'Enables VPC DNS, creates the missing ECR and S3 endpoints (or adds missing AZs, route tables and private DNS to existing ones) with a 443 security group, waits for them and verifies the VPC.',
+    },
+  ],
+  controls: {
+    securityHub: ['EC2.55', 'EC2.56'],
+    nist800190: ['3.2.1', '4.2.1', '3.5.1', '4.5.1'],
+    nist80053: ['SC-7', 'SC-7(4)', 'AC-4', 'SC-8'],
+  },
+  collector,
+  evaluate: (facts, params) => evaluate(facts, params),
+  inventory,
+});
