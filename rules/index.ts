@@ -6,7 +6,7 @@ import { rule as ecrTagImmutability } from './ecr-tag-immutability/rule.js';
 import { rule as ecrVpcEndpoints } from './ecr-vpc-endpoints/rule.js';
 import type { Rule } from './kernel/types.js';
 
-export const RULES: readonly Rule[] = [ecrVpcEndpoints, ecrTagImmutability];
+export const RULES: readonly Rule[] = [ecrTagImmutability, ecrVpcEndpoints];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);
