@@ -3,10 +3,11 @@
  * loop over it; adding a rule here is all it takes to ship it everywhere.
  */
 import { rule as ecrTagImmutability } from './ecr-tag-immutability/rule.js';
+import { rule as ecrStaleImages } from './ecr-stale-images/rule.js';
 import { rule as ecrVpcEndpoints } from './ecr-vpc-endpoints/rule.js';
 import type { Rule } from './kernel/types.js';
 
-export const RULES: readonly Rule[] = [ecrTagImmutability, ecrVpcEndpoints];
+export const RULES: readonly Rule[] = [ecrTagImmutability, ecrVpcEndpoints, ecrStaleImages];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);

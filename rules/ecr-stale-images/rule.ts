@@ -90,7 +90,8 @@ export const rule = defineRule<StaleImagesParams, StaleImagesFacts>({
       parameters: (params): Record<string, string> => ({
         MaxImageAgeDays: String(params.MaxImageAgeDays),
         MaxIdleDays: String(params.MaxIdleDays),
-        ProtectedTagPatterns: params.ProtectedTagPatterns.join(','),
+        // Omitted when empty: the runbook's default is none (Config does not pass empty values).
+        ...(params.ProtectedTagPatterns.length ? { ProtectedTagPatterns: params.ProtectedTagPatterns.join(',') } : {}),
       }),
       destructive: true,
       summary: 'Lists stale and old untagged images (dry run by default); after an approval step, deletes or archives them in batches of 100, never protected or most recent images.',
