@@ -146,18 +146,24 @@ describe('organization stack: the member StackSets', () => {
     });
   });
 
-  it('carries the member templates inline, under the TemplateBody size limit', () => {
+  it('carries each member template inline when it fits TemplateBody, by S3 URL otherwise', () => {
     const [, global] = onlyResource(orgJson, 'AWS::CloudFormation::StackSet', (p) => p['StackSetName'] === 'EcrGuardrails-MemberGlobal');
     const [regionalId, regional] = onlyResource(orgJson, 'AWS::CloudFormation::StackSet', (p) => p['StackSetName'] === 'EcrGuardrails-MemberRegional');
     for (const [props, template] of [
       [global, built.member.global],
       [regional, built.member.regional],
     ] as const) {
-      expect(typeof props['TemplateBody']).toBe('string');
-      expect(Buffer.byteLength(props['TemplateBody'] as string)).toBeLessThanOrEqual(TEMPLATE_BODY_LIMIT);
-      expect(JSON.parse(props['TemplateBody'] as string)).toEqual(template);
-      expect(props).not.toHaveProperty('TemplateURL');
+      const size = Buffer.byteLength(JSON.stringify(template));
+      if (size <= TEMPLATE_BODY_LIMIT) {
+        expect(JSON.parse(props['TemplateBody'] as string)).toEqual(template);
+        expect(props).not.toHaveProperty('TemplateURL');
+      } else {
+        expect(props).not.toHaveProperty('TemplateBody');
+        expect(render(props['TemplateURL'])).toMatch(/^https:\/\/s3\./);
+      }
     }
+    // The global template (two roles) always fits.
+    expect(typeof global['TemplateBody']).toBe('string');
     expect(orgJson.Resources[regionalId]!.DependsOn).toEqual([expect.stringMatching(/^MemberGlobalStackSet/)]);
   });
 });
@@ -367,12 +373,21 @@ describe('conformance pack template', () => {
 });
 
 describe('StackSet template too large for TemplateBody', () => {
-  it('travels by S3 asset URL instead', () => {
-    const large = buildGuardrailsApp(config({ regions: ['eu-west-3'] }), { runbooks, bundle: false, nag: false, templateBodyLimit: 1_000, appProps: { outdir: outdir() }, conformancePackDir: false });
+  it('travels by S3 asset URL instead, with the same template in the asset', () => {
+    const dir = outdir();
+    const large = buildGuardrailsApp(config({ regions: ['eu-west-3'] }), { runbooks, bundle: false, nag: false, templateBodyLimit: 1_000, appProps: { outdir: dir }, conformancePackDir: false });
+    large.app.synth();
     const json = Template.fromStack(large.orgStack).toJSON() as CfnTemplate;
-    for (const [, props] of resourcesOfType(json, 'AWS::CloudFormation::StackSet')) {
+    const stackSets = resourcesOfType(json, 'AWS::CloudFormation::StackSet');
+    expect(stackSets).toHaveLength(2);
+    for (const [, props] of stackSets) {
       expect(props).not.toHaveProperty('TemplateBody');
-      expect(render(props['TemplateURL'])).toMatch(/^https:\/\/s3\.eu-west-3\.\${AWS::URLSuffix}\/cdk-[a-z0-9]+-assets-111122223333-eu-west-3\/[0-9a-f]{64}\.json$/);
+      const url = render(props['TemplateURL']);
+      expect(url).toMatch(/^https:\/\/s3\.eu-west-3\.\${AWS::URLSuffix}\/cdk-[a-z0-9]+-assets-111122223333-eu-west-3\/[0-9a-f]{64}\.json$/);
+      const hash = /([0-9a-f]{64})\.json$/.exec(url)![1]!;
+      const asset = JSON.parse(readFileSync(join(dir, `asset.${hash}.json`), 'utf8')) as CfnTemplate;
+      const expected = props['StackSetName'] === 'EcrGuardrails-MemberGlobal' ? large.member.global : large.member.regional;
+      expect(asset).toEqual(expected);
     }
   });
 });
