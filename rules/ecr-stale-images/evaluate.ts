@@ -406,7 +406,7 @@ export function evaluateRepository(repository: StaleImagesRepository, summary: I
       summary.inactiveImages ? `${summary.inactiveImages} archived` : '',
       summary.untaggedImages ? `${summary.untaggedImages} untagged >1d (max ${params.MaxUntaggedImages})` : '',
     ].filter(Boolean);
-    const policy = params.RequireLifecyclePolicy ? '; lifecycle policy expires untagged and aged images' : '';
+    const policy = params.RequireLifecyclePolicy ? '; lifecycle policy covers untagged and aged images' : '';
     return result(
       repository,
       'COMPLIANT',

@@ -188,7 +188,7 @@ describe('evaluate', () => {
   it.each<[string, StaleImagesRepository, Partial<StaleImagesParams>, { complianceType: string; annotation: string; runbook?: string }]>([
     ['fresh images only', repo('fresh', { images: [image({ imageTags: ['v2'], pushed: ago(3) }), image({ imageTags: ['v1'], pushed: ago(40), pulled: ago(1) })] }), {}, {
       complianceType: 'COMPLIANT',
-      annotation: 'No stale images among 2 active (pushed >90d ago, not pulled in 90d); lifecycle policy expires untagged and aged images.',
+      annotation: 'No stale images among 2 active (pushed >90d ago, not pulled in 90d); lifecycle policy covers untagged and aged images.',
     }],
     ['stale and never pulled, policy fine: prune', repo('stale', {
       images: [image({ imageTags: ['v1.0.0'], pushed: ago(200), imageSizeInBytes: 1_500_000_000 }), image({ imageTags: ['v1.1.0'], pushed: ago(150), pulled: ago(120), imageSizeInBytes: 500_000_000 }), image({ imageTags: ['v2'], pushed: ago(2) })],
@@ -199,7 +199,7 @@ describe('evaluate', () => {
     }],
     ['old but recently pulled', repo('pulled', { images: [image({ imageTags: ['base'], pushed: ago(700), pulled: ago(1) })] }), {}, {
       complianceType: 'COMPLIANT',
-      annotation: 'No stale images among 1 active (pushed >90d ago, not pulled in 90d); lifecycle policy expires untagged and aged images.',
+      annotation: 'No stale images among 1 active (pushed >90d ago, not pulled in 90d); lifecycle policy covers untagged and aged images.',
     }],
     ['untagged build-up over the limit', repo('untagged', { images: [image({ pushed: ago(5), imageSizeInBytes: 1000 }), image({ pushed: ago(3), imageSizeInBytes: 1000 }), image({ pushed: ago(0.5), imageSizeInBytes: 1000 })] }), { MaxUntaggedImages: 1 }, {
       complianceType: 'NON_COMPLIANT',
@@ -208,11 +208,11 @@ describe('evaluate', () => {
     }],
     ['untagged within the limit', repo('untagged-ok', { images: [image({ pushed: ago(5) })] }), { MaxUntaggedImages: 1 }, {
       complianceType: 'COMPLIANT',
-      annotation: 'No stale images among 1 active (pushed >90d ago, not pulled in 90d); 1 untagged >1d (max 1); lifecycle policy expires untagged and aged images.',
+      annotation: 'No stale images among 1 active (pushed >90d ago, not pulled in 90d); 1 untagged >1d (max 1); lifecycle policy covers untagged and aged images.',
     }],
     ['protected tags keep old images', repo('protected', { images: [image({ imageTags: ['release-1.0'], pushed: ago(800) })] }), { ProtectedTagPatterns: ['release-*'] }, {
       complianceType: 'COMPLIANT',
-      annotation: 'No stale images among 1 active (pushed >90d ago, not pulled in 90d); 1 old but protected; lifecycle policy expires untagged and aged images.',
+      annotation: 'No stale images among 1 active (pushed >90d ago, not pulled in 90d); 1 old but protected; lifecycle policy covers untagged and aged images.',
     }],
     ['no lifecycle policy: apply one (default runbook)', repo('no-policy', { lifecyclePolicyText: null, images: [image({ imageTags: ['v1'], pushed: ago(10) })] }), {}, {
       complianceType: 'NON_COMPLIANT',
@@ -232,7 +232,7 @@ describe('evaluate', () => {
     }],
     ['archived images are ignored', repo('archived', { images: [image({ imageTags: ['v0'], pushed: ago(900), imageStatus: 'ARCHIVED' }), image({ imageTags: ['v9'], pushed: ago(1) })] }), {}, {
       complianceType: 'COMPLIANT',
-      annotation: 'No stale images among 1 active (pushed >90d ago, not pulled in 90d); 1 archived; lifecycle policy expires untagged and aged images.',
+      annotation: 'No stale images among 1 active (pushed >90d ago, not pulled in 90d); 1 archived; lifecycle policy covers untagged and aged images.',
     }],
     ['exempt', repo('exempt', { tags: { 'ecr-guardrails:exempt': 'vendor mirror, JIRA-12' }, lifecyclePolicyText: null, images: [image({ pushed: ago(900) })] }), {}, {
       complianceType: 'NOT_APPLICABLE',
@@ -240,7 +240,7 @@ describe('evaluate', () => {
     }],
     ['empty repository', repo('empty'), {}, {
       complianceType: 'COMPLIANT',
-      annotation: 'No stale images among 0 active (pushed >90d ago, not pulled in 90d); lifecycle policy expires untagged and aged images.',
+      annotation: 'No stale images among 0 active (pushed >90d ago, not pulled in 90d); lifecycle policy covers untagged and aged images.',
     }],
   ])('%s', (_name, repository, overrides, expected) => {
     const [evaluation] = evaluate({ repositories: [repository] }, params(overrides), NOW);
