@@ -21,7 +21,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { addNagChecks } from './nag.js';
-import { AUTOMATION_ROLE_NAME, EVALUATION_ROLE_NAME, functionName, lambdaRoleName } from './names.js';
+import { AUTOMATION_ROLE_NAME, EVALUATION_ROLE_NAME, LAMBDA_ROLE_PREFIX, functionName, lambdaRoleName, roleArn } from './names.js';
 import { remediationParameters, sourceDetails, type DeploymentPlan } from './plan.js';
 
 /** Config allows 256 characters of rule description. */
@@ -32,6 +32,23 @@ export function ruleDescription(description: string): string {
 /** CloudFormation logical id from a kebab-case or VerbNoun name. */
 export function logicalId(name: string, suffix = ''): string {
   return name.replace(/(^|[-_.\s]+)([a-zA-Z0-9])/g, (_, __, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '') + suffix;
+}
+
+/** IAM's default limit on a role trust policy (characters, whitespace excluded). */
+export const TRUST_POLICY_LIMIT = 2048;
+
+/**
+ * The condition naming the rule Lambda roles: every role ARN (rules x regions) while the trust
+ * policy stays well under IAM's 2,048-character limit, otherwise the role-name prefix of
+ * the rule Lambdas in the admin account (still only roles this app names, in that account).
+ */
+export function evaluationRoleTrustCondition(plan: DeploymentPlan, lambdaRoleArns: string[]): Record<string, Record<string, unknown>> {
+  const { config } = plan;
+  const rendered = plan.rules.flatMap((r) => config.regions.map((region) => roleArn(config.partition, config.adminAccountId, lambdaRoleName(r.rule.id, region))));
+  // Room for the principal, the organization condition and the policy's own structure.
+  const budget = TRUST_POLICY_LIMIT - 600;
+  if (JSON.stringify(rendered).length <= budget) return { ArnEquals: { 'aws:PrincipalArn': lambdaRoleArns } };
+  return { ArnLike: { 'aws:PrincipalArn': `arn:${Aws.PARTITION}:iam::${config.adminAccountId}:role/${LAMBDA_ROLE_PREFIX}*` } };
 }
 
 /** The evaluation and automation roles (IAM: once per account). */
@@ -56,6 +73,8 @@ export class MemberGlobalStack extends Stack {
     const lambdaRoleArns = plan.rules.flatMap((r) =>
       config.regions.map((region) => `arn:${Aws.PARTITION}:iam::${config.adminAccountId}:role/${lambdaRoleName(r.rule.id, region)}`),
     );
+    const trustedLambdaRoles = evaluationRoleTrustCondition(plan, lambdaRoleArns);
+
     this.evaluationPolicy = new iam.ManagedPolicy(this, 'EvaluationPolicy', {
       description: 'What the ecr-guardrails rule collectors and the rule kernel call in a member account (derived from the rules).',
       statements: [new iam.PolicyStatement({ sid: 'RuleCollectors', actions: plan.evaluationActions, resources: ['*'] })],
@@ -69,7 +88,7 @@ export class MemberGlobalStack extends Stack {
       roleName: EVALUATION_ROLE_NAME,
       description: 'Read-only role the ecr-guardrails rule Lambdas assume to collect facts and report evaluations.',
       assumedBy: new iam.AccountPrincipal(config.adminAccountId).withConditions({
-        ArnEquals: { 'aws:PrincipalArn': lambdaRoleArns },
+        ...trustedLambdaRoles,
         StringEquals: { 'aws:PrincipalOrgID': config.organizationId },
       }),
       managedPolicies: [this.evaluationPolicy],

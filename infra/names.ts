@@ -29,9 +29,12 @@ export const configRuleName = (ruleId: string): string => checkLength('Config ru
 /** The rule Lambda in the admin account (same name in every region). */
 export const functionName = (ruleId: string): string => checkLength('Lambda function name', `EcrGuardrails-${ruleId}`, 64);
 
+/** Prefix of the rule Lambdas' execution roles. */
+export const LAMBDA_ROLE_PREFIX = 'EcrGuardrailsRule-';
+
 /** The rule Lambda's execution role (IAM is global: one per region). */
 export const lambdaRoleName = (ruleId: string, region: string): string =>
-  checkLength('IAM role name', `EcrGuardrailsRule-${ruleId}-${region}`, 64);
+  checkLength('IAM role name', `${LAMBDA_ROLE_PREFIX}${ruleId}-${region}`, 64);
 
 export const functionArn = (partition: string, region: string, account: string, ruleId: string): string =>
   `arn:${partition}:lambda:${region}:${account}:function:${functionName(ruleId)}`;

@@ -220,6 +220,24 @@ describe('member global template: roles', () => {
     );
   });
 
+  it('keeps the evaluation trust policy under IAM\'s 2,048 characters, switching to the Lambda role prefix for many regions', () => {
+    const trustLength = (template: CfnTemplate): number => {
+      const [, role] = onlyResource(template, 'AWS::IAM::Role', (p) => p['RoleName'] === EVALUATION_ROLE_NAME);
+      const statements = (role['AssumeRolePolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
+      const rendered = JSON.stringify(statements, (_, v: unknown) => (v && typeof v === 'object' && ('Fn::Join' in v || 'Ref' in v) ? render(v).replace('${AWS::Partition}', 'aws') : v));
+      return rendered.length;
+    };
+    expect(trustLength(json)).toBeLessThanOrEqual(2048);
+    const manyRegions = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1'];
+    const wide = synthesizeMemberTemplates(planFor(config({ regions: manyRegions }), { runbooks }), { nag: false }).global as CfnTemplate;
+    expect(trustLength(wide)).toBeLessThanOrEqual(2048);
+    const [, role] = onlyResource(wide, 'AWS::IAM::Role', (p) => p['RoleName'] === EVALUATION_ROLE_NAME);
+    const condition = (role['AssumeRolePolicyDocument'] as { Statement: { Condition: Record<string, Record<string, unknown>> }[] }).Statement[0]!.Condition;
+    expect(condition).not.toHaveProperty('ArnEquals');
+    expect(render(condition['ArnLike']!['aws:PrincipalArn'])).toBe(`arn:\${AWS::Partition}:iam::${ADMIN}:role/EcrGuardrailsRule-*`);
+    expect(condition['StringEquals']).toEqual({ 'aws:PrincipalOrgID': ORG_ID });
+  });
+
   it('trusts the automation role only to SSM Automation in the same account', () => {
     const [, role] = onlyResource(json, 'AWS::IAM::Role', (p) => p['RoleName'] === AUTOMATION_ROLE_NAME);
     const statements = (role['AssumeRolePolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
