@@ -29,6 +29,12 @@ function wrap(text: string, width: number | undefined): string[] {
   return lines.flatMap((l) => (l.length > width ? (l.match(new RegExp(`.{1,${width}}`, 'g')) ?? [l]) : [l]));
 }
 
+/** The runbook column; destructive runbooks say they stop for approval. */
+function runbookLabel(finding: Finding): string {
+  if (!finding.remediation) return '-';
+  return finding.remediation.destructive ? `${finding.remediation.runbook} (approval-gated)` : finding.remediation.runbook;
+}
+
 function resourceLabel(finding: Finding, multiScope: boolean): string {
   return multiScope ? `${finding.accountId}/${finding.region}/${finding.resourceId}` : finding.resourceId;
 }
@@ -53,13 +59,13 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
     }
     const statusWidth = 'NOT_APPLICABLE'.length;
     const resourceWidth = Math.min(48, Math.max(8, ...findings.map((f) => resourceLabel(f, multiScope).length)));
-    const runbookWidth = Math.max(7, ...findings.map((f) => f.remediation?.runbook.length ?? 0));
+    const runbookWidth = Math.max(7, ...findings.map((f) => runbookLabel(f).length));
     const reasonWidth = options.width ? Math.max(30, options.width - 2 - statusWidth - resourceWidth - runbookWidth - 6) : undefined;
     out.push(paint('dim', `  ${'STATUS'.padEnd(statusWidth)}  ${'RESOURCE'.padEnd(resourceWidth)}  ${'RUNBOOK'.padEnd(runbookWidth)}  REASON`));
     for (const finding of findings) {
       const [first = '', ...rest] = wrap(finding.annotation, reasonWidth);
       const status = paint(STATUS_STYLE[finding.complianceType], finding.complianceType.padEnd(statusWidth));
-      const runbook = (finding.remediation?.runbook ?? '-').padEnd(runbookWidth);
+      const runbook = runbookLabel(finding).padEnd(runbookWidth);
       out.push(`  ${status}  ${resourceLabel(finding, multiScope).padEnd(resourceWidth)}  ${runbook}  ${first}`);
       for (const line of rest) out.push(`  ${' '.repeat(statusWidth + resourceWidth + runbookWidth + 6)}${line}`);
     }
@@ -79,7 +85,8 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
   );
   const fixes = report.results.filter((finding) => finding.remediation);
   if (fixes.length) {
-    const example = fixes[0] as Finding;
+    // Show a non-destructive fix as the example when there is one.
+    const example = (fixes.find((finding) => !finding.remediation?.destructive) ?? fixes[0]) as Finding;
     out.push(
       'Fix a finding by running its runbook (deployed as EcrGuardrails-<RUNBOOK> by the CDK app), e.g.:',
       `  ${remediationCommand(example)}`,
