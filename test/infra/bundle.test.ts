@@ -6,12 +6,15 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadRunbooks } from '../../automations/catalog.js';
 import { buildGuardrailsApp, type GuardrailsApp } from '../../infra/build.js';
 import { functionName } from '../../infra/names.js';
 import { RULES } from '../../rules/index.js';
 import { config, onlyResource, type CfnTemplate } from './support.js';
+
+// CDK synths are CPU-bound and this machine is shared: generous limits, few synths.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 180_000 });
 
 let built: GuardrailsApp;
 let outdir: string;

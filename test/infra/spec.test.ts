@@ -5,29 +5,34 @@
  * Covers the admin and org stacks, both member templates as they travel inside the
  * StackSets, and the conformance pack.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadAwsServiceSpec } from '@aws-cdk/aws-service-spec';
 import type { PropertyType, SpecDatabase } from '@aws-cdk/service-spec-types';
 import { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadRunbooks } from '../../automations/catalog.js';
 import { buildGuardrailsApp, type GuardrailsApp } from '../../infra/build.js';
 import { conformancePackTemplate } from '../../infra/conformance-pack.js';
 import { REGIONS, config, type CfnTemplate } from './support.js';
 
+// CDK synths are CPU-bound and this machine is shared: generous limits, few synths.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 180_000 });
+
 type Props = Record<string, { type: PropertyType; required?: boolean }>;
 
 let db: SpecDatabase;
 let built: GuardrailsApp;
+let outdir: string;
 
 beforeAll(async () => {
   db = await loadAwsServiceSpec();
   const runbooks = loadRunbooks();
-  built = buildGuardrailsApp(config(), { runbooks, bundle: false, nag: false, appProps: { outdir: mkdtempSync(join(tmpdir(), 'ecr-guardrails-spec-')) }, conformancePackDir: false });
+  outdir = mkdtempSync(join(tmpdir(), 'ecr-guardrails-spec-'));
+  built = buildGuardrailsApp(config(), { runbooks, bundle: false, nag: false, appProps: { outdir }, conformancePackDir: false });
   built.app.synth();
-});
+}, 120_000);
 
 const isIntrinsic = (value: unknown): boolean =>
   !!value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 1 && /^(Ref|Fn::|Condition$)/.test(Object.keys(value)[0]!);
@@ -127,12 +132,17 @@ describe('generated templates match the CloudFormation resource specification', 
     for (const stack of built.adminStacks) expect(checkTemplate(Template.fromStack(stack).toJSON() as CfnTemplate)).toEqual([]);
   });
 
-  it('org stack, and each member template as parsed from its StackSet TemplateBody', () => {
+  it('org stack, and each member template as it travels in its StackSet (TemplateBody, or the TemplateURL asset)', () => {
     const org = Template.fromStack(built.orgStack).toJSON() as CfnTemplate;
     expect(checkTemplate(org)).toEqual([]);
     const bodies = Object.values(org.Resources)
       .filter((r) => r.Type === 'AWS::CloudFormation::StackSet')
-      .map((r) => JSON.parse(r.Properties!['TemplateBody'] as string) as CfnTemplate);
+      .map((r): CfnTemplate => {
+        const body = r.Properties!['TemplateBody'];
+        if (typeof body === 'string') return JSON.parse(body) as CfnTemplate;
+        const hash = /([0-9a-f]{64})\.json/.exec(JSON.stringify(r.Properties!['TemplateURL']))![1]!;
+        return JSON.parse(readFileSync(join(outdir, `asset.${hash}.json`), 'utf8')) as CfnTemplate;
+      });
     expect(bodies).toHaveLength(2);
     for (const body of bodies) {
       expect(Object.keys(body.Resources).length).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { load } from 'js-yaml';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { automationRoleActions, loadRunbooks } from '../../automations/catalog.js';
 import { buildGuardrailsApp, planFor, type GuardrailsApp } from '../../infra/build.js';
 import { conformancePackTemplate, conformancePackYaml } from '../../infra/conformance-pack.js';
@@ -21,6 +21,9 @@ import { RULES } from '../../rules/index.js';
 import { formatRuleParameters, parseRuleParameters } from '../../rules/kernel/parameters.js';
 import { evaluationRoleActions } from '../../rules/permissions.js';
 import { ADMIN, ORG_ID, OUS, REGIONS, config, onlyResource, render, resourcesOfType, type CfnTemplate } from './support.js';
+
+// CDK synths are CPU-bound and this machine is shared: generous limits, few synths.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 180_000 });
 
 const runbooks = loadRunbooks();
 const outdir = (): string => mkdtempSync(join(tmpdir(), 'ecr-guardrails-test-'));
@@ -37,7 +40,7 @@ beforeAll(() => {
   admin = built.adminStacks.map((stack) => Template.fromStack(stack));
   org = Template.fromStack(built.orgStack);
   orgJson = org.toJSON() as CfnTemplate;
-});
+}, 120_000);
 
 const configuredParameters = (ruleId: string): Record<string, unknown> => (ruleId === 'ecr-tag-immutability' ? { AllowedExclusionFilters: 'latest, dev-*' } : {});
 const expectedInputParameters = (ruleId: string): Record<string, string> => {
@@ -338,7 +341,7 @@ describe('conformance-pack mode', () => {
   let member: MemberTemplates;
   beforeAll(() => {
     member = synthesizeMemberTemplates(planFor(config({ deploymentMode: 'conformance-pack' }), { runbooks }));
-  });
+  }, 60_000);
 
   it('keeps documents and roles in the StackSet templates but no Config rule or remediation', () => {
     const regional = member.regional as CfnTemplate;
