@@ -21,7 +21,8 @@ const MANAGEMENT = '210987654321';
 const MEMBER = '111122223333';
 const BROKEN = '444455556666';
 
-const liveOptions = { region: ['eu-west-3'], account: [], param: [], roleName: 'EcrGuardrailsEvaluationRole', format: 'json' as const, color: false };
+// Only ECR is mocked here: scan the tag-immutability rule.
+const liveOptions = { region: ['eu-west-3'], account: [], param: [], rules: 'ecr-tag-immutability', roleName: 'EcrGuardrailsEvaluationRole', format: 'json' as const, color: false };
 
 beforeEach(() => {
   sts.reset();
