@@ -1,7 +1,9 @@
 /**
  * The admin (delegated administrator) stack, one per region: one Lambda per rule, invoked by
  * AWS Config in the member accounts of that region. Each Lambda assumes the member account's
- * evaluation role to collect facts and report evaluations there (central evaluation).
+ * evaluation role to collect facts and report evaluations there (central evaluation); for
+ * the admin account's own Config rules (the admin account in a target OU) it uses its own
+ * execution role, which therefore also holds the evaluation actions.
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,7 +59,7 @@ export class AdminStack extends Stack {
       });
 
       const policy = new iam.ManagedPolicy(this, `${id}Policy`, {
-        description: `Execution policy of the ecr-guardrails ${r.rule.id} rule Lambda in ${region}: its own logs and dead letters, and the member evaluation role.`,
+        description: `Execution policy of the ecr-guardrails ${r.rule.id} rule Lambda in ${region}: its own logs and dead letters, the member evaluation role, and evaluating its own account (read-only calls, config:PutEvaluations).`,
         statements: [
           new iam.PolicyStatement({
             sid: 'WriteOwnLogs',
@@ -69,8 +71,8 @@ export class AdminStack extends Stack {
             actions: ['sqs:SendMessage'],
             resources: [this.deadLetterQueue.queueArn],
           }),
-          // The only thing the function does with its own identity: assume the evaluation
-          // role, and only in accounts of our organization. Config can invoke the function
+          // For every other account the function assumes the evaluation role, and only in
+          // accounts of our organization. Config can invoke the function
           // for any account (see the permission below); aws:ResourceOrgID keeps a Config
           // rule created outside the organization from making it act there.
           new iam.PolicyStatement({
@@ -79,6 +81,15 @@ export class AdminStack extends Stack {
             resources: [`arn:${Aws.PARTITION}:iam::*:role/${EVALUATION_ROLE_NAME}`],
             conditions: { StringEquals: { 'aws:ResourceOrgID': config.organizationId } },
           }),
+          // The admin account may itself be in a target OU. Its own Config rules invoke this
+          // function, and the kernel never assumes a role in its own account (no self-assume),
+          // so it evaluates with this identity: exactly the member evaluation role's actions
+          // (the same derived list), which only reach the admin account's own resources.
+          new iam.PolicyStatement({
+            sid: 'EvaluateOwnAccount',
+            actions: plan.evaluationActions,
+            resources: ['*'],
+          }),
         ],
       });
       Validations.of(policy).acknowledge({
@@ -86,9 +97,14 @@ export class AdminStack extends Stack {
         reason:
           'The evaluation role has one fixed name in every member account and accounts join the organization over time, so the account is a wildcard, bounded by the aws:ResourceOrgID condition to this organization.',
       });
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Own-account evaluation (the admin account in a target OU): the same derived read-only List/Describe/Get actions and config:PutEvaluations as the member evaluation role, which either do not support resource-level permissions or must see every resource of the account to evaluate it.',
+      });
       const role = new iam.Role(this, `${id}Role`, {
         roleName: lambdaRoleName(r.rule.id, region),
-        description: `Execution role of the ecr-guardrails ${r.rule.id} rule Lambda in ${region}: may only assume the member evaluation role.`,
+        description: `Execution role of the ecr-guardrails ${r.rule.id} rule Lambda in ${region}: assumes the member evaluation role, evaluates its own account directly.`,
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         managedPolicies: [policy],
       });

@@ -78,6 +78,12 @@ export interface GuardrailsConfig {
   };
   /** Per-rule settings; rules left out use their defaults and manual remediation. */
   rules: Record<string, RuleSettings>;
+  /**
+   * IAM roles (ARNs, `*` allowed in the role path and name) that may assume the member
+   * evaluation role for `ecr-guardrails scan --org`, e.g. an IAM Identity Center permission-set
+   * role. Absent: only the rule Lambdas may assume it.
+   */
+  scanPrincipalArns?: string[];
 }
 
 /** CloudWatch Logs retention values (days) the service accepts. */
@@ -86,6 +92,13 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 const REGION_PATTERN = '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$';
+
+/**
+ * An IAM role ARN of one of the supported partitions and a literal account; `*` only after
+ * `:role/`, in the role path and name (IAM Identity Center roles carry a generated suffix and
+ * sometimes a region in their path, so they are listed with wildcards there).
+ */
+export const SCAN_PRINCIPAL_ARN_PATTERN = '^arn:(aws|aws-cn|aws-us-gov):iam::[0-9]{12}:role/([A-Za-z0-9+=,.@_*-]+/)*[A-Za-z0-9+=,.@_*-]+$';
 
 const remediationSchema = {
   type: 'object',
@@ -164,6 +177,14 @@ export const CONFIG_SCHEMA = {
         additionalProperties: false,
       },
     },
+    scanPrincipalArns: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string', pattern: SCAN_PRINCIPAL_ARN_PATTERN },
+      description:
+        'IAM role ARNs (wildcards only in the role path and name) that may assume the member evaluation role for `ecr-guardrails scan --org`, e.g. arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SecurityAudit_*.',
+    },
   },
   additionalProperties: false,
 } as const;
@@ -235,6 +256,10 @@ export function validateConfig(input: unknown, source = 'configuration', rules: 
       delete (settings.remediation as Partial<{ maximumAttempts: number; retrySeconds: number }>).retrySeconds;
     }
   }
+  (config.scanPrincipalArns ?? []).forEach((arn, i) => {
+    const partition = arn.split(':')[1];
+    if (partition !== config.partition) problems.push(`scanPrincipalArns[${i}] is in partition ${partition}, not the configured partition ${config.partition}`);
+  });
   if (problems.length) throw new ConfigurationError(`Invalid ${source}:\n  - ${problems.join('\n  - ')}`);
   return config;
 }

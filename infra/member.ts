@@ -20,6 +20,7 @@ import * as config from 'aws-cdk-lib/aws-config';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { ConfigurationError } from './config.js';
 import { addNagChecks } from './nag.js';
 import { AUTOMATION_ROLE_NAME, EVALUATION_ROLE_NAME, LAMBDA_ROLE_PREFIX, functionName, lambdaRoleName, roleArn } from './names.js';
 import { remediationParameters, sourceDetails, type DeploymentPlan } from './plan.js';
@@ -37,17 +38,55 @@ export function logicalId(name: string, suffix = ''): string {
 /** IAM's default limit on a role trust policy (characters, whitespace excluded). */
 export const TRUST_POLICY_LIMIT = 2048;
 
+/** The accounts of the configured `scanPrincipalArns`, in order of first appearance. */
+export function scanPrincipalAccounts(arns: readonly string[]): string[] {
+  return [...new Set(arns.map((arn) => arn.split(':')[4]!))];
+}
+
+/**
+ * The trust statement for `ecr-guardrails scan --org` as IAM stores it (partition rendered):
+ * the accounts of the configured roles, narrowed to those roles (ArnLike: they may carry
+ * wildcards) and to our organization. Undefined without `scanPrincipalArns`.
+ */
+export function scanTrustStatementJson(config: DeploymentPlan['config']): Record<string, unknown> | undefined {
+  const arns = config.scanPrincipalArns;
+  if (!arns?.length) return undefined;
+  const accounts = scanPrincipalAccounts(arns).map((account) => `arn:${config.partition}:iam::${account}:root`);
+  return {
+    Sid: SCAN_TRUST_SID,
+    Effect: 'Allow',
+    Principal: { AWS: accounts.length === 1 ? accounts[0] : accounts },
+    Action: 'sts:AssumeRole',
+    Condition: { ArnLike: { 'aws:PrincipalArn': arns }, StringEquals: { 'aws:PrincipalOrgID': config.organizationId } },
+  };
+}
+
+/** Sid of the evaluation role's trust statement for `scan --org`. */
+export const SCAN_TRUST_SID = 'ScanFromCli';
+
 /**
  * The condition naming the rule Lambda roles: every role ARN (rules x regions) while the trust
  * policy stays well under IAM's 2,048-character limit, otherwise the role-name prefix of
  * the rule Lambdas in the admin account (still only roles this app names, in that account).
+ * The `scan --org` statement (if any) is part of the same policy, so its size comes off the
+ * budget first; if even the prefix form does not fit beside it, the configuration is refused.
  */
 export function evaluationRoleTrustCondition(plan: DeploymentPlan, lambdaRoleArns: string[]): Record<string, Record<string, unknown>> {
   const { config } = plan;
   const rendered = plan.rules.flatMap((r) => config.regions.map((region) => roleArn(config.partition, config.adminAccountId, lambdaRoleName(r.rule.id, region))));
+  const scan = scanTrustStatementJson(config);
+  // The scan statement and the comma that separates it from the Lambda statement.
+  const scanLength = scan ? JSON.stringify(scan).length + 1 : 0;
   // Room for the principal, the organization condition and the policy's own structure.
-  const budget = TRUST_POLICY_LIMIT - 600;
+  const budget = TRUST_POLICY_LIMIT - 600 - scanLength;
   if (JSON.stringify(rendered).length <= budget) return { ArnEquals: { 'aws:PrincipalArn': lambdaRoleArns } };
+  const prefix = roleArn(config.partition, config.adminAccountId, `${LAMBDA_ROLE_PREFIX}*`);
+  if (JSON.stringify(prefix).length > budget) {
+    throw new ConfigurationError(
+      `scanPrincipalArns: the evaluation role trust policy would exceed IAM's ${TRUST_POLICY_LIMIT} characters ` +
+        `(the scan statement alone takes ${scanLength}); list fewer roles, or one wildcard ARN per account.`,
+    );
+  }
   return { ArnLike: { 'aws:PrincipalArn': `arn:${Aws.PARTITION}:iam::${config.adminAccountId}:role/${LAMBDA_ROLE_PREFIX}*` } };
 }
 
@@ -86,13 +125,26 @@ export class MemberGlobalStack extends Stack {
     });
     this.evaluationRole = new iam.Role(this, 'EvaluationRole', {
       roleName: EVALUATION_ROLE_NAME,
-      description: 'Read-only role the ecr-guardrails rule Lambdas assume to collect facts and report evaluations.',
+      description: 'Read-only role the ecr-guardrails rule Lambdas assume to collect facts and report evaluations (and scan --org, when configured).',
       assumedBy: new iam.AccountPrincipal(config.adminAccountId).withConditions({
         ...trustedLambdaRoles,
         StringEquals: { 'aws:PrincipalOrgID': config.organizationId },
       }),
       managedPolicies: [this.evaluationPolicy],
     });
+    // `ecr-guardrails scan --org` from a laptop: the configured roles (e.g. an IAM Identity
+    // Center permission set), from their own accounts, inside the organization.
+    const scan = config.scanPrincipalArns;
+    if (scan?.length) {
+      this.evaluationRole.assumeRolePolicy!.addStatements(
+        new iam.PolicyStatement({
+          sid: SCAN_TRUST_SID,
+          actions: ['sts:AssumeRole'],
+          principals: scanPrincipalAccounts(scan).map((account) => new iam.AccountPrincipal(account)),
+          conditions: { ArnLike: { 'aws:PrincipalArn': scan }, StringEquals: { 'aws:PrincipalOrgID': config.organizationId } },
+        }),
+      );
+    }
 
     this.automationPolicy = new iam.ManagedPolicy(this, 'AutomationPolicy', {
       description: 'Exactly the API calls the ecr-guardrails runbooks make (derived from the runbook documents).',

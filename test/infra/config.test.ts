@@ -71,6 +71,46 @@ describe('validateConfig', () => {
     expect(errorOf(rawConfig(overrides))).toContain(message);
   });
 
+  describe('scanPrincipalArns', () => {
+    const sso = 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SecurityAudit_*';
+
+    it('is absent by default', () => {
+      expect(validateConfig(rawConfig())).not.toHaveProperty('scanPrincipalArns');
+    });
+
+    it('accepts IAM role ARNs with wildcards in the role path and name', () => {
+      const arns = [sso, 'arn:aws:iam::444455556666:role/SecurityScanner', 'arn:aws:iam::444455556666:role/team/scan-*'];
+      expect(validateConfig(rawConfig({ scanPrincipalArns: arns })).scanPrincipalArns).toEqual(arns);
+      const gov = 'arn:aws-us-gov:iam::111122223333:role/Scanner';
+      expect(validateConfig(rawConfig({ partition: 'aws-us-gov', regions: ['us-gov-west-1'], scanPrincipalArns: [gov] })).scanPrincipalArns).toEqual([gov]);
+    });
+
+    it.each([
+      ['arn:aws:iam::*:role/Scanner', 'wildcard account'],
+      ['arn:aws:iam::1111222233:role/Scanner', 'short account'],
+      ['arn:*:iam::111122223333:role/Scanner', 'wildcard partition'],
+      ['arn:aws:iam::111122223333:user/alice', 'an IAM user'],
+      ['arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_SecurityAudit_0123456789abcdef/alice', 'an STS session'],
+      ['arn:aws:iam::111122223333:role/', 'no role name'],
+      ['arn:aws:iam::111122223333:root', 'an account'],
+      ['*', 'everyone'],
+    ])('rejects %s (%s), naming the key and index', (arn) => {
+      expect(errorOf(rawConfig({ scanPrincipalArns: [sso, arn] }))).toContain('scanPrincipalArns[1] must match ^arn:(aws|aws-cn|aws-us-gov):iam::[0-9]{12}:role/');
+    });
+
+    it('rejects an empty or repeating list', () => {
+      expect(errorOf(rawConfig({ scanPrincipalArns: [] }))).toContain('scanPrincipalArns must NOT have fewer than 1 items');
+      expect(errorOf(rawConfig({ scanPrincipalArns: [sso, sso] }))).toContain('scanPrincipalArns must NOT have duplicate items');
+      expect(errorOf(rawConfig({ scanPrincipalArns: sso }))).toContain('scanPrincipalArns must be array');
+    });
+
+    it('rejects an ARN of another partition than the configured one', () => {
+      expect(errorOf(rawConfig({ scanPrincipalArns: [sso, 'arn:aws-cn:iam::111122223333:role/Scanner'] }))).toContain(
+        'scanPrincipalArns[1] is in partition aws-cn, not the configured partition aws',
+      );
+    });
+  });
+
   it('reports every problem at once', () => {
     const message = errorOf(rawConfig({ adminAccountId: 'x', regions: ['nowhere'] }));
     expect(message).toContain('adminAccountId must match');

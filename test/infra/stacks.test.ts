@@ -95,7 +95,7 @@ describe('admin stacks (one per region)', () => {
     }
   });
 
-  it('limits each Lambda role to assuming the member evaluation role inside the organization (plus its own logs and dead letters)', () => {
+  it('limits each Lambda role to assuming the member evaluation role inside the organization, evaluating its own account, its own logs and dead letters', () => {
     REGIONS.forEach((region, i) => {
       const json = admin[i]!.toJSON() as CfnTemplate;
       for (const rule of RULES) {
@@ -107,10 +107,22 @@ describe('admin stacks (one per region)', () => {
         );
         expect(policies, `managed policy of ${roleId}`).toHaveLength(1);
         const statements = (policies[0]![1]['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
-        expect(statements.map((s) => s['Action'])).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], 'sqs:SendMessage', 'sts:AssumeRole']);
+        expect(statements.map((s) => s['Sid'])).toEqual(['WriteOwnLogs', 'SendDeadLetters', 'AssumeMemberEvaluationRole', 'EvaluateOwnAccount']);
+        expect(statements.slice(0, 3).map((s) => s['Action'])).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents'], 'sqs:SendMessage', 'sts:AssumeRole']);
         const assume = statements.find((s) => s['Action'] === 'sts:AssumeRole')!;
         expect(render(assume['Resource'])).toBe(`arn:\${AWS::Partition}:iam::*:role/${EVALUATION_ROLE_NAME}`);
         expect(assume['Condition']).toEqual({ StringEquals: { 'aws:ResourceOrgID': ORG_ID } });
+        // The admin account's own Config rules: no self-assume, so the Lambda role evaluates
+        // with exactly the member evaluation role's derived actions, nothing else.
+        const own = statements.find((s) => s['Sid'] === 'EvaluateOwnAccount')!;
+        expect(own).toEqual({ Sid: 'EvaluateOwnAccount', Effect: 'Allow', Action: built.plan.evaluationActions, Resource: '*' });
+        expect(own['Action']).toEqual(evaluationRoleActions(RULES));
+        const memberPolicy = resourcesOfType(built.member.global as CfnTemplate, 'AWS::IAM::ManagedPolicy')
+          .map(([, p]) => (p['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement[0]!)
+          .find((st) => st['Sid'] === 'RuleCollectors')!;
+        expect(own['Action']).toEqual(memberPolicy['Action']);
+        const granted = statements.flatMap((st) => (Array.isArray(st['Action']) ? st['Action'] : [st['Action']]) as string[]);
+        expect(granted).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'sts:AssumeRole', ...evaluationRoleActions(RULES)]);
       }
     });
   });
@@ -189,6 +201,14 @@ describe('member global template: roles', () => {
     json = built.member.global as CfnTemplate;
   });
 
+  /** The evaluation role's trust policy as IAM counts it (whole document, partition rendered). */
+  const trustLength = (template: CfnTemplate): number => {
+    const [, role] = onlyResource(template, 'AWS::IAM::Role', (p) => p['RoleName'] === EVALUATION_ROLE_NAME);
+    const document = role['AssumeRolePolicyDocument'];
+    const rendered = JSON.stringify(document, (_, v: unknown) => (v && typeof v === 'object' && ('Fn::Join' in v || 'Ref' in v) ? render(v).replace('${AWS::Partition}', 'aws') : v));
+    return rendered.length;
+  };
+
   const policyOf = (roleName: string): Record<string, unknown>[] => {
     const [, role] = onlyResource(json, 'AWS::IAM::Role', (p) => p['RoleName'] === roleName);
     expect(role).not.toHaveProperty('Policies');
@@ -210,7 +230,7 @@ describe('member global template: roles', () => {
     expect(automationRoleActions(runbooks).length).toBeGreaterThan(0);
   });
 
-  it('trusts the evaluation role only to the admin account rule Lambda roles (every rule, every region), inside the organization', () => {
+  it('trusts the evaluation role only to the admin account rule Lambda roles (every rule, every region), inside the organization; no scan statement by default', () => {
     const [, role] = onlyResource(json, 'AWS::IAM::Role', (p) => p['RoleName'] === EVALUATION_ROLE_NAME);
     const [statement, ...rest] = (role['AssumeRolePolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
     expect(rest).toEqual([]);
@@ -224,12 +244,6 @@ describe('member global template: roles', () => {
   });
 
   it('keeps the evaluation trust policy under IAM\'s 2,048 characters, switching to the Lambda role prefix for many regions', () => {
-    const trustLength = (template: CfnTemplate): number => {
-      const [, role] = onlyResource(template, 'AWS::IAM::Role', (p) => p['RoleName'] === EVALUATION_ROLE_NAME);
-      const statements = (role['AssumeRolePolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
-      const rendered = JSON.stringify(statements, (_, v: unknown) => (v && typeof v === 'object' && ('Fn::Join' in v || 'Ref' in v) ? render(v).replace('${AWS::Partition}', 'aws') : v));
-      return rendered.length;
-    };
     expect(trustLength(json)).toBeLessThanOrEqual(2048);
     const manyRegions = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1'];
     const wide = synthesizeMemberTemplates(planFor(config({ regions: manyRegions }), { runbooks }), { nag: false }).global as CfnTemplate;
@@ -239,6 +253,59 @@ describe('member global template: roles', () => {
     expect(condition).not.toHaveProperty('ArnEquals');
     expect(render(condition['ArnLike']!['aws:PrincipalArn'])).toBe(`arn:\${AWS::Partition}:iam::${ADMIN}:role/EcrGuardrailsRule-*`);
     expect(condition['StringEquals']).toEqual({ 'aws:PrincipalOrgID': ORG_ID });
+  });
+
+  describe('with scanPrincipalArns (scan --org from a laptop)', () => {
+    const sso = `arn:aws:iam::${ADMIN}:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SecurityAudit_*`;
+    const other = 'arn:aws:iam::444455556666:role/SecurityScanner';
+    const trustOf = (template: CfnTemplate): Record<string, unknown>[] => {
+      const [, role] = onlyResource(template, 'AWS::IAM::Role', (p) => p['RoleName'] === EVALUATION_ROLE_NAME);
+      return (role['AssumeRolePolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
+    };
+    let scanJson: CfnTemplate;
+    beforeAll(() => {
+      // With cdk-nag: the extra trust statement must not need an acknowledgement.
+      scanJson = synthesizeMemberTemplates(planFor(config({ scanPrincipalArns: [sso] }), { runbooks })).global as CfnTemplate;
+    });
+
+    it('adds a second trust statement: the account of those roles, ArnLike the listed ARNs, inside the organization', () => {
+      const [lambdas, scan, ...rest] = trustOf(scanJson);
+      expect(rest).toEqual([]);
+      // The Lambda statement is unchanged.
+      expect(lambdas).toEqual(trustOf(json)[0]);
+      expect(scan).toEqual({
+        Sid: 'ScanFromCli',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { AWS: expect.anything() },
+        Condition: { ArnLike: { 'aws:PrincipalArn': [sso] }, StringEquals: { 'aws:PrincipalOrgID': ORG_ID } },
+      });
+      expect(render((scan!['Principal'] as { AWS: unknown }).AWS)).toBe(`arn:\${AWS::Partition}:iam::${ADMIN}:root`);
+    });
+
+    it('names each account of the listed roles once as a principal', () => {
+      const arns = [sso, other, 'arn:aws:iam::444455556666:role/team/scan-*'];
+      const [, scan] = trustOf(synthesizeMemberTemplates(planFor(config({ scanPrincipalArns: arns }), { runbooks }), { nag: false }).global as CfnTemplate);
+      expect(((scan!['Principal'] as { AWS: unknown[] }).AWS).map(render)).toEqual([
+        `arn:\${AWS::Partition}:iam::${ADMIN}:root`,
+        'arn:${AWS::Partition}:iam::444455556666:root',
+      ]);
+      expect(scan!['Condition']).toEqual({ ArnLike: { 'aws:PrincipalArn': arns }, StringEquals: { 'aws:PrincipalOrgID': ORG_ID } });
+    });
+
+    it('counts the scan statement in the 2,048-character budget: the Lambda roles switch to their prefix sooner, too many ARNs are refused', () => {
+      const many = (n: number): string[] => Array.from({ length: n }, (_, i) => sso.replace(ADMIN, String(444455556666 + i)));
+      // Two regions: the full Lambda role list fits alone (see above), but not beside 8 scan ARNs.
+      const crowded = synthesizeMemberTemplates(planFor(config({ scanPrincipalArns: many(8) }), { runbooks }), { nag: false }).global as CfnTemplate;
+      const [lambdas, scan] = trustOf(crowded);
+      expect(lambdas!['Condition']).not.toHaveProperty('ArnEquals');
+      expect(render((lambdas!['Condition'] as { ArnLike: Record<string, unknown> }).ArnLike['aws:PrincipalArn'])).toBe(`arn:\${AWS::Partition}:iam::${ADMIN}:role/EcrGuardrailsRule-*`);
+      expect((scan!['Condition'] as { ArnLike: Record<string, unknown> }).ArnLike['aws:PrincipalArn']).toEqual(many(8));
+      expect(trustLength(crowded)).toBeLessThanOrEqual(2048);
+      expect(() => synthesizeMemberTemplates(planFor(config({ scanPrincipalArns: many(12) }), { runbooks }), { nag: false })).toThrow(
+        /^scanPrincipalArns: the evaluation role trust policy would exceed IAM's 2048 characters/,
+      );
+    });
   });
 
   it('trusts the automation role only to SSM Automation in the same account', () => {
