@@ -12,13 +12,13 @@ describe('SDK clients', () => {
     const client = factory.get(ECRClient);
     expect(factory.get(ECRClient)).toBe(client);
     expect(await client.config.region()).toBe('ap-southeast-2');
-    expect((await client.config.retryStrategy()).mode).toBe('adaptive');
+    expect(((await client.config.retryStrategy()) as { mode?: string }).mode).toBe('adaptive');
   });
 
   it('leaves the retry mode to AWS_RETRY_MODE when the user sets it', async () => {
     process.env.AWS_RETRY_MODE = 'standard';
     const client = new ClientFactory('eu-west-3').get(ECRClient);
-    expect((await client.config.retryStrategy()).mode).toBe('standard');
+    expect(((await client.config.retryStrategy()) as { mode?: string }).mode).toBe('standard');
   });
 
   it('uses the given credentials (assumed role) instead of the default chain', async () => {

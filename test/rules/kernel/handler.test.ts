@@ -114,8 +114,11 @@ describe('change-triggered evaluation', () => {
   it('a related resource type is handed to the rule, which evaluates the resource it concerns', async () => {
     // A rule about VPCs triggered by a subnet change: the evaluation is for the subnet's VPC.
     const vpcRule = defineRule<{ ExemptionTagKey: string }, { vpcIds: string[] }>({
-      ...tagImmutability,
       id: 'test-vpc-rule',
+      title: 'test',
+      description: 'A rule about VPCs, for the kernel tests.',
+      permissions: ['ec2:DescribeVpcs'],
+      controls: { securityHub: [], nist800190: [], nist80053: [] },
       resourceType: 'AWS::EC2::VPC',
       triggers: { changeResourceTypes: ['AWS::EC2::VPC', 'AWS::EC2::Subnet'] },
       parameters: {
