@@ -259,6 +259,9 @@ export function validateConfig(input: unknown, source = 'configuration', rules: 
   (config.scanPrincipalArns ?? []).forEach((arn, i) => {
     const partition = arn.split(':')[1];
     if (partition !== config.partition) problems.push(`scanPrincipalArns[${i}] is in partition ${partition}, not the configured partition ${config.partition}`);
+    // The role name must name something: `role/*` would trust every role of that account.
+    const roleName = arn.slice(arn.indexOf(':role/') + ':role/'.length).split('/').pop() ?? '';
+    if (!/[^*]/.test(roleName)) problems.push(`scanPrincipalArns[${i}] names no role (${arn}): a wildcard-only role name would trust every role of that account; name the role, e.g. .../AWSReservedSSO_SecurityAudit_*`);
   });
   if (problems.length) throw new ConfigurationError(`Invalid ${source}:\n  - ${problems.join('\n  - ')}`);
   return config;

@@ -100,6 +100,10 @@ describe('validateConfig', () => {
 
     it('rejects an empty or repeating list', () => {
       expect(errorOf(rawConfig({ scanPrincipalArns: [] }))).toContain('scanPrincipalArns must NOT have fewer than 1 items');
+      expect(errorOf(rawConfig({ scanPrincipalArns: ['arn:aws:iam::111122223333:role/*'] }))).toContain(
+        'scanPrincipalArns[0] names no role (arn:aws:iam::111122223333:role/*): a wildcard-only role name would trust every role of that account',
+      );
+      expect(errorOf(rawConfig({ scanPrincipalArns: ['arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*/**'] }))).toContain('scanPrincipalArns[0] names no role');
       expect(errorOf(rawConfig({ scanPrincipalArns: [sso, sso] }))).toContain('scanPrincipalArns must NOT have duplicate items');
       expect(errorOf(rawConfig({ scanPrincipalArns: sso }))).toContain('scanPrincipalArns must be array');
     });
