@@ -16,8 +16,10 @@
  * Scale: real ECR answers in tens of milliseconds and throttles a few tens of calls per second
  * per API (ECR publishes no DescribeImages quota; we assume 20/s). Time is compressed by
  * SCALE: latency / SCALE and rate * SCALE, sizes unchanged, so the bench stays under ~3
- * minutes on 2 cores. Multiply the wall times by SCALE for the real-world estimate. The SDK's
- * retry backoff (100-500 ms bases) is not compressed: throttling costs relatively more here.
+ * minutes on 2 cores. Wall time x SCALE is an upper bound for the real world: CPU time (SDK
+ * signing, parsing 1M images) gets multiplied too, though in reality it does not grow with
+ * latency. The SDK's retry backoff (100-500 ms bases) is not compressed: throttling costs
+ * relatively more here.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
