@@ -505,10 +505,12 @@ async function zoneRecords(route53: Route53Client, limit: RateLimiter, zoneId: s
   return keepRecords(records, wanted);
 }
 
-/** One listing for the whole account: the own private zones that can answer for the service names, with their associations. */
-async function ownHostedZones(route53: Route53Client, limit: RateLimiter, facts: VpcEndpointsFacts, ctx: Ctx): Promise<HostedZoneFacts[]> {
-  const { names, zoneNames } = interestingNames(facts, ctx.params);
-  const vpcIds = new Set(facts.vpcs.map((v) => v.vpcId));
+/**
+ * One listing for the whole account: the own private zones that can answer for the service
+ * names, with their associations in this region (GetHostedZone). Runs while EC2 is listed.
+ */
+async function ownCandidateZones(route53: Route53Client, limit: RateLimiter, facts: Pick<VpcEndpointsFacts, 'region' | 'dnsSuffix' | 'accountId'>, ctx: Ctx) {
+  const { zoneNames } = interestingNames(facts, ctx.params);
   const candidates: Array<{ id: string; name: string }> = [];
   await awsCall('route53:ListHostedZones', async () => {
     const pages = paginateListHostedZones({ client: route53, pageSize: PAGE_SIZE.ListHostedZones }, { HostedZoneType: 'PrivateHostedZone' });
@@ -523,10 +525,21 @@ async function ownHostedZones(route53: Route53Client, limit: RateLimiter, facts:
       }
     }
   });
-  const zones: HostedZoneFacts[] = [];
+  const zones: Array<{ id: string; name: string; vpcIds: string[] }> = [];
   for (const candidate of candidates) {
     const details = await limit(() => awsCall(`route53:GetHostedZone ${candidate.id}`, () => route53.send(new GetHostedZoneCommand({ Id: candidate.id }))));
-    const associated = (details.VPCs ?? []).filter((v) => v.VPCRegion === ctx.region && vpcIds.has(v.VPCId ?? '')).map((v) => v.VPCId ?? '');
+    zones.push({ ...candidate, vpcIds: (details.VPCs ?? []).filter((v) => v.VPCRegion === ctx.region).map((v) => v.VPCId ?? '') });
+  }
+  return zones;
+}
+
+/** The candidate zones associated with VPCs of the facts, with the records that matter. */
+async function ownHostedZones(route53: Route53Client, limit: RateLimiter, candidates: Awaited<ReturnType<typeof ownCandidateZones>>, facts: VpcEndpointsFacts, ctx: Ctx): Promise<HostedZoneFacts[]> {
+  const { names } = interestingNames(facts, ctx.params);
+  const vpcIds = new Set(facts.vpcs.map((v) => v.vpcId));
+  const zones: HostedZoneFacts[] = [];
+  for (const candidate of candidates) {
+    const associated = candidate.vpcIds.filter((id) => vpcIds.has(id));
     if (associated.length === 0) continue;
     zones.push({ hostedZoneId: candidate.id, name: candidate.name, ownerAccountId: ctx.accountId, vpcIds: associated, records: await zoneRecords(route53, limit, candidate.id, candidate.name, names) });
   }
@@ -560,12 +573,24 @@ async function zonesForVpc(route53: Route53Client, limit: RateLimiter, vpcId: st
   });
 }
 
-async function fallbackZoneLookups(route53: Route53Client, limit: RateLimiter, ec2: EC2Client, facts: VpcEndpointsFacts, ctx: Ctx): Promise<void> {
-  const pending = facts.vpcs.filter((vpc) => needsZoneLookup(vpc, facts, ctx.params));
-  for (const vpc of pending) {
-    if (ctx.remainingTimeMs() <= 0) break;
-    await zonesForVpc(route53, limit, vpc.vpcId, facts, ctx);
-  }
+/**
+ * DNS attributes and the per-VPC zone look-ups, overlapped: VPCs that are not compliant even
+ * if their DNS attributes are on are looked up while the attributes are read; the few whose
+ * verdict turned on the attributes are looked up after. Then DNS attributes for VPCs that
+ * gained a zone. The calls are the same as doing it in sequence, the wait is shorter.
+ */
+async function dnsAndZoneLookups(route53: Route53Client, limit: RateLimiter, ec2: EC2Client, facts: VpcEndpointsFacts, ctx: Ctx): Promise<void> {
+  const looked = new Set<string>();
+  const lookUp = async (vpcs: VpcFacts[]) => {
+    for (const vpc of vpcs) {
+      if (ctx.remainingTimeMs() <= 0) break;
+      looked.add(vpc.vpcId);
+      await zonesForVpc(route53, limit, vpc.vpcId, facts, ctx);
+    }
+  };
+  const early = facts.vpcs.filter((vpc) => needsZoneLookup(vpc, facts, ctx.params, true));
+  await Promise.all([dnsAttributes(ec2, facts, ctx), lookUp(early)]);
+  await lookUp(facts.vpcs.filter((vpc) => !looked.has(vpc.vpcId) && needsZoneLookup(vpc, facts, ctx.params)));
   // A zone found this way makes the VPC's DNS attributes matter.
   await dnsAttributes(ec2, facts, ctx);
 }
@@ -601,16 +626,20 @@ export function vpcFromItem(item: ConfigurationItem): Vpc | undefined {
 export const collector: Collector<VpcEndpointsParams, VpcEndpointsFacts> = {
   async collectAll(ctx) {
     const ec2 = ctx.clients.get(EC2Client);
+    const route53 = ctx.clients.get(Route53Client);
+    const limit = createRateLimiter(ROUTE53_REQUESTS_PER_SECOND);
     const inventory = new Inventory();
-    await listAll(ec2, inventory, ctx);
-    const facts = emptyFacts(ctx, inventory.toVpcFacts());
+    const base = emptyFacts(ctx, []);
+    // Route 53's account-wide listing runs while EC2 is listed.
+    const [candidates] = await Promise.all([
+      ctx.params.AcceptCentralizedEndpoints ? ownCandidateZones(route53, limit, base, ctx) : Promise.resolve([]),
+      listAll(ec2, inventory, ctx),
+    ]);
+    const facts = { ...base, vpcs: inventory.toVpcFacts() };
     facts.prefixLists = await prefixListEntries(ec2, facts.vpcs);
     if (ctx.params.AcceptCentralizedEndpoints) {
-      const route53 = ctx.clients.get(Route53Client);
-      const limit = createRateLimiter(ROUTE53_REQUESTS_PER_SECOND);
-      facts.hostedZones = await ownHostedZones(route53, limit, facts, ctx);
-      await dnsAttributes(ec2, facts, ctx);
-      await fallbackZoneLookups(route53, limit, ec2, facts, ctx);
+      facts.hostedZones = await ownHostedZones(route53, limit, candidates, facts, ctx);
+      await dnsAndZoneLookups(route53, limit, ec2, facts, ctx);
     } else {
       await dnsAttributes(ec2, facts, ctx);
     }
@@ -631,10 +660,11 @@ export const collector: Collector<VpcEndpointsParams, VpcEndpointsFacts> = {
     }
     const facts = emptyFacts(ctx, inventory.toVpcFacts());
     facts.prefixLists = await prefixListEntries(ec2, facts.vpcs);
-    await dnsAttributes(ec2, facts, ctx);
     if (ctx.params.AcceptCentralizedEndpoints) {
       // For one VPC, ListHostedZonesByVPC is the single call that shows every associated zone.
-      await fallbackZoneLookups(ctx.clients.get(Route53Client), createRateLimiter(ROUTE53_REQUESTS_PER_SECOND), ec2, facts, ctx);
+      await dnsAndZoneLookups(ctx.clients.get(Route53Client), createRateLimiter(ROUTE53_REQUESTS_PER_SECOND), ec2, facts, ctx);
+    } else {
+      await dnsAttributes(ec2, facts, ctx);
     }
     return facts;
   },

@@ -322,9 +322,12 @@ export function needsDnsAttributes(vpc: VpcFacts, facts: VpcEndpointsFacts, para
  * already known: the collector then asks Route 53 for zones associated with it (other
  * accounts' zones are only visible per VPC).
  */
-export function needsZoneLookup(vpc: VpcFacts, facts: VpcEndpointsFacts, params: VpcEndpointsParams): boolean {
+export function needsZoneLookup(vpc: VpcFacts, facts: VpcEndpointsFacts, params: VpcEndpointsParams, assumeDnsOn = false): boolean {
   if (!params.AcceptCentralizedEndpoints || outOfScope(vpc, params)) return false;
-  const evaluation = evaluateVpc(vpc, facts, params);
+  // With assumeDnsOn, VPCs whose DNS attributes are not known yet are judged as if both were on:
+  // those still not compliant need the look-up whatever the attributes say.
+  const judged = assumeDnsOn && !vpc.dns ? { ...vpc, dns: { enableDnsSupport: true, enableDnsHostnames: true } } : vpc;
+  const evaluation = evaluateVpc(judged, facts, params);
   return evaluation?.complianceType !== 'COMPLIANT';
 }
 
