@@ -1,4 +1,5 @@
 import { ConfigServiceClient, GetComplianceDetailsByConfigRuleCommand, PutEvaluationsCommand } from '@aws-sdk/client-config-service';
+import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConfigRuleHandler } from '../../../rules/kernel/handler.js';
@@ -280,6 +281,49 @@ describe('ecr-vpc-endpoints handler: periodic', () => {
     const summary = await handler()(scheduledEvent(), lambdaContext(MEMBER_ACCOUNT));
     expect(summary.evaluations.map((e) => e.complianceType)).toEqual(['COMPLIANT']);
     expect(aws.calls.filter((c) => c.command === 'GetManagedPrefixListEntries').map((c) => c.input)).toEqual([{ PrefixListId: 'pl-0corp0000000001', MaxResults: 100 }]);
+  });
+});
+
+describe('ecr-vpc-endpoints handler: edges', () => {
+  it('reads a large own zone by the names that matter instead of listing all of it', async () => {
+    const estate = baseEstate();
+    estate.endpoints = estate.endpoints.filter((e) => e.VpcEndpointId !== IDS.dkr);
+    const filler = Array.from({ length: 400 }, (_, i) => aliasA(`host-${String(i).padStart(3, '0')}.eu-west-3.amazonaws.com.`));
+    aws = mockAws(estate, [
+      {
+        id: 'Z0REGION00000000000001',
+        name: 'eu-west-3.amazonaws.com.',
+        owner: MEMBER_ACCOUNT,
+        vpcIds: [VPC_ID],
+        records: [...filler, aliasA('dkr.ecr.eu-west-3.amazonaws.com.'), aliasA('\\052.dkr.ecr.eu-west-3.amazonaws.com.')],
+      },
+    ]);
+    // The mock answers StartRecordName look-ups from the start; serve the names asked for instead.
+    aws.route53.on(ListResourceRecordSetsCommand).callsFake((input) => {
+      aws!.calls.push({ command: 'ListResourceRecordSets', input: structuredClone(input) as Record<string, unknown> });
+      if (!input.StartRecordName) return { ResourceRecordSets: filler.slice(0, 300), IsTruncated: true, MaxItems: 300, NextRecordName: filler[300]!.Name };
+      const wanted = input.StartRecordName.replace('*', '\\052');
+      return { ResourceRecordSets: [aliasA(wanted.endsWith('.') ? wanted : `${wanted}.`)].filter((r) => /dkr\.ecr/.test(r.Name!)), IsTruncated: true, MaxItems: input.MaxItems };
+    });
+
+    const summary = await handler()(scheduledEvent(), lambdaContext(MEMBER_ACCOUNT));
+
+    expect(summary.evaluations[0]).toMatchObject({ complianceType: 'COMPLIANT', annotation: expect.stringContaining('ecr.dkr via private hosted zone Z0REGION00000000000001 (eu-west-3.amazonaws.com)') });
+    const lookups = aws.calls.filter((c) => c.command === 'ListResourceRecordSets').map((c) => c.input);
+    expect(lookups[0]).toEqual({ HostedZoneId: 'Z0REGION00000000000001', MaxItems: 300 });
+    expect(lookups.slice(1).every((l) => l.MaxItems === 10 && typeof l.StartRecordName === 'string' && String(l.StartRecordName).endsWith('eu-west-3.amazonaws.com'))).toBe(true);
+    expect(lookups.slice(1).map((l) => l.StartRecordName)).toContain('*.dkr.ecr.eu-west-3.amazonaws.com');
+  });
+
+  it('when the time budget runs out before DNS attributes, leaves those VPCs unevaluated but not vanished', async () => {
+    aws = mockAws(baseEstate());
+    config.on(GetComplianceDetailsByConfigRuleCommand).resolves({
+      EvaluationResults: [{ EvaluationResultIdentifier: { EvaluationResultQualifier: { ConfigRuleName: 'ecr-guardrails-test-rule', ResourceType: 'AWS::EC2::VPC', ResourceId: VPC_ID } }, ComplianceType: 'COMPLIANT' }],
+    });
+    // 20 s left and a 30 s reserve for reporting: no time to read DNS attributes.
+    const summary = await handler()(scheduledEvent(), lambdaContext(MEMBER_ACCOUNT, 20_000));
+    expect(summary.evaluations).toEqual([]);
+    expect(aws.calls.filter((c) => c.command === 'DescribeVpcAttribute')).toEqual([]);
   });
 });
 
