@@ -75,6 +75,17 @@ export function loadRunbook(path: string): Runbook {
  * actions of every executeScript step (see `scripts.ts`). Sorted, without duplicates.
  * Steps with an unknown service or no Api contribute nothing here; the validator reports them.
  */
+/**
+ * Actions IAM authorizes as well when an API runs (the "dependent actions" of the Service
+ * Authorization Reference): the role needs them although no step calls them by name. Creating
+ * or modifying an interface endpoint with private DNS associates the VPC with the endpoint
+ * service's private hosted zone on the caller's behalf.
+ */
+export const DEPENDENT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  'ec2:CreateVpcEndpoint': ['route53:AssociateVPCWithHostedZone'],
+  'ec2:ModifyVpcEndpoint': ['route53:AssociateVPCWithHostedZone'],
+};
+
 export function runbookActions(document: AutomationDocument): string[] {
   const actions = new Set<string>();
   for (const step of document.mainSteps ?? []) {
@@ -91,6 +102,7 @@ export function runbookActions(document: AutomationDocument): string[] {
       for (const action of declaredScriptActions(inputs['Script'])) actions.add(action);
     }
   }
+  for (const action of [...actions]) for (const dependent of DEPENDENT_ACTIONS[action] ?? []) actions.add(dependent);
   return [...actions].sort();
 }
 

@@ -33,9 +33,20 @@ describe('runbookActions', () => {
       'ec2:CreateVpcEndpoint',
       'ec2:DescribeSubnets',
       'ec2:DescribeVpcEndpoints',
+      // Dependent action of ec2:CreateVpcEndpoint (private DNS), though no step names it.
+      'route53:AssociateVPCWithHostedZone',
       'route53:GetHostedZone',
       'ssm:GetParameter',
     ]);
+  });
+
+  it('adds the dependent actions IAM checks for an API, e.g. private DNS on interface endpoints', () => {
+    const doc: AutomationDocument = {
+      schemaVersion: '0.3',
+      mainSteps: [{ name: 'Modify', action: 'aws:executeAwsApi', inputs: { Service: 'ec2', Api: 'ModifyVpcEndpoint', VpcEndpointId: 'vpce-1' } }],
+    };
+    expect(runbookActions(doc)).toEqual(['ec2:ModifyVpcEndpoint', 'route53:AssociateVPCWithHostedZone']);
+    expect(runbooks.find((r) => r.name === 'CreateEcrVpcEndpoints')?.actions).toContain('route53:AssociateVPCWithHostedZone');
   });
 
   it('EnableEcrTagImmutability needs exactly DescribeRepositories and PutImageTagMutability', () => {

@@ -79,7 +79,7 @@ describe('ecr-guardrails scan --demo', () => {
       'frontend/web': 'NON_COMPLIANT',
       'sandbox/experiments': 'NOT_APPLICABLE',
     });
-    const worker = report.results.find((r) => r.resourceId === 'payments/worker');
+    const worker = report.results.find((r) => r.ruleId === 'ecr-tag-immutability' && r.resourceId === 'payments/worker');
     expect(worker?.remediation?.parameters).toEqual({
       RepositoryName: 'payments/worker',
       Mode: 'IMMUTABLE',
