@@ -8,7 +8,8 @@ import { createCollectContext } from '../../../rules/kernel/context.js';
 import { silentLogger } from '../../../rules/kernel/logger.js';
 import { configurationItem, MEMBER_ACCOUNT, REGION } from '../../support/config-events.js';
 import { ecrRepository, ecrRepositoryConfiguration } from '../../support/ecr.js';
-import exampleItem from '../../../../shared/reference/example-ci-AWS_ECR_Repository.json' with { type: 'json' };
+// Same shape as ../shared/reference/example-ci-AWS_ECR_Repository.json (a recorded ECR item).
+import exampleItem from '../../fixtures/config-items/ecr-repository.json' with { type: 'json' };
 
 const ecr = mockClient(ECRClient);
 const params = { AllowedExclusionFilters: [], ExemptionTagKey: 'ecr-guardrails:exempt' };
@@ -23,9 +24,9 @@ const item = (configuration: Record<string, unknown>, tags: Record<string, strin
 beforeEach(() => ecr.reset());
 
 describe('ecr-tag-immutability collector', () => {
-  it('reads the reference Config item (CloudFormation-shaped, PascalCase)', () => {
+  it('reads a recorded Config item (CloudFormation-shaped, PascalCase)', () => {
     expect(repositoryFromConfigurationItem(normaliseEventItem(exampleItem))).toEqual({
-      repositoryName: 'test',
+      repositoryName: 'billing',
       imageTagMutability: 'MUTABLE',
       exclusionFilters: [],
       tags: {},
