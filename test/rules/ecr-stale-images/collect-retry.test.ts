@@ -39,10 +39,11 @@ describe('collector: throttling under the SDK adaptive retry (real middleware, f
       retryMode: 'adaptive',
       maxAttempts,
       requestHandler: {
-        handle: async (request: { headers: Record<string, string>; body?: string }) => {
+        handle: async (request: { headers: Record<string, string>; body?: string | Uint8Array }) => {
           const target = (request.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
           requests.push(target);
-          const { status, body } = answer(target, JSON.parse(request.body ?? '{}'));
+          const text = request.body instanceof Uint8Array ? new TextDecoder().decode(request.body) : (request.body ?? '{}');
+          const { status, body } = answer(target, JSON.parse(text || '{}'));
           return { response: { statusCode: status, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: new TextEncoder().encode(JSON.stringify(body)) } };
         },
       } as never,
