@@ -47,7 +47,7 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
   const accounts = new Set(report.scopes.map((scope) => scope.accountId)).size;
   const regions = new Set(report.scopes.map((scope) => scope.region)).size;
   out.push(paint('bold', `ecr-guardrails ${report.tool.version}: ${report.source.description}`));
-  out.push(`Evaluated as of ${report.evaluatedAt} · ${accounts} account(s) · ${regions} region(s) · ${report.rules.length} rule(s)`);
+  out.push(`Evaluated as of ${report.evaluatedAt.slice(0, 16).replace('T', ' ')} UTC · ${accounts} account(s) · ${regions} region(s) · ${report.rules.length} rule(s)`);
 
   for (const rule of report.rules) {
     const findings = report.results.filter((finding) => finding.ruleId === rule.id);
