@@ -34,8 +34,15 @@ export interface HandlerOptions {
 export interface InvocationSummary {
   messageType: InvokingEvent['messageType'];
   accountId: string;
+  /** Every evaluation sent, for in-process callers (tests, benchmarks). */
   evaluations: Evaluation[];
   putEvaluationsCalls: number;
+  counts: Record<Evaluation['complianceType'], number>;
+  /**
+   * What the Lambda runtime serialises as the function's response: counts only. Config ignores
+   * the response, and a large estate's evaluations would approach Lambda's 6 MB payload limit.
+   */
+  toJSON(): Omit<InvocationSummary, 'evaluations' | 'toJSON'>;
 }
 
 const notApplicable = (resourceType: string, resourceId: string, annotation: string): Evaluation => ({
@@ -183,10 +190,11 @@ export function createConfigRuleHandler<P, F>(rule: Rule<P, F>, options: Handler
         ...(options.sleep ? { sleep: options.sleep } : {}),
       });
       const counts = Object.fromEntries(
-        ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'].map((type) => [type, evaluations.filter((e) => e.complianceType === type).length]),
-      );
+        (['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'] as const).map((type) => [type, evaluations.filter((e) => e.complianceType === type).length]),
+      ) as InvocationSummary['counts'];
       logger.info('Evaluation reported', { evaluations: evaluations.length, putEvaluationsCalls, ...counts });
-      return { messageType: invokingEvent.messageType, accountId: event.accountId, evaluations, putEvaluationsCalls };
+      const compact = { messageType: invokingEvent.messageType, accountId: event.accountId, putEvaluationsCalls, counts };
+      return { ...compact, evaluations, toJSON: () => compact };
     } catch (error) {
       logger.error('Evaluation failed', {
         error: error instanceof Error ? { name: error.name, message: error.message, cause: error.cause instanceof Error ? error.cause.name : undefined } : String(error),

@@ -201,6 +201,13 @@ describe('periodic evaluation', () => {
       ['deleted/repo', 'NOT_APPLICABLE', new Date(NOTIFICATION_TIME)],
     ]);
     expect(summary.evaluations).toHaveLength(3);
+    // The Lambda response (what the runtime serialises) carries counts, not every evaluation.
+    expect(JSON.parse(JSON.stringify(summary))).toEqual({
+      messageType: 'ScheduledNotification',
+      accountId: MEMBER_ACCOUNT,
+      putEvaluationsCalls: 1,
+      counts: { COMPLIANT: 1, NON_COMPLIANT: 1, NOT_APPLICABLE: 1 },
+    });
   });
 
   it('sends 250 evaluations as 100, 100 and 50', async () => {
