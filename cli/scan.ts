@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { ClientFactory } from '../rules/kernel/clients.js';
 import { createCollectContext, createMemo } from '../rules/kernel/context.js';
 import { silentLogger, type Logger } from '../rules/kernel/logger.js';
@@ -98,37 +99,45 @@ export interface CollectOptions {
   now: Date;
   logger?: Logger;
   progress?: (message: string) => void;
+  /** Account/region scopes collected at the same time (each has its own clients and quotas). */
+  concurrency?: number;
 }
 
 /**
- * Runs each rule's collector in each target and gathers the facts into a snapshot. A target
- * whose collection fails is recorded as a problem and the others go on (one unreachable
- * account must not hide the rest of an organisation).
+ * Runs each rule's collector in each target and gathers the facts into a snapshot, several
+ * targets at a time (results keep the targets' order). A target whose collection fails is
+ * recorded as a problem and the others go on (one unreachable account must not hide the
+ * rest of an organisation).
  */
 export async function collectSnapshot(targets: LiveTarget[], runs: RuleRun[], options: CollectOptions): Promise<{ snapshot: Snapshot; problems: ScopeProblem[] }> {
-  const scopes: SnapshotScope[] = [];
   const problems: ScopeProblem[] = [];
   const progress = options.progress ?? (() => undefined);
-  for (const [index, target] of targets.entries()) {
-    const memo = createMemo();
-    const facts: Record<string, unknown> = {};
-    for (const run of runs) {
-      const label = `[${index + 1}/${targets.length}] ${target.accountId} ${target.region} ${run.rule.id}`;
-      progress(label);
-      const ctx = createCollectContext(target, run.params, {
-        now: options.now,
-        logger: options.logger ?? silentLogger,
-        memo,
-        progress: (message) => progress(`${label}: ${message}`),
-      });
-      try {
-        facts[run.rule.id] = await run.rule.collector.collectAll(ctx);
-      } catch (error) {
-        problems.push({ accountId: target.accountId, region: target.region, ruleId: run.rule.id, message: (error as Error).message });
+  let done = 0;
+  const scopes = await pMap(
+    targets,
+    async (target): Promise<SnapshotScope> => {
+      const memo = createMemo();
+      const facts: Record<string, unknown> = {};
+      for (const run of runs) {
+        const label = `[${done}/${targets.length} scopes done] ${target.accountId} ${target.region} ${run.rule.id}`;
+        progress(label);
+        const ctx = createCollectContext(target, run.params, {
+          now: options.now,
+          logger: options.logger ?? silentLogger,
+          memo,
+          progress: (message) => progress(`${label}: ${message}`),
+        });
+        try {
+          facts[run.rule.id] = await run.rule.collector.collectAll(ctx);
+        } catch (error) {
+          problems.push({ accountId: target.accountId, region: target.region, ruleId: run.rule.id, message: (error as Error).message });
+        }
       }
-    }
-    scopes.push({ accountId: target.accountId, region: target.region, partition: target.partition, facts });
-  }
+      done++;
+      return { accountId: target.accountId, region: target.region, partition: target.partition, facts };
+    },
+    { concurrency: options.concurrency ?? 4 },
+  );
   return {
     snapshot: { format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, collectedAt: options.now.toISOString(), scopes },
     problems,

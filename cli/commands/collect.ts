@@ -27,7 +27,7 @@ export function registerCollectCommand(program: Command): void {
       const progress = createProgress();
       let collected;
       try {
-        collected = await collectSnapshot(resolved.targets, runs, { now: new Date(), progress: progress.update });
+        collected = await collectSnapshot(resolved.targets, runs, { now: new Date(), progress: progress.update, concurrency: options.concurrency });
       } finally {
         progress.done();
       }

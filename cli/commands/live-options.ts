@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { EVALUATION_ROLE_NAME } from '../../rules/names.js';
 import { collectRepeatable } from '../options.js';
 
@@ -11,6 +11,7 @@ export interface CommonOptions {
   roleName: string;
   rules?: string;
   param: string[];
+  concurrency: number;
 }
 
 export function addCommonOptions(command: Command): Command {
@@ -20,6 +21,15 @@ export function addCommonOptions(command: Command): Command {
     .option('--org', 'scan every active account of the organisation through the evaluation role (run from the management or delegated-admin account)')
     .option('--account <id>', 'with --org: only these accounts (repeatable)', collectRepeatable, [])
     .addOption(new Option('--role-name <name>', 'with --org: role to assume in member accounts').default(EVALUATION_ROLE_NAME))
+    .addOption(
+      new Option('--concurrency <n>', 'account/region scopes collected at the same time')
+        .default(4)
+        .argParser((value: string) => {
+          const n = Number(value);
+          if (!Number.isInteger(n) || n < 1 || n > 32) throw new InvalidArgumentError('expected a whole number from 1 to 32.');
+          return n;
+        }),
+    )
     .option('--rules <ids>', 'comma-separated rule ids to run (default: all; see `ecr-guardrails rules`)')
     .option('--param <key=value>', 'rule parameter, e.g. MaxImageAgeDays=30 or ecr-stale-images:MaxImageAgeDays=30 (repeatable)', (value: string, previous: string[]) => [...previous, value], []);
 }

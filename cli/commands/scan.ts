@@ -54,7 +54,7 @@ export async function runScan(options: ScanOptions): Promise<{ report: ScanRepor
     const resolved = await resolveTargets({ ...options, regions: options.region, org: options.org === true, accounts: options.account });
     const progress = createProgress();
     try {
-      const collected = await collectSnapshot(resolved.targets, runs, { now: new Date(), progress: progress.update });
+      const collected = await collectSnapshot(resolved.targets, runs, { now: new Date(), progress: progress.update, concurrency: options.concurrency });
       snapshot = collected.snapshot;
       problems = [...resolved.problems, ...collected.problems];
     } finally {

@@ -175,6 +175,7 @@ describe('usage errors', () => {
     [['scan', '--demo', '--snapshot', 'x.json'], 'ecr-guardrails: error: --demo and --snapshot exclude each other: choose one source.'],
     [['scan', '--demo', '--region', 'eu-west-1'], 'ecr-guardrails: error: --profile, --region, --org and --account apply to live scans, not to --demo.'],
     [['scan', '--region', 'Europe'], 'ecr-guardrails: error: --region Europe: expected a region name such as eu-west-3.'],
+    [['scan', '--concurrency', '0'], "error: option '--concurrency <n>' argument '0' is invalid. expected a whole number from 1 to 32."],
     [['collect'], "error: required option '--output <file>' not specified"],
     [['nonsense'], "error: unknown command 'nonsense'"],
   ])('%j exits 2 with a clear message', async (args, message) => {

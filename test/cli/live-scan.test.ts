@@ -22,7 +22,7 @@ const MEMBER = '111122223333';
 const BROKEN = '444455556666';
 
 // Only ECR is mocked here: scan the tag-immutability rule.
-const liveOptions = { region: ['eu-west-3'], account: [], param: [], rules: 'ecr-tag-immutability', roleName: 'EcrGuardrailsEvaluationRole', format: 'json' as const, color: false };
+const liveOptions = { region: ['eu-west-3'], account: [], param: [], rules: 'ecr-tag-immutability', roleName: 'EcrGuardrailsEvaluationRole', format: 'json' as const, color: false, concurrency: 2 };
 
 beforeEach(() => {
   sts.reset();
@@ -84,7 +84,7 @@ describe('live scan', () => {
     const keys = await Promise.all(
       ecr.commandCalls(DescribeRepositoriesCommand).map(async (call) => (await (call.thisValue as ECRClient).config.credentials()).accessKeyId),
     );
-    expect(keys).toEqual(['AKIATESTTESTTESTTEST', 'ASIAMEMBER']);
+    expect(keys.sort()).toEqual(['AKIATESTTESTTESTTEST', 'ASIAMEMBER']);
   });
 
   it('--account limits an org scan and refuses accounts outside the organisation', async () => {
@@ -105,6 +105,31 @@ describe('live scan', () => {
       }),
     ]);
     expect(exitStatus(report)).toBe(2);
+  });
+});
+
+describe('collecting many scopes', () => {
+  it('collects at most --concurrency scopes at once and keeps the scopes in order', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const slowRule = {
+      ...tagImmutability,
+      collector: {
+        collectAll: async () => {
+          inFlight++;
+          peak = Math.max(peak, inFlight);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          inFlight--;
+          return { repositories: [] };
+        },
+      },
+    };
+    const regions = ['eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'eu-south-1'];
+    const { targets } = await resolveTargets({ regions, org: false, roleName: 'R', accounts: [] });
+    const runs = [{ rule: slowRule, params: defaultRuleParameters(tagImmutability.id, tagImmutability.parameters) }];
+    const { snapshot } = await collectSnapshot(targets, runs, { now: new Date('2026-11-20T09:00:00Z'), concurrency: 2 });
+    expect(peak).toBe(2);
+    expect(snapshot.scopes.map((scope) => scope.region)).toEqual(regions);
   });
 });
 
