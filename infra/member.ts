@@ -249,7 +249,10 @@ export function synthesizeMemberTemplates(plan: DeploymentPlan, options: { nag?:
     outdir: options.outdir ?? mkdtempSync(join(tmpdir(), 'ecr-guardrails-member-')),
     analyticsReporting: false,
     autoSynth: false,
-    context: {
+    // After the CLI's context, not before: `cdk synth` / `cdk deploy` pass
+    // `aws:cdk:enable-path-metadata: true` (CDK_CONTEXT_JSON), which would override plain
+    // `context` and put `aws:cdk:path` Metadata on every resource of the StackSet templates.
+    postCliContext: {
       'aws:cdk:enable-path-metadata': false,
       'aws:cdk:disable-stack-trace': true,
       // Throw on validation (cdk-nag) failures even under the CDK CLI, which would otherwise

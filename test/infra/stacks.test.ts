@@ -193,6 +193,26 @@ describe('member templates are StackSet-safe', () => {
     }
     expect(JSON.stringify(template)).not.toMatch(/AssetParameters|cdk-hnb659fds|BootstrapVersion/);
   });
+
+  it('stays free of aws:cdk:path metadata under the CDK CLI, whose context turns path metadata on', () => {
+    // What `npx cdk synth` passes to the app (CDK_CONTEXT_JSON), besides -c values.
+    const saved = process.env['CDK_CONTEXT_JSON'];
+    process.env['CDK_CONTEXT_JSON'] = JSON.stringify({ 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asset-metadata': true, 'aws:cdk:version-reporting': true });
+    let underCli: MemberTemplates;
+    try {
+      underCli = synthesizeMemberTemplates(planFor(config(), { runbooks }), { nag: false });
+    } finally {
+      if (saved === undefined) delete process.env['CDK_CONTEXT_JSON'];
+      else process.env['CDK_CONTEXT_JSON'] = saved;
+    }
+    for (const template of [underCli.global, underCli.regional] as CfnTemplate[]) {
+      expect(Object.keys(template).sort()).toEqual(['Description', 'Resources']);
+      for (const [id, resource] of Object.entries(template.Resources)) {
+        expect(resource.Type, id).not.toBe('AWS::CDK::Metadata');
+        expect(resource, id).not.toHaveProperty('Metadata');
+      }
+    }
+  });
 });
 
 describe('member global template: roles', () => {
