@@ -219,6 +219,15 @@ function describe(error: ErrorObject): string {
   }
 }
 
+/** The partition a region belongs to (`cn-*`: aws-cn, `us-gov-*`: aws-us-gov, `*-iso*`: an isolated partition). */
+export function regionPartition(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  const iso = /-(iso[a-z]?)-/.exec(region);
+  if (iso) return `aws-${iso[1]}`;
+  return 'aws';
+}
+
 /**
  * Validates a parsed configuration object, fills defaults and checks what a schema cannot
  * (home region among the regions, rule ids known, rule parameters accepted by the rule,
@@ -233,6 +242,15 @@ export function validateConfig(input: unknown, source = 'configuration', rules: 
   const config = data as unknown as GuardrailsConfig;
   config.homeRegion ??= config.regions[0]!;
   const problems: string[] = [];
+  // The conformance pack and the trust-policy budget write ARNs with the configured partition
+  // (the StackSet templates use AWS::Partition): a region of another partition would give the
+  // pack Lambda ARNs that do not exist.
+  config.regions.forEach((region, i) => {
+    const partition = regionPartition(region);
+    if (partition !== config.partition) {
+      problems.push(`regions[${i}] ${region} is in partition ${partition}, not the configured partition ${config.partition}`);
+    }
+  });
   if (!config.regions.includes(config.homeRegion)) {
     problems.push(`homeRegion ${config.homeRegion} must be one of regions (${config.regions.join(', ')})`);
   }

@@ -67,6 +67,9 @@ describe('validateConfig', () => {
     [{ lambda: { memory: 512 } }, 'lambda.memory is not a known setting'],
     [{ homeRegion: 'eu-central-1' }, 'homeRegion eu-central-1 must be one of regions (eu-west-3, us-east-1)'],
     [{ regoins: ['eu-west-3'] }, 'regoins is not a known setting'],
+    [{ regions: ['eu-west-3', 'cn-north-1'] }, 'regions[1] cn-north-1 is in partition aws-cn, not the configured partition aws'],
+    [{ partition: 'aws-us-gov', regions: ['us-gov-west-1', 'us-east-1'] }, 'regions[1] us-east-1 is in partition aws, not the configured partition aws-us-gov'],
+    [{ regions: ['us-iso-east-1'] }, 'regions[0] us-iso-east-1 is in partition aws-iso, not the configured partition aws'],
   ])('rejects %j with a message naming the key', (overrides, message) => {
     expect(errorOf(rawConfig(overrides))).toContain(message);
   });
