@@ -198,6 +198,7 @@ export class Inventory {
         vpcEndpointType: e.VpcEndpointType ?? '',
         state: e.State ?? '',
         privateDnsEnabled: e.PrivateDnsEnabled === true,
+        ...(e.DnsOptions?.PrivateDnsOnlyForInboundResolverEndpoint === true ? { privateDnsOnlyForInboundResolver: true } : {}),
         subnetIds: e.SubnetIds ?? [],
         groupIds: (e.Groups ?? []).map((g) => g.GroupId ?? ''),
         routeTableIds: e.RouteTableIds ?? [],

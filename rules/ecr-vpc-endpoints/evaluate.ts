@@ -55,6 +55,13 @@ export interface EndpointFacts {
   /** As DescribeVpcEndpoints returns it (`available`, `pending`, ...); compared case-insensitively. */
   state: string;
   privateDnsEnabled: boolean;
+  /**
+   * DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint (S3 interface endpoints beside a gateway
+   * endpoint): the private DNS answers only queries through inbound Resolver endpoints; traffic
+   * from the VPC itself resolves to the public S3 names and so takes the gateway endpoint (or
+   * the NAT gateway where the gateway endpoint is not on the route table).
+   */
+  privateDnsOnlyForInboundResolver?: boolean;
   subnetIds: string[];
   groupIds: string[];
   routeTableIds: string[];
@@ -184,6 +191,9 @@ function interfaceProblems(
   const problems: Problem[] = [];
   if (!isAvailable(endpoint)) problems.push({ priority: 2, text: `${service.label} endpoint ${endpoint.vpcEndpointId} is ${endpoint.state}, not available` });
   if (!endpoint.privateDnsEnabled) problems.push({ priority: 3, text: `private DNS is off on ${service.label} endpoint ${endpoint.vpcEndpointId}` });
+  else if (endpoint.privateDnsOnlyForInboundResolver) {
+    problems.push({ priority: 3, text: `private DNS of ${service.label} endpoint ${endpoint.vpcEndpointId} is for inbound Resolver endpoints only` });
+  }
 
   const azOf = new Map(vpc.subnets.map((subnet) => [subnet.subnetId, subnet.availabilityZone]));
   const endpointAzs = new Set(endpoint.subnetIds.map((id) => azOf.get(id)).filter((az): az is string => az !== undefined));

@@ -62,10 +62,15 @@ export function requiredServices(names: readonly string[]): RequiredService[] {
   return result;
 }
 
-/** True when an endpoint for `serviceName` satisfies `required` (a FIPS endpoint also satisfies a plain requirement). */
+/**
+ * True when an endpoint for `serviceName` satisfies `required`. The variant must match: a FIPS
+ * endpoint's private DNS answers only the FIPS names (`dkr.ecr-fips.REGION...`), so clients
+ * using the plain names (`ACCOUNT.dkr.ecr.REGION...`, the default everywhere) still resolve the
+ * public endpoint; and a plain endpoint does not serve FIPS names.
+ */
 export function endpointServes(serviceName: string, required: RequiredService): boolean {
   const served = serviceOfEndpoint(serviceName);
-  return served !== undefined && served.key === required.key && (served.fips || !required.fips);
+  return served !== undefined && served.key === required.key && served.fips === required.fips;
 }
 
 /** The endpoint service name the runbook creates for a requirement. */

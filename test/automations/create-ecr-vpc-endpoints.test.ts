@@ -1,4 +1,4 @@
-import { CreateVpcEndpointCommand } from '@aws-sdk/client-ec2';
+import { CreateVpcEndpointCommand, DeleteSecurityGroupCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { evaluate, type VpcEndpointsParams } from '../../rules/ecr-vpc-endpoints/evaluate.js';
 import { rule } from '../../rules/ecr-vpc-endpoints/rule.js';
@@ -237,6 +237,71 @@ describe('CreateEcrVpcEndpoints', () => {
     expect(result.executedSteps.slice(-2)).toEqual(['WaitForEndpoints', 'CleanUp']);
     expect(inputsOf(result, 'DeleteVpcEndpoints')[0]!.VpcEndpointIds).toHaveLength(3);
     expect(estate.endpoints.filter((e) => /ecr\.(api|dkr)$|s3$/.test(e.ServiceName ?? ''))).toEqual([]);
+  });
+
+  it('retries deleting its security group while the deleted endpoints\' interfaces linger (EC2 errors are plain ClientErrors in boto3)', async () => {
+    const estate = bare();
+    const pending = run(estate);
+    world!.ec2
+      .on(CreateVpcEndpointCommand, { ServiceName: 'com.amazonaws.eu-west-3.ecr.dkr' })
+      .rejects(Object.assign(new Error('You have reached the maximum number of VPC endpoints'), { name: 'VpcEndpointLimitExceeded' }));
+    // As on AWS: the first attempts fail while the endpoint's network interfaces are deleted.
+    let attempts = 0;
+    world!.ec2.on(DeleteSecurityGroupCommand).callsFake((input) => {
+      if (++attempts < 3) throw Object.assign(new Error('resource sg has a dependent object'), { name: 'DependencyViolation' });
+      estate.securityGroups = estate.securityGroups.filter((g) => g.GroupId !== input.GroupId);
+      return { Return: true, GroupId: input.GroupId };
+    });
+    const result = await pending;
+
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toMatch(/^ApplyEndpoints: .*VpcEndpointLimitExceeded/);
+    const cleanUp = result.steps.find((s) => s.name === 'CleanUp');
+    expect(cleanUp?.status, cleanUp?.failureMessage).toBe('Success');
+    expect(attempts).toBe(3);
+    expect(result.outputs['CleanUp.DeletedSecurityGroupIds']).toHaveLength(1);
+    expect(estate.securityGroups.map((g) => g.GroupId)).toEqual([IDS.sgApp]);
+  });
+
+  it('keeps the security group it created when a kept change added it to an endpoint that was there before', async () => {
+    const estate = baseEstate();
+    // ecr.api exists behind a group that does not admit 443; ecr.dkr is missing and its creation ends failed.
+    estate.securityGroups = [securityGroup(IDS.sgEndpoints, []), securityGroup(IDS.sgApp, [])];
+    estate.endpoints = estate.endpoints.filter((e) => e.VpcEndpointId !== IDS.dkr);
+    const pending = run(estate, { Services: 'ecr.api,ecr.dkr' });
+    world!.ec2
+      .on(CreateVpcEndpointCommand, { ServiceName: 'com.amazonaws.eu-west-3.ecr.dkr' })
+      .callsFake((input) => {
+        const endpoint = { VpcEndpointId: 'vpce-0bad00000000000b1', VpcId: input.VpcId, ServiceName: input.ServiceName, VpcEndpointType: 'Interface', State: 'failed', SubnetIds: input.SubnetIds, Groups: (input.SecurityGroupIds ?? []).map((GroupId: string) => ({ GroupId })), Tags: input.TagSpecifications?.[0]?.Tags };
+        estate.endpoints.push(endpoint as never);
+        return { VpcEndpoint: endpoint as never };
+      });
+    const result = await pending;
+
+    expect(result.status).toBe('Failed');
+    expect(result.executedSteps.slice(-2)).toEqual(['WaitForEndpoints', 'CleanUp']);
+    const cleanUp = result.steps.find((s) => s.name === 'CleanUp');
+    expect(cleanUp?.status, cleanUp?.failureMessage).toBe('Success');
+    const groupId = String(result.outputs['ApplyEndpoints.SecurityGroupId']);
+    expect(inputsOf(result, 'ModifyVpcEndpoint')).toEqual([{ VpcEndpointId: IDS.api, AddSecurityGroupIds: [groupId] }]);
+    expect(inputsOf(result, 'DeleteVpcEndpoints')).toEqual([{ VpcEndpointIds: ['vpce-0bad00000000000b1'] }]);
+    // Not deleted (it would fail: the ecr.api endpoint uses it), reported as kept.
+    expect(callsTo(result, 'DeleteSecurityGroup')).toEqual([]);
+    expect(result.outputs['CleanUp.KeptSecurityGroupIds']).toEqual([groupId]);
+    expect(estate.endpoints.find((e) => e.VpcEndpointId === IDS.api)?.Groups?.map((g) => g.GroupId)).toEqual([IDS.sgEndpoints, groupId]);
+    expect(estate.securityGroups.map((g) => g.GroupId)).toContain(groupId);
+  });
+
+  it('creates the plain endpoint when only a FIPS one exists (its private DNS does not answer the plain names)', async () => {
+    const estate = baseEstate();
+    estate.endpoints.find((e) => e.VpcEndpointId === IDS.dkr)!.ServiceName = 'com.amazonaws.eu-west-3.ecr-fips.dkr';
+    expect(verdict(estate)).toBe('NON_COMPLIANT');
+
+    const result = await run(estate);
+
+    expect(result.status, result.failureMessage).toBe('Success');
+    expect(inputsOf(result, 'CreateVpcEndpoint')).toEqual([expect.objectContaining({ ServiceName: 'com.amazonaws.eu-west-3.ecr.dkr', SubnetIds: PRIVATE })]);
+    expect(verdict(estate)).toBe('COMPLIANT');
   });
 
   it('uses the given subnets and security group', async () => {

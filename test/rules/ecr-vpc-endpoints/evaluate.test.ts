@@ -218,6 +218,42 @@ const cases: Case[] = [
     },
   },
   {
+    // The console's default beside a gateway endpoint: VPC traffic keeps resolving S3 publicly,
+    // so subnets whose route table lacks the gateway endpoint pull layers through the NAT gateway.
+    name: 'an S3 interface endpoint with private DNS for inbound Resolver endpoints only does not serve the VPC',
+    change: (e) => {
+      endpoint(e, IDS.s3).RouteTableIds = [IDS.rtbMain];
+      e.endpoints.push(
+        interfaceEndpoint('vpce-0s3if000000000001', 's3', [IDS.subnetA, IDS.subnetB, IDS.subnetC], {
+          DnsOptions: { DnsRecordIpType: 'ipv4', PrivateDnsOnlyForInboundResolverEndpoint: true },
+        }),
+      );
+    },
+    expected: { complianceType: 'NON_COMPLIANT', annotation: `s3 gateway endpoint ${IDS.s3} is not on route table ${IDS.rtbPrivate}.` },
+  },
+  {
+    name: 'an S3 interface endpoint with private DNS for inbound Resolver endpoints only, gateway endpoint fine',
+    change: (e) =>
+      e.endpoints.push(
+        interfaceEndpoint('vpce-0s3if000000000001', 's3', [IDS.subnetA, IDS.subnetB, IDS.subnetC], {
+          DnsOptions: { DnsRecordIpType: 'ipv4', PrivateDnsOnlyForInboundResolverEndpoint: true },
+        }),
+      ),
+    expected: { complianceType: 'COMPLIANT', annotation: FULLY_COVERED },
+  },
+  {
+    name: 'only an S3 interface endpoint with private DNS for inbound Resolver endpoints',
+    change: (e) => {
+      removeEndpoint(e, IDS.s3);
+      e.endpoints.push(
+        interfaceEndpoint('vpce-0s3if000000000001', 's3', [IDS.subnetA, IDS.subnetB, IDS.subnetC], {
+          DnsOptions: { DnsRecordIpType: 'ipv4', PrivateDnsOnlyForInboundResolverEndpoint: true },
+        }),
+      );
+    },
+    expected: { complianceType: 'NON_COMPLIANT', annotation: 'private DNS of s3 endpoint vpce-0s3if000000000001 is for inbound Resolver endpoints only.' },
+  },
+  {
     name: 'one broken and one good endpoint for the same service',
     change: (e) => e.endpoints.push(interfaceEndpoint('vpce-0dkrold0000000001', 'ecr.dkr', [IDS.subnetA], { State: wireState('rejected'), PrivateDnsEnabled: false })),
     expected: { complianceType: 'COMPLIANT', annotation: FULLY_COVERED },
@@ -239,9 +275,22 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'a FIPS endpoint satisfies the plain service',
+    // Its private DNS serves dkr.ecr-fips.REGION names only: pulls by the plain registry name
+    // (ACCOUNT.dkr.ecr.REGION.amazonaws.com) still resolve to the public endpoint.
+    name: 'a FIPS endpoint does not satisfy the plain service',
     change: (e) => (endpoint(e, IDS.dkr).ServiceName = `com.amazonaws.${R}.ecr-fips.dkr`),
-    expected: { complianceType: 'COMPLIANT', annotation: FULLY_COVERED },
+    expected: { complianceType: 'NON_COMPLIANT', annotation: 'missing ecr.dkr interface endpoint.' },
+  },
+  {
+    name: 'a FIPS endpoint satisfies the FIPS service',
+    change: (e) => (endpoint(e, IDS.dkr).ServiceName = `com.amazonaws.${R}.ecr-fips.dkr`),
+    params: { RequiredServices: ['ecr.api', 'ecr-fips.dkr', 's3'] },
+    expected: {
+      complianceType: 'COMPLIANT',
+      annotation:
+        `Workloads reach ECR privately: ecr.api, ecr-fips.dkr via interface endpoints ${IDS.api}, ${IDS.dkr} with private DNS in ${R}a, ${R}b, ${R}c; ` +
+        `s3 via gateway endpoint ${IDS.s3} on every workload route table.`,
+    },
   },
   {
     name: 'a required FIPS service is not satisfied by the plain endpoint',

@@ -7,12 +7,15 @@ The script's own prints go to stderr so they cannot corrupt the protocol.
 """
 import json
 import sys
+import time
 import traceback
 
 import _rpc
 
 
 def main():
+    # No real waiting in tests (as for aws:sleep and aws:waitForAwsResourceProperty polls).
+    time.sleep = lambda seconds: None
     request = json.loads(sys.stdin.readline())
     namespace = {'__name__': '__ssm_script__'}
     try:

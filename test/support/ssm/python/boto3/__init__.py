@@ -10,18 +10,29 @@ __version__ = '0.0.0-ssm-test-fake'
 
 _exception_classes = {}
 
+# Services whose botocore model declares no error shapes: their `client.exceptions` holds only
+# ClientError (and from_code), so `except ec2.exceptions.DependencyViolation:` raises
+# AttributeError in real boto3. Errors of these services are plain ClientErrors to catch by code.
+_UNMODELED_ERRORS = {'ec2'}
+
+
+def _error_class(service, code):
+    key = (service, code)
+    if key not in _exception_classes:
+        _exception_classes[key] = type(code, (ClientError,), {})
+    return _exception_classes[key]
+
 
 class _Exceptions:
     def __init__(self, service):
         self._service = service
 
+    ClientError = ClientError
+
     def __getattr__(self, code):
-        if code.startswith('__'):
-            raise AttributeError(code)
-        key = (self._service, code)
-        if key not in _exception_classes:
-            _exception_classes[key] = type(code, (ClientError,), {})
-        return _exception_classes[key]
+        if code.startswith('__') or self._service in _UNMODELED_ERRORS:
+            raise AttributeError('%s exceptions object has no attribute %s. Valid exceptions are: ' % (self._service, code))
+        return _error_class(self._service, code)
 
 
 class _Paginator:
@@ -32,7 +43,7 @@ class _Paginator:
     def paginate(self, **kwargs):
         answer = _rpc.request({'type': 'paginate', 'service': self._service, 'method': self._method, 'kwargs': kwargs})
         if not answer['ok']:
-            raise getattr(_Exceptions(self._service), answer['error']['Code'])({'Error': answer['error']}, self._method)
+            raise _error_class(self._service, answer['error']['Code'])({'Error': answer['error']}, self._method)
         return iter(answer['result'])
 
 
@@ -52,7 +63,7 @@ class _Client:
             answer = _rpc.request({'type': 'call', 'service': self._service, 'method': method, 'kwargs': kwargs})
             if not answer['ok']:
                 error = answer['error']
-                raise getattr(self.exceptions, error['Code'])({'Error': error}, method)
+                raise _error_class(self._service, error['Code'])({'Error': error}, method)
             return answer['result']
 
         call.__name__ = method
