@@ -219,6 +219,33 @@ describe('DeleteStaleEcrImages', () => {
     expect(mutatingCalls(result)).toEqual([]);
   });
 
+  it('removes exactly the approved list when an image crosses the age limit while the approval waits', async () => {
+    const { stale, oldUntagged } = standardRepository();
+    // Not stale when listed; 90 days old a few seconds later, while the approval is pending.
+    const borderline = img({ tags: ['v0.2'], pushed: 90 - 3_000 / DAY });
+    images.push(borderline);
+    let removalStartedAt = 0;
+    beforeDescribe = (call) => {
+      if (call === 2) {
+        const wait = Date.now() + 4_000;
+        while (Date.now() < wait) {
+          // the approver takes their time
+        }
+        removalStartedAt = Date.now();
+      }
+    };
+
+    const result = await run({ DryRun: 'false', Approvers: [APPROVER] }, { ApproveRemoval: 'Approved' });
+
+    expect(removalStartedAt - borderline.imagePushedAt!.getTime()).toBeGreaterThan(90 * DAY);
+    expect(result.failureMessage).toBeUndefined();
+    expect(result.status).toBe('Success');
+    expect(result.outputs['ListCandidates.Count']).toBe(2);
+    expect(deletedDigests().sort()).toEqual([stale.imageDigest, oldUntagged.imageDigest].sort());
+    expect(images.some((i) => i.imageDigest === borderline.imageDigest)).toBe(true);
+    expect(result.executedSteps).toEqual(['ListCandidates', 'ChoosePath', 'ApproveRemoval', 'RemoveImages', 'VerifyRemoval']);
+  });
+
   it('refuses a real run without approvers before anything else', async () => {
     standardRepository();
     const result = await run({ DryRun: 'false' });
