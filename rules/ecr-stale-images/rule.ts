@@ -79,6 +79,8 @@ export const rule = defineRule<StaleImagesParams, StaleImagesFacts>({
       resourceIdParameter: 'RepositoryName',
       parameters: (params): Record<string, string> => ({
         MaxImageAgeDays: String(params.MaxImageAgeDays),
+        // The runbook's default age rule is sinceImagePulled: it must wait no longer than MaxIdleDays.
+        MaxIdleDays: String(params.MaxIdleDays),
         // The rule counts untagged images older than one day.
         UntaggedExpireDays: '1',
       }),

@@ -178,8 +178,38 @@ describe('ApplyEcrLifecyclePolicy', () => {
 
   it('accepts what the rule passes as remediation parameters', async () => {
     const passed = rule.remediations[0].parameters!(PARAMS);
-    expect(passed).toEqual({ MaxImageAgeDays: '90', UntaggedExpireDays: '1' });
+    expect(passed).toEqual({ MaxImageAgeDays: '90', MaxIdleDays: '90', UntaggedExpireDays: '1' });
     const result = await run(passed);
     expect(result.status).toBe('Success');
+  });
+
+  it('applies what the rule accepts when MaxIdleDays differs from MaxImageAgeDays', async () => {
+    const params = { ...PARAMS, MaxImageAgeDays: 90, MaxIdleDays: 30 };
+    const passed = rule.remediations[0].parameters!(params);
+
+    const fresh = await run({ ...passed, Preview: 'false' });
+
+    expect(fresh.failureMessage).toBeUndefined();
+    expect(putPolicies()[0]!.rules[1]).toEqual({
+      rulePriority: 2,
+      description: 'ecr-guardrails: expire images not pulled for 30 days',
+      selection: { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 30 },
+      action: { type: 'expire' },
+    });
+    expect(analyseLifecyclePolicy(stored!, params)).toMatchObject({ untaggedCovered: true, agedCovered: true });
+
+    // An existing pull-age rule longer than MaxIdleDays does not cover age: the runbook adds one.
+    ecr.resetHistory();
+    const existing = { rules: [UNTAGGED_1D, { rulePriority: 10, selection: { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 60 }, action: { type: 'expire' } }] };
+    givenPolicy(existing);
+    expect(analyseLifecyclePolicy(stored!, params)).toMatchObject({ agedCovered: false });
+
+    const merged = await run({ ...passed, Preview: 'false' });
+
+    expect(merged.failureMessage).toBeUndefined();
+    expect(merged.outputs['PlanLifecyclePolicy.Changed']).toBe(true);
+    const [applied] = putPolicies();
+    for (const kept of existing.rules) expect(applied!.rules).toContainEqual(kept);
+    expect(analyseLifecyclePolicy(stored!, params)).toMatchObject({ untaggedCovered: true, agedCovered: true });
   });
 });
