@@ -264,18 +264,26 @@ function zoneFor(name: string, zones: HostedZoneFacts[]): HostedZoneFacts | unde
   return undefined;
 }
 
-/** True when `name` resolves in `zone` (an exact A/AAAA/CNAME record, or the nearest wildcard). */
+/**
+ * True when `name` resolves in `zone` as DNS does (RFC 4592): a name that exists answers with its
+ * own A/AAAA/CNAME records or not at all; otherwise only the wildcard at the closest existing
+ * ancestor (the closest encloser) applies: `*.ecr.R...` does not answer for `ACCOUNT.dkr.ecr.R...`
+ * when `dkr.ecr.R...` exists. Names are known from the records kept (any type).
+ */
 function resolvesIn(name: string, zone: HostedZoneFacts): boolean | 'not visible' {
   if (zone.records === null) return 'not visible';
-  const records = zone.records.filter((r) => RESOLVING_TYPES.has(r.type.toUpperCase()));
+  const records = zone.records.map((r) => ({ name: normaliseDnsName(r.name), resolving: RESOLVING_TYPES.has(r.type.toUpperCase()) }));
+  // A name exists when it has records or names below it (an empty non-terminal).
+  const exists = (n: string) => records.some((r) => r.name === n || r.name.endsWith(`.${n}`));
+  const resolvingAt = (n: string) => records.some((r) => r.name === n && r.resolving);
   const target = normaliseDnsName(name);
-  if (records.some((r) => normaliseDnsName(r.name) === target)) return true;
+  if (exists(target)) return resolvingAt(target);
   const zoneName = normaliseDnsName(zone.name);
   const labels = target.split('.');
   for (let i = 1; i < labels.length; i++) {
     const parent = labels.slice(i).join('.');
     if (parent.length < zoneName.length) break;
-    if (records.some((r) => normaliseDnsName(r.name) === `*.${parent}`)) return true;
+    if (exists(parent) || parent === zoneName) return resolvingAt(`*.${parent}`);
   }
   return false;
 }

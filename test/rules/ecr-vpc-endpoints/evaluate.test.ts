@@ -411,6 +411,38 @@ const cases: Case[] = [
     },
   },
   {
+    // DNS wildcards apply at the closest encloser only: dkr.ecr exists, so *.ecr does not answer for ACCOUNT.dkr.ecr.
+    name: 'centralised: a parent wildcard does not answer below a name that exists',
+    change: centralOnly,
+    zones: [
+      hostedZone('Z0ECR00000000000000001', 'ecr.eu-west-3.amazonaws.com.', [
+        aliasA('api.ecr.eu-west-3.amazonaws.com.'),
+        aliasA('dkr.ecr.eu-west-3.amazonaws.com.'),
+        aliasA('\\052.ecr.eu-west-3.amazonaws.com.'),
+      ]),
+    ],
+    expected: {
+      complianceType: 'NON_COMPLIANT',
+      annotation: `missing ecr.dkr interface endpoint; private hosted zone Z0ECR00000000000000001 (ecr.${R}.amazonaws.com) has no record for *.dkr.ecr.${R}.amazonaws.com.`,
+    },
+  },
+  {
+    name: 'centralised: a record of another type at the name hides the wildcard',
+    change: centralOnly,
+    zones: [
+      hostedZone('Z0ECR00000000000000001', 'ecr.eu-west-3.amazonaws.com.', [
+        aliasA('api.ecr.eu-west-3.amazonaws.com.'),
+        { Name: 'dkr.ecr.eu-west-3.amazonaws.com.', Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: '"owner=platform"' }] },
+        aliasA('\\052.dkr.ecr.eu-west-3.amazonaws.com.'),
+        aliasA('\\052.ecr.eu-west-3.amazonaws.com.'),
+      ]),
+    ],
+    expected: {
+      complianceType: 'NON_COMPLIANT',
+      annotation: `missing ecr.dkr interface endpoint; private hosted zone Z0ECR00000000000000001 (ecr.${R}.amazonaws.com) has no record for dkr.ecr.${R}.amazonaws.com.`,
+    },
+  },
+  {
     name: 'centralised: another account\'s parent zone cannot be verified',
     change: centralOnly,
     zones: [hostedZone('Z0HUBECR000000000000001', 'ecr.eu-west-3.amazonaws.com.', null, { owner: HUB_ACCOUNT })],
