@@ -71,7 +71,7 @@ describe('ApplyEcrLifecyclePolicy', () => {
 
     expect(result.failureMessage).toBeUndefined();
     expect(result.status).toBe('Success');
-    expect(result.executedSteps).toEqual(['PlanLifecyclePolicy', 'CheckChanged', 'StartPreview', 'WaitForPreview', 'ReportPreview', 'PutLifecyclePolicy', 'VerifyLifecyclePolicy']);
+    expect(result.executedSteps).toEqual(['PlanLifecyclePolicy', 'CheckChanged', 'StartPreview', 'WaitForPreview', 'ReportPreview', 'CheckPolicyUnchanged', 'PutLifecyclePolicy', 'VerifyLifecyclePolicy']);
     expect(putPolicies()).toEqual([
       {
         rules: [
@@ -166,6 +166,29 @@ describe('ApplyEcrLifecyclePolicy', () => {
     expect(result.status).toBe('Failed');
     expect(result.failureMessage).toBe('ReportPreview: script failed: ValueError: The merged policy would expire 1 of the 2 most recent images (sha256:222222222222); nothing was applied.');
     expect(ecr).not.toHaveReceivedCommand(PutLifecyclePolicyCommand);
+  });
+
+  it("applies nothing when the policy changed after it was read (a user's edit during the preview is not lost)", async () => {
+    givenPolicy({ rules: [UNTAGGED_1D] });
+    const edited = JSON.stringify({ rules: [UNTAGGED_1D, { rulePriority: 5, description: 'added by the owners meanwhile', selection: { tagStatus: 'tagged', tagPatternList: ['hotfix-*'], countType: 'imageCountMoreThan', countNumber: 3 }, action: { type: 'expire' } }] });
+    ecr.on(GetLifecyclePolicyPreviewCommand).callsFake(() => {
+      stored = edited;
+      return { registryId: ACCOUNT, repositoryName: NAME, status: 'COMPLETE', previewResults: [] };
+    });
+
+    const result = await run();
+
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toBe(`CheckPolicyUnchanged: script failed: ValueError: The lifecycle policy of ${NAME} changed after it was read; nothing was applied. Run again to merge into the new policy.`);
+    expect(ecr).not.toHaveReceivedCommand(PutLifecyclePolicyCommand);
+    expect(stored).toBe(edited);
+
+    // Without a preview the check runs too (and passes when nobody changed the policy).
+    givenPolicy({ rules: [UNTAGGED_1D] });
+    const direct = await run({ Preview: 'false' });
+    expect(direct.failureMessage).toBeUndefined();
+    expect(direct.executedSteps).toEqual(['PlanLifecyclePolicy', 'CheckChanged', 'CheckPolicyUnchanged', 'PutLifecyclePolicy', 'VerifyLifecyclePolicy']);
+    expect(JSON.parse(stored!).rules[0]).toEqual(UNTAGGED_1D);
   });
 
   it('leaves an unreadable policy alone and fails', async () => {
