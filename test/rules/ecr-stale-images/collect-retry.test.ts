@@ -5,29 +5,13 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { describe, expect, it } from 'vitest';
 import { collectStaleImages } from '../../../rules/ecr-stale-images/collect.js';
-import { DAY_MS, type StaleImagesParams } from '../../../rules/ecr-stale-images/evaluate.js';
-import { rule } from '../../../rules/ecr-stale-images/rule.js';
+import { DAY_MS } from '../../../rules/ecr-stale-images/evaluate.js';
 import type { ClientFactory } from '../../../rules/kernel/clients.js';
-import { createCollectContext } from '../../../rules/kernel/context.js';
 import { AwsCallError } from '../../../rules/kernel/errors.js';
-import type { Logger } from '../../../rules/kernel/logger.js';
-import { defaultRuleParameters } from '../../../rules/kernel/parameters.js';
-import { MEMBER_ACCOUNT, NOTIFICATION_TIME, REGION } from '../../support/config-events.js';
+import { MEMBER_ACCOUNT, REGION } from '../../support/config-events.js';
+import { GOOD_POLICY, NOW, staleContext, type LogLine } from '../../fixtures/ecr-stale-images/collect-context.js';
 
-const NOW = new Date(NOTIFICATION_TIME);
-const DEFAULTS = defaultRuleParameters<StaleImagesParams>(rule.id, rule.parameters);
-const GOOD_POLICY = '{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"sinceImagePushed","countUnit":"days","countNumber":30},"action":{"type":"expire"}}]}';
-
-interface LogLine {
-  level: string;
-  message: string;
-  extra?: Record<string, unknown>;
-}
-function context(clients: ClientFactory, logs: LogLine[] = []) {
-  const log = (level: string) => (message: string, extra?: Record<string, unknown>) => void logs.push({ level, message, ...(extra ? { extra } : {}) });
-  const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-  return createCollectContext({ accountId: MEMBER_ACCOUNT, region: REGION, partition: 'aws', clients }, DEFAULTS, { now: NOW, logger });
-}
+const context = (clients: ClientFactory, logs: LogLine[] = []) => staleContext({}, { clients, logs });
 
 describe('collector: throttling under the SDK adaptive retry (real middleware, fake HTTP)', () => {
   /** A real ECRClient whose HTTP layer answers from `answer`; the SDK's retry middleware runs. */

@@ -18,41 +18,17 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { collectStaleImages, resumeOrder } from '../../../rules/ecr-stale-images/collect.js';
-import { DAY_MS, type StaleImagesParams } from '../../../rules/ecr-stale-images/evaluate.js';
+import { DAY_MS } from '../../../rules/ecr-stale-images/evaluate.js';
 import { rule } from '../../../rules/ecr-stale-images/rule.js';
-import { ClientFactory } from '../../../rules/kernel/clients.js';
-import { createCollectContext } from '../../../rules/kernel/context.js';
 import { AwsCallError } from '../../../rules/kernel/errors.js';
 import { createConfigRuleHandler } from '../../../rules/kernel/handler.js';
-import { defaultRuleParameters } from '../../../rules/kernel/parameters.js';
-import type { Logger } from '../../../rules/kernel/logger.js';
 import { MEMBER_ACCOUNT, NOTIFICATION_TIME, REGION, scheduledEvent } from '../../support/config-events.js';
+import { DEFAULTS, GOOD_POLICY, NOW, staleContext, type LogLine } from '../../fixtures/ecr-stale-images/collect-context.js';
 import { ecrRepository } from '../../support/ecr.js';
 
-const NOW = new Date(NOTIFICATION_TIME);
 const ecr = mockClient(ECRClient);
 const config = mockClient(ConfigServiceClient);
-const DEFAULTS = defaultRuleParameters<StaleImagesParams>(rule.id, rule.parameters);
-const GOOD_POLICY = '{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"sinceImagePushed","countUnit":"days","countNumber":30},"action":{"type":"expire"}}]}';
-
-interface LogLine {
-  level: string;
-  message: string;
-  extra?: Record<string, unknown>;
-}
-function recordingLogger(lines: LogLine[]): Logger {
-  const log = (level: string) => (message: string, extra?: Record<string, unknown>) => void lines.push({ level, message, ...(extra ? { extra } : {}) });
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-}
-
-function context(overrides: Partial<StaleImagesParams> = {}, run: { remainingTimeMs?: () => number; configRuleName?: string; logs?: LogLine[] } = {}) {
-  return createCollectContext({ accountId: MEMBER_ACCOUNT, region: REGION, partition: 'aws', clients: new ClientFactory(REGION) }, { ...DEFAULTS, ...overrides }, {
-    now: NOW,
-    logger: recordingLogger(run.logs ?? []),
-    ...(run.remainingTimeMs ? { remainingTimeMs: run.remainingTimeMs } : {}),
-    ...(run.configRuleName ? { configRuleName: run.configRuleName } : {}),
-  });
-}
+const context = staleContext;
 
 /** A DescribeImages ImageDetail as the SDK returns it (Dates, not strings). */
 function detail(repositoryName: string, n: number, fields: { daysAgo: number; pulledDaysAgo?: number; tags?: string[]; size?: number }): ImageDetail {
