@@ -11,6 +11,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_ACTIONS, parseDocument, type AutomationDocument } from './document.js';
 import { declaredScriptActions } from './scripts.js';
+import { inlineScripts, ScriptFileError } from './script-files.js';
 import { DOCUMENT_PREFIX } from '../rules/names.js';
 import { iamAction } from './sdk-model.js';
 
@@ -21,9 +22,9 @@ export interface Runbook {
   documentName: string;
   /** Absolute path of the YAML file. */
   path: string;
-  /** Raw YAML text (what the CDK app puts in the SSM document). */
+  /** Raw YAML text as written (scripts still as `{file: ...}` references, see `script-files.ts`). */
   yaml: string;
-  /** Parsed document. */
+  /** Parsed document with every script file inlined: what the CDK app deploys and the tests run. */
   document: AutomationDocument;
   /** Sorted IAM actions the runbook needs (see `runbookActions`). */
   actions: string[];
@@ -50,14 +51,30 @@ export function runbookFiles(dir = defaultRunbookDir()): string[] {
     .map((f) => join(dir, f));
 }
 
-/** Loads every runbook of a folder, sorted by name. Throws on YAML syntax errors only. */
+/**
+ * Folders a runbook's script references resolve against: the runbook's own folder, then the
+ * project's `automations/` (so a runbook copied elsewhere still finds the project's scripts).
+ */
+export function scriptDirs(runbookPath: string): string[] {
+  return [...new Set([dirname(resolve(runbookPath)), defaultRunbookDir()])];
+}
+
+/** Loads every runbook of a folder, sorted by name (see `loadRunbook` for what throws). */
 export function loadRunbooks(dir = defaultRunbookDir()): Runbook[] {
   return runbookFiles(dir).map(loadRunbook);
 }
 
+/**
+ * Loads one runbook: parses the YAML and inlines its script files (see `script-files.ts`).
+ * Throws on YAML syntax errors and on script references that do not resolve (ScriptFileError).
+ */
 export function loadRunbook(path: string): Runbook {
   const yaml = readFileSync(path, 'utf8');
   const document = parseDocument(yaml) as AutomationDocument;
+  const unresolved = inlineScripts(document, scriptDirs(path));
+  if (unresolved.length) {
+    throw new ScriptFileError(`${displayPath(path)}: ${unresolved.map((u) => `step '${u.step}': ${u.message}`).join('; ')}`);
+  }
   const name = basename(path).replace(/\.ya?ml$/, '');
   return {
     name,

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { displayPath, runbookFiles } from './catalog.js';
+import { defaultRunbookDir, displayPath, runbookFiles, scriptDirs } from './catalog.js';
 import {
   API_ACTIONS,
   AUTOMATION_VARIABLES,
@@ -23,6 +23,7 @@ import {
 } from './document.js';
 import { actionOfCall, declaredScriptActions, scriptBoto3Calls } from './scripts.js';
 import { automationSchema } from './schema.js';
+import { inlineScripts } from './script-files.js';
 import { parseSelector, type Token } from './selector.js';
 import {
   closest,
@@ -86,19 +87,25 @@ const VERB_NOUN = /^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+$/;
 
 /** Validates every runbook file of a folder; returns all problems (empty when all is well). */
 export function validateRunbooks(dir?: string): Problem[] {
-  return runbookFiles(dir).flatMap((path) => validateRunbookText(readFileSync(path, 'utf8'), displayPath(path)));
+  return runbookFiles(dir).flatMap((path) => validateRunbookText(readFileSync(path, 'utf8'), displayPath(path), scriptDirs(path)));
 }
 
 /**
  * Validates one document's text. `file` is the display path used in messages and decides the
  * runbook name (`automations/EnableEcrTagImmutability.yaml` -> `EnableEcrTagImmutability`).
+ * Script references (`Script: {file: ...}`) resolve against `scriptFolders` (default: the
+ * project's `automations/`); while one does not resolve, only those problems are reported.
  */
-export function validateRunbookText(yaml: string, file: string): Problem[] {
+export function validateRunbookText(yaml: string, file: string, scriptFolders: readonly string[] = [defaultRunbookDir()]): Problem[] {
   let parsed: unknown;
   try {
     parsed = parseDocument(yaml);
   } catch (error) {
     return [{ file, message: `not valid YAML: ${error instanceof Error ? error.message : String(error)}` }];
+  }
+  const unresolved = inlineScripts(parsed, scriptFolders);
+  if (unresolved.length) {
+    return unresolved.map(({ step, message }) => ({ file, where: { step }, field: 'inputs.Script', message }));
   }
   return validateDocument(parsed, file);
 }

@@ -10,6 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { loadRunbooks } from '../../automations/catalog.js';
 import { rule } from '../../rules/ecr-stale-images/rule.js';
 import type { StaleImagesParams } from '../../rules/ecr-stale-images/evaluate.js';
 import { defaultRuleParameters } from '../../rules/kernel/parameters.js';
@@ -273,10 +274,11 @@ describe('DeleteStaleEcrImages', () => {
     await expect(run({ ProtectedTagPatterns: 'release-*,bad pattern' })).rejects.toThrow(InvalidParameterError);
   });
 
-  it('keeps one copy of the candidate selection code in every script', () => {
-    const text = readFileSync(new URL('../../automations/DeleteStaleEcrImages.yaml', import.meta.url), 'utf8');
-    const blocks = text.split('# --- candidate selection').slice(1).map((block) => block.split('# --- end of candidate selection')[0]);
-    expect(blocks).toHaveLength(3);
-    expect(new Set(blocks).size).toBe(1);
+  it('runs one copy of the candidate selection code (scripts/DeleteStaleEcrImages/candidates.py) in every script', () => {
+    const module = readFileSync(new URL('../../automations/scripts/DeleteStaleEcrImages/candidates.py', import.meta.url), 'utf8').trimEnd();
+    const runbook = loadRunbooks().find((r) => r.name === RUNBOOK)!;
+    const scripts = runbook.document.mainSteps.filter((s) => s.action === 'aws:executeScript').map((s) => String(s.inputs['Script']));
+    expect(scripts).toHaveLength(3);
+    for (const script of scripts) expect(script.split(module)).toHaveLength(2);
   });
 });

@@ -2,15 +2,17 @@
  * Fine-grained assertions on the synthesized templates. One synth per configuration (in
  * beforeAll), without esbuild bundling (bundle.test.ts bundles for real once).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { load } from 'js-yaml';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { automationRoleActions, loadRunbooks } from '../../automations/catalog.js';
+import type { AutomationDocument } from '../../automations/document.js';
+import { scriptReference } from '../../automations/script-files.js';
 import { buildGuardrailsApp, planFor, type GuardrailsApp } from '../../infra/build.js';
 import { conformancePackTemplate, conformancePackYaml } from '../../infra/conformance-pack.js';
 import { synthesizeMemberTemplates, type MemberTemplates } from '../../infra/member.js';
@@ -358,6 +360,36 @@ describe('member regional template (stackset mode)', () => {
         Content: runbook.document,
       });
     }
+  });
+
+  it('deploys every runbook script inline: the code of the Python file the YAML names, sibling modules included', () => {
+    let checked = 0;
+    for (const runbook of runbooks) {
+      const [, props] = onlyResource(json, 'AWS::SSM::Document', (p) => p['Name'] === runbook.documentName);
+      const deployed = (props['Content'] as AutomationDocument).mainSteps;
+      for (const step of (load(runbook.yaml) as AutomationDocument).mainSteps) {
+        const reference = scriptReference(step.inputs['Script']);
+        if (reference === undefined) continue;
+        const script = deployed.find((s) => s.name === step.name)?.inputs['Script'];
+        expect(typeof script, `${runbook.name} ${step.name}`).toBe('string');
+        const file = join(dirname(runbook.path), reference);
+        const siblingModule = (line: string): string | undefined => {
+          const name = /^from (\w+) import /.exec(line)?.[1];
+          const path = name ? join(dirname(file), `${name}.py`) : undefined;
+          return path && existsSync(path) ? path : undefined;
+        };
+        const fileLines = readFileSync(file, 'utf8').trimEnd().split('\n');
+        const expected = fileLines.flatMap((line) => {
+          const module = siblingModule(line);
+          return module ? readFileSync(module, 'utf8').trimEnd().split('\n') : [line];
+        });
+        const deployedLines = String(script).split('\n');
+        expect(expected.filter((line) => !deployedLines.includes(line)), `${runbook.name} ${step.name}`).toEqual([]);
+        expect(deployedLines.filter((line) => siblingModule(line)), `${runbook.name} ${step.name}`).toEqual([]);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(10);
   });
 
   it.each(RULES.map((r) => [r.id]))('%s: Config rule pointing at the central Lambda of the same region, with its triggers, scope and parameters', (ruleId) => {

@@ -1,0 +1,105 @@
+/**
+ * Runbook scripts kept as Python files. An `aws:executeScript` step names the file that holds
+ * its code instead of carrying it inline:
+ *
+ *     Script: {file: scripts/CreateEcrVpcEndpoints/plan_endpoints.py}
+ *
+ * The path is relative to the folder of the runbook YAML and lies under its `scripts/` folder,
+ * by convention `scripts/<RunbookName>/<step_name>.py`. When a runbook is loaded (catalog,
+ * validator, CDK app, test interpreter) each reference is replaced by the file's text, so the
+ * document deployed, validated and executed holds the code inline, exactly as SSM runs it.
+ *
+ * Shared code: a step file imports from a sibling module of its folder with one line
+ * `from <module> import a, b` (so the file runs, lints and unit-tests as ordinary Python);
+ * inlining replaces that line with the module's text (each module once, recursively). Module and
+ * step then share one namespace: keep their top-level names distinct. `import <module>` of a
+ * sibling is refused (its `module.name` references would not survive inlining).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, resolve, sep } from 'node:path';
+import { EcrGuardrailsError } from '../rules/kernel/errors.js';
+
+/** The folder, next to the runbook YAML files, that holds the scripts. */
+export const SCRIPTS_FOLDER = 'scripts';
+
+/** A script reference that cannot be resolved; the message names the reference and what was expected. */
+export class ScriptFileError extends EcrGuardrailsError {}
+
+/** `{file: <path>}`: the path when `value` is a script reference, undefined for anything else. */
+export function scriptReference(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  const file = (value as Record<string, unknown>)['file'];
+  return keys.length === 1 && typeof file === 'string' ? file : undefined;
+}
+
+/**
+ * The code of a script file with its sibling-module imports inlined. `reference` is the path
+ * as written in the YAML; `dirs` are the folders to resolve it against, in order (the runbook's
+ * own folder first). Throws ScriptFileError for a malformed reference or a missing file.
+ */
+export function inlineScriptFile(reference: string, dirs: readonly string[]): string {
+  if (!isScriptPath(reference)) {
+    throw new ScriptFileError(`script file '${reference}' is not a path under ${SCRIPTS_FOLDER}/ (expected e.g. ${SCRIPTS_FOLDER}/<RunbookName>/<step_name>.py)`);
+  }
+  const path = dirs.map((dir) => resolve(dir, reference)).find((candidate) => existsSync(candidate));
+  if (!path) {
+    throw new ScriptFileError(`script file '${reference}' not found (looked in ${dirs.map((d) => join(d, reference)).join(', ')})`);
+  }
+  return inlineModules(readFileSync(path, 'utf8'), dirname(path), new Set([path])).replace(/\n+$/, '');
+}
+
+function isScriptPath(reference: string): boolean {
+  const path = normalize(reference);
+  return reference.endsWith('.py') && path.startsWith(`${SCRIPTS_FOLDER}${sep}`) && !path.split(sep).includes('..');
+}
+
+const FROM_IMPORT = /^from\s+([A-Za-z_]\w*)\s+import\s+[^\n]+$/;
+const PLAIN_IMPORT = /^import\s+([A-Za-z_]\w*)\s*$/;
+
+function inlineModules(text: string, folder: string, seen: Set<string>): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const plain = PLAIN_IMPORT.exec(line);
+      if (plain && existsSync(join(folder, `${plain[1]}.py`))) {
+        throw new ScriptFileError(`'${line}' imports sibling module ${plain[1]}.py as a module (expected 'from ${plain[1]} import <names>': modules are inlined)`);
+      }
+      const from = FROM_IMPORT.exec(line);
+      const module = from ? join(folder, `${from[1]}.py`) : undefined;
+      if (!module || !existsSync(module)) return line;
+      if (seen.has(module)) return `# (${from![1]}.py inlined above)`;
+      seen.add(module);
+      const body = inlineModules(readFileSync(module, 'utf8'), folder, seen).replace(/\n+$/, '');
+      return `# --- ${from![1]}.py (inlined) ---\n${body}\n# --- end of ${from![1]}.py ---`;
+    })
+    .join('\n');
+}
+
+/** A reference that failed to resolve, with the step it belongs to. */
+export interface UnresolvedScript {
+  step: string;
+  message: string;
+}
+
+/**
+ * Replaces every `Script: {file: ...}` of a parsed document's steps with the file's code, in
+ * place. Returns the references that failed (left as they were); never throws for them.
+ */
+export function inlineScripts(document: unknown, dirs: readonly string[]): UnresolvedScript[] {
+  const failures: UnresolvedScript[] = [];
+  const steps = (document as { mainSteps?: unknown } | null)?.mainSteps;
+  if (!Array.isArray(steps)) return failures;
+  for (const step of steps as Array<{ name?: unknown; inputs?: Record<string, unknown> } | null>) {
+    const inputs = step?.inputs;
+    const reference = scriptReference(inputs?.['Script']);
+    if (!inputs || reference === undefined) continue;
+    try {
+      inputs['Script'] = inlineScriptFile(reference, dirs);
+    } catch (error) {
+      if (!(error instanceof ScriptFileError)) throw error;
+      failures.push({ step: String(step?.name), message: error.message });
+    }
+  }
+  return failures;
+}
