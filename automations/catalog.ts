@@ -15,6 +15,7 @@ import { inlineScripts, ScriptFileError } from './script-files.js';
 import { DOCUMENT_PREFIX } from '../rules/names.js';
 import { iamAction } from './sdk-model.js';
 
+/** One runbook of the catalog, loaded from `automations/<name>.yaml`. */
 export interface Runbook {
   /** VerbNoun file name without `.yaml`, e.g. `EnableEcrTagImmutability`. */
   name: string;
@@ -29,9 +30,6 @@ export interface Runbook {
   /** Sorted IAM actions the runbook needs (see `runbookActions`). */
   actions: string[];
 }
-
-/** Re-exported for convenience; the deployment owns the prefix (rules/names.ts). */
-export const DOCUMENT_NAME_PREFIX = DOCUMENT_PREFIX;
 
 /**
  * The `automations/` folder: the folder of this module when run from source (tsx, vitest),
@@ -78,7 +76,7 @@ export function loadRunbook(path: string): Runbook {
   const name = basename(path).replace(/\.ya?ml$/, '');
   return {
     name,
-    documentName: `${DOCUMENT_NAME_PREFIX}${name}`,
+    documentName: `${DOCUMENT_PREFIX}${name}`,
     path,
     yaml,
     document,
@@ -86,12 +84,6 @@ export function loadRunbook(path: string): Runbook {
   };
 }
 
-/**
- * IAM actions a document needs: `<iam prefix>:<Api>` of every executeAwsApi,
- * assertAwsResourceProperty and waitForAwsResourceProperty step, plus the `# iam:` declared
- * actions of every executeScript step (see `scripts.ts`). Sorted, without duplicates.
- * Steps with an unknown service or no Api contribute nothing here; the validator reports them.
- */
 /**
  * Actions IAM authorizes as well when an API runs (the "dependent actions" of the Service
  * Authorization Reference): the role needs them although no step calls them by name. Creating
@@ -103,6 +95,13 @@ export const DEPENDENT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   'ec2:ModifyVpcEndpoint': ['route53:AssociateVPCWithHostedZone'],
 };
 
+/**
+ * IAM actions a document needs: `<iam prefix>:<Api>` of every executeAwsApi,
+ * assertAwsResourceProperty and waitForAwsResourceProperty step, plus the `# iam:` declared
+ * actions of every executeScript step (see `scripts.ts`), plus their `DEPENDENT_ACTIONS`.
+ * Sorted, without duplicates. Steps with an unknown service or no Api contribute nothing
+ * here; the validator reports them. The document's scripts must be inlined (`loadRunbook`).
+ */
 export function runbookActions(document: AutomationDocument): string[] {
   const actions = new Set<string>();
   for (const step of document.mainSteps ?? []) {

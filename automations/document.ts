@@ -4,8 +4,10 @@
  */
 import { load } from 'js-yaml';
 
+/** Parameter types of schemaVersion 0.3. */
 export type ParameterType = 'String' | 'StringList' | 'Boolean' | 'Integer' | 'MapList' | 'StringMap';
 
+/** One entry of `parameters`. */
 export interface ParameterDefinition {
   type: ParameterType;
   description?: string;
@@ -17,12 +19,14 @@ export interface ParameterDefinition {
   displayType?: string;
 }
 
+/** One entry of a step's `outputs`. */
 export interface StepOutput {
   Name: string;
   Selector: string;
   Type?: ParameterType;
 }
 
+/** One entry of `mainSteps`. */
 export interface Step {
   name: string;
   action: string;
@@ -38,6 +42,7 @@ export interface Step {
   isCritical?: boolean | string;
 }
 
+/** A parsed runbook (scripts inlined once loaded by the catalog). */
 export interface AutomationDocument {
   schemaVersion: string;
   description?: string;

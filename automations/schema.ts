@@ -4,12 +4,14 @@
  * lags behind the service. All extensions live in `extendSchema`, each with its reason.
  */
 import { createRequire } from 'node:module';
+import { EcrGuardrailsError } from '../rules/kernel/errors.js';
 
 type JsonObject = Record<string, unknown>;
 
 const SCHEMA_MODULE = 'aws-ssm-document-language-service/dist/schema.json';
 
-export class SchemaUnavailableError extends Error {}
+/** The schema package (a dev dependency) is not installed. */
+export class SchemaUnavailableError extends EcrGuardrailsError {}
 
 let cached: JsonObject | undefined;
 

@@ -28,6 +28,7 @@ export function declaredScriptActions(script: string): string[] {
   return actions;
 }
 
+/** A boto3 call found in a script's text. */
 export interface ScriptCall {
   /** boto3 service name. */
   service: string;

@@ -17,7 +17,9 @@
  * with a message that says what to add.
  */
 import { createRequire } from 'node:module';
+import { EcrGuardrailsError } from '../rules/kernel/errors.js';
 
+/** What the toolchain knows of one service. */
 export interface ServiceInfo {
   /** boto3 / SSM `Service` name, e.g. `route53`. */
   ssmName: string;
@@ -49,7 +51,8 @@ const IAM_ACTION_OVERRIDES: Readonly<Record<string, string>> = {
   // 's3:ListObjectsV2': 's3:ListBucket', (example of the kind of entry this takes)
 };
 
-export class UnknownServiceError extends Error {}
+/** A service name the toolchain has no SDK client for (see SERVICES). */
+export class UnknownServiceError extends EcrGuardrailsError {}
 
 /** A resolved shape of the SDK model. */
 export type Shape =
@@ -58,6 +61,7 @@ export type Shape =
   | { kind: 'map'; name: string; value: () => Shape }
   | { kind: 'simple'; name: string };
 
+/** One API operation: its names and resolved input and output shapes. */
 export interface OperationModel {
   service: ServiceInfo;
   /** PascalCase operation name, e.g. `PutImageTagMutability`. */
@@ -89,6 +93,7 @@ export function serviceModule(ssmService: string): Record<string, unknown> {
   return mod;
 }
 
+/** The entry of SERVICES for a boto3 service name; throws UnknownServiceError naming what to add. */
 export function serviceInfo(ssmService: string): ServiceInfo {
   const info = SERVICES[ssmService];
   if (!info) {

@@ -4,15 +4,19 @@
  * (e.g. `$.repositories[0].imageTagMutability`, `$.Payload.Filters`, `$..VpcEndpointId`).
  * Paths with `[*]` or `..` select a list; others select one value or nothing.
  */
+import { EcrGuardrailsError } from '../rules/kernel/errors.js';
 
+/** One step of a selector path. */
 export type Token =
   | { kind: 'property'; name: string }
   | { kind: 'index'; index: number }
   | { kind: 'wildcard' }
   | { kind: 'descend'; name: string };
 
-export class SelectorSyntaxError extends Error {}
+/** A selector outside the JSONPath subset SSM accepts; the message says where and what was expected. */
+export class SelectorSyntaxError extends EcrGuardrailsError {}
 
+/** Tokens of a selector; throws SelectorSyntaxError when it is not in the subset above. */
 export function parseSelector(selector: string): Token[] {
   if (!selector.startsWith('$')) throw new SelectorSyntaxError(`selector '${selector}' must start with '$'`);
   const tokens: Token[] = [];
