@@ -26,6 +26,8 @@ export interface Remediation {
 export interface Finding {
   accountId: string;
   region: string;
+  /** AWS partition of the account (`aws`, `aws-cn`, `aws-us-gov`), for ARNs in reports. */
+  partition: string;
   ruleId: string;
   resourceType: string;
   resourceId: string;
@@ -82,6 +84,7 @@ export function evaluateSnapshot(snapshot: Snapshot, runs: RuleRun[]): { finding
         findings.push({
           accountId: scope.accountId,
           region: scope.region,
+          partition: scope.partition,
           ruleId: run.rule.id,
           resourceType: evaluation.resourceType,
           resourceId: evaluation.resourceId,

@@ -9,13 +9,46 @@ import type { LiveTarget, ScopeProblem } from './scan.js';
 
 export interface LiveOptions {
   profile?: string;
+  /** Region names, or `all` for every region enabled for the calling account. */
   regions: string[];
+  /** With `all`: regions to leave out. */
+  excludeRegions?: string[];
   org: boolean;
   roleName: string;
   accounts: string[];
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** A region the scan leaves out on purpose, with the reason (shown in the scope table). */
+export interface SkippedScope {
+  accountId: string;
+  region: string;
+  reason: string;
+}
+
+/**
+ * `--region all`: every region enabled for the calling account (EC2 DescribeRegions with
+ * AllRegions, so opt-in regions that are not enabled are reported as skipped, not silently
+ * dropped), less `--exclude-region`.
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html
+ */
+async function allRegions(home: string, exclude: string[]): Promise<{ regions: string[]; skipped: Array<{ region: string; reason: string }> }> {
+  const { EC2Client, DescribeRegionsCommand } = await import('@aws-sdk/client-ec2');
+  const ec2 = new EC2Client({ region: home });
+  const response = await awsCall('ec2:DescribeRegions', () => ec2.send(new DescribeRegionsCommand({ AllRegions: true })));
+  const regions: string[] = [];
+  const skipped: Array<{ region: string; reason: string }> = [];
+  for (const entry of response.Regions ?? []) {
+    const name = entry.RegionName;
+    if (!name) continue;
+    if (entry.OptInStatus === 'not-opted-in') skipped.push({ region: name, reason: 'opt-in region not enabled for this account' });
+    else if (exclude.includes(name)) skipped.push({ region: name, reason: 'excluded by --exclude-region' });
+    else regions.push(name);
+  }
+  if (regions.length === 0) throw new UsageError('--region all: no enabled region is left to scan (check --exclude-region).');
+  return { regions: regions.sort(), skipped: skipped.sort((a, b) => a.region.localeCompare(b.region)) };
+}
 
 /** The region the standard chain gives (AWS_REGION, the profile's region), or a usage error. */
 async function defaultRegion(): Promise<string> {
@@ -43,12 +76,19 @@ export function explainAwsError(error: unknown): string {
  * --org: every ACTIVE account of the organisation (or those named by --account), reached
  * through the evaluation role the StackSet deploys; the caller's own account directly.
  */
-export async function resolveTargets(options: LiveOptions): Promise<{ targets: LiveTarget[]; problems: ScopeProblem[] }> {
+export async function resolveTargets(options: LiveOptions): Promise<{ targets: LiveTarget[]; problems: ScopeProblem[]; skipped: SkippedScope[] }> {
   if (options.profile) process.env.AWS_PROFILE = options.profile;
-  for (const region of options.regions) {
-    if (!REGION_PATTERN.test(region)) throw new UsageError(`--region ${region}: expected a region name such as eu-west-3.`);
+  const wantsAll = options.regions.includes('all');
+  const exclude = options.excludeRegions ?? [];
+  if (wantsAll && options.regions.length > 1) throw new UsageError('--region all scans every enabled region: do not name other regions with it (use --exclude-region to leave some out).');
+  if (!wantsAll && exclude.length) throw new UsageError('--exclude-region goes with --region all.');
+  for (const region of [...(wantsAll ? [] : options.regions), ...exclude]) {
+    if (!REGION_PATTERN.test(region)) throw new UsageError(`--region ${region}: expected a region name such as eu-west-3, or all.`);
   }
-  const regions = options.regions.length ? [...new Set(options.regions)] : [await defaultRegion()];
+  let regions = wantsAll ? [] : options.regions.length ? [...new Set(options.regions)] : [await defaultRegion()];
+  let skippedRegions: Array<{ region: string; reason: string }> = [];
+  // Discovery needs some region to ask; without one configured, ask us-east-1 (commercial partition).
+  if (wantsAll) ({ regions, skipped: skippedRegions } = await allRegions(await defaultRegion().catch(() => 'us-east-1'), exclude));
   const home = regions[0] as string;
   const sts = new STSClient({ region: home });
   const identity = await awsCall('sts:GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({}))).catch((error: Error) => {
@@ -91,5 +131,6 @@ export async function resolveTargets(options: LiveOptions): Promise<{ targets: L
     }
     for (const region of regions) targets.push({ accountId, region, partition, clients: new ClientFactory(region, credentials) });
   }
-  return { targets, problems };
+  const skipped = accounts.flatMap((accountId) => skippedRegions.map(({ region, reason }) => ({ accountId, region, reason })));
+  return { targets, problems, skipped };
 }

@@ -23,7 +23,7 @@ export function registerCollectCommand(program: Command): void {
     .action(async (options: CollectOptions) => {
       if (!options.output) throw new UsageError('--output <file> is required.');
       const runs = ruleRuns(selectRules(options.rules), options.param);
-      const resolved = await resolveTargets({ ...options, regions: options.region, org: options.org === true, accounts: options.account });
+      const resolved = await resolveTargets({ ...options, regions: options.region, excludeRegions: options.excludeRegion ?? [], org: options.org === true, accounts: options.account });
       const progress = createProgress();
       let collected;
       try {

@@ -6,6 +6,7 @@ import { collectRepeatable } from '../options.js';
 export interface CommonOptions {
   profile?: string;
   region: string[];
+  excludeRegion?: string[];
   org?: boolean;
   account: string[];
   roleName: string;
@@ -17,7 +18,8 @@ export interface CommonOptions {
 export function addCommonOptions(command: Command): Command {
   return command
     .option('--profile <name>', 'AWS profile to use (default: the standard credential chain)')
-    .option('--region <region>', 'region to scan; repeat or comma-separate for several (default: AWS_REGION or the profile region)', collectRepeatable, [])
+    .option('--region <region>', 'region to scan; repeat or comma-separate for several, or `all` for every region enabled for the account (default: AWS_REGION or the profile region)', collectRepeatable, [])
+    .option('--exclude-region <region>', 'with --region all: leave this region out (repeatable)', collectRepeatable, [])
     .option('--org', 'scan every active account of the organisation through the evaluation role (run from the management or delegated-admin account)')
     .option('--account <id>', 'with --org: only these accounts (repeatable)', collectRepeatable, [])
     .addOption(new Option('--role-name <name>', 'with --org: role to assume in member accounts').default(EVALUATION_ROLE_NAME))

@@ -4,27 +4,23 @@ import { UsageError } from '../errors.js';
 import { ruleRuns, selectRules } from '../options.js';
 import { demoEstatePath, packageVersion } from '../package-root.js';
 import { createProgress } from '../progress.js';
-import { renderJson } from '../report/json.js';
-import { buildReport, type ScanReport } from '../report/model.js';
-import { renderSarif } from '../report/sarif.js';
-import { renderTable } from '../report/table.js';
-import { collectSnapshot, evaluateSnapshot, type RuleRun, type ScopeProblem } from '../scan.js';
+import { exitStatus, FAIL_ON_VALUES } from '../report/fail-on.js';
+import { FORMAT_NAMES, REPORT_FORMATS, reportFormat } from '../report/formats.js';
+import { buildReport, type ScanReport, type ScopeStatus } from '../report/model.js';
+import { evaluateSnapshot, type RuleRun, type ScopeProblem } from '../scan.js';
 import { readSnapshot, type Snapshot } from '../snapshot.js';
-import { resolveTargets } from '../targets.js';
 import { addCommonOptions, type CommonOptions } from './live-options.js';
 
-interface ScanOptions extends CommonOptions {
+export { exitStatus } from '../report/fail-on.js';
+
+export interface ScanOptions extends CommonOptions {
   demo?: boolean;
   snapshot?: string;
-  format: 'table' | 'json' | 'sarif';
+  format: string;
   output?: string;
   color: boolean;
-}
-
-/** Exit status: 0 nothing NON_COMPLIANT, 1 findings, 2 usage or AWS errors. */
-export function exitStatus(report: ScanReport): number {
-  if (report.problems.length) return 2;
-  return report.summary.NON_COMPLIANT > 0 ? 1 : 0;
+  failOn?: string;
+  sendToSecurityHub?: boolean;
 }
 
 function rulesWithFacts(snapshot: Snapshot, runs: RuleRun[], explicit: boolean): RuleRun[] {
@@ -33,16 +29,38 @@ function rulesWithFacts(snapshot: Snapshot, runs: RuleRun[], explicit: boolean):
   return runs.filter((run) => snapshot.scopes.some((scope) => run.rule.id in scope.facts));
 }
 
+/** Per account and region, in scan order: scanned, skipped (why) or failed (why). */
+function scopeTable(snapshot: Snapshot, problems: ScopeProblem[], skipped: Array<{ accountId: string; region: string; reason: string }>): ScopeStatus[] {
+  const table = new Map<string, ScopeStatus>();
+  const key = (accountId: string, region: string) => `${accountId}/${region}`;
+  for (const { accountId, region } of snapshot.scopes) table.set(key(accountId, region), { accountId, region, status: 'scanned' });
+  for (const problem of problems) {
+    const reason = `${problem.ruleId ? `${problem.ruleId}: ` : ''}${problem.message}`;
+    const existing = table.get(key(problem.accountId, problem.region));
+    if (existing?.status === 'failed') existing.reason = `${existing.reason}; ${reason}`;
+    else table.set(key(problem.accountId, problem.region), { accountId: problem.accountId, region: problem.region, status: 'failed', reason });
+  }
+  for (const skip of skipped) table.set(key(skip.accountId, skip.region), { ...skip, status: 'skipped' });
+  return [...table.values()];
+}
+
+/**
+ * Runs a scan: reads the demo, a snapshot or live accounts, evaluates every chosen rule and
+ * renders the report in the chosen format. Returns the report (for the exit status) and
+ * the rendered text.
+ */
 export async function runScan(options: ScanOptions): Promise<{ report: ScanReport; rendered: string }> {
   const offline = options.demo || options.snapshot;
   if (options.demo && options.snapshot) throw new UsageError('--demo and --snapshot exclude each other: choose one source.');
   if (offline && (options.org || options.profile || options.region.length || options.account.length)) {
     throw new UsageError(`--profile, --region, --org and --account apply to live scans, not to ${options.demo ? '--demo' : '--snapshot'}.`);
   }
+  const format = reportFormat(options.format);
   const runs = ruleRuns(selectRules(options.rules), options.param);
   let snapshot: Snapshot;
   let source: ScanReport['source'];
   let problems: ScopeProblem[];
+  let skipped: Array<{ accountId: string; region: string; reason: string }> = [];
   if (offline) {
     const path = options.demo ? demoEstatePath() : (options.snapshot as string);
     snapshot = await readSnapshot(path);
@@ -51,7 +69,9 @@ export async function runScan(options: ScanOptions): Promise<{ report: ScanRepor
       : { kind: 'snapshot', description: `snapshot ${path}, collected ${snapshot.collectedAt}` };
     problems = [];
   } else {
-    const resolved = await resolveTargets({ ...options, regions: options.region, org: options.org === true, accounts: options.account });
+    // Live scans load the SDK only now, so offline scans and --help never pay for it.
+    const [{ resolveTargets }, { collectSnapshot }] = await Promise.all([import('../targets.js'), import('../scan.js')]);
+    const resolved = await resolveTargets({ ...options, regions: options.region, excludeRegions: options.excludeRegion ?? [], org: options.org === true, accounts: options.account });
     const progress = createProgress();
     try {
       const collected = await collectSnapshot(resolved.targets, runs, { now: new Date(), progress: progress.update, concurrency: options.concurrency });
@@ -60,30 +80,32 @@ export async function runScan(options: ScanOptions): Promise<{ report: ScanRepor
     } finally {
       progress.done();
     }
+    skipped = resolved.skipped;
     source = { kind: 'live', description: `live scan of ${new Set(resolved.targets.map((t) => t.accountId)).size} account(s)` };
   }
   const chosen = rulesWithFacts(snapshot, runs, options.rules !== undefined);
   const evaluated = evaluateSnapshot(snapshot, chosen);
+  const allProblems = [...problems, ...(offline ? evaluated.problems : [])];
   const report = buildReport({
     version: packageVersion(),
     source,
     evaluatedAt: snapshot.collectedAt,
-    scopes: snapshot.scopes.map(({ accountId, region }) => ({ accountId, region })),
+    scopes: scopeTable(snapshot, allProblems, skipped),
     runs: chosen,
     findings: evaluated.findings,
-    problems: [...problems, ...(offline ? evaluated.problems : [])],
+    problems: allProblems,
   });
   const toTerminal = !options.output && process.stdout.isTTY === true;
-  const rendered =
-    options.format === 'json'
-      ? renderJson(report)
-      : options.format === 'sarif'
-        ? renderSarif(report)
-        : renderTable(report, {
-            color: options.color && toTerminal && !process.env.NO_COLOR,
-            ...(toTerminal ? { width: process.stdout.columns ?? 120 } : {}),
-          });
+  const rendered = await format.render(report, {
+    color: options.color && toTerminal && !process.env.NO_COLOR,
+    ...(toTerminal ? { width: process.stdout.columns ?? 120 } : {}),
+  });
   return { report, rendered };
+}
+
+function formatsHelp(): string {
+  const width = Math.max(...FORMAT_NAMES.map((name) => name.length));
+  return REPORT_FORMATS.map((format) => `  ${format.name.padEnd(width)}  ${format.description}\n  ${' '.repeat(width)}  e.g. ${format.example}`).join('\n');
 }
 
 export function registerScanCommand(program: Command): void {
@@ -93,17 +115,21 @@ export function registerScanCommand(program: Command): void {
       .summary('evaluate the rules and print a report')
       .description(
         'Evaluate the rules against a live account (default), every account of an organisation (--org), a saved snapshot (--snapshot) or the bundled demo estate (--demo), and report each resource with the runbook that fixes it.\n\n' +
-          'Exit status: 0 nothing NON_COMPLIANT, 1 something NON_COMPLIANT, 2 usage or AWS errors.',
+          'Exit status: 0 nothing NON_COMPLIANT (or nothing at the --fail-on level), 1 something NON_COMPLIANT at that level, 2 usage or AWS errors, or anything not scanned.',
       )
       .option('--demo', 'scan the bundled demo estate (no AWS account needed)')
       .option('--snapshot <file>', 'scan a snapshot written by `ecr-guardrails collect`'),
   )
-    .addOption(new Option('--format <format>', 'report format').choices(['table', 'json', 'sarif']).default('table'))
+    .addOption(new Option('--format <format>', 'report format (see "Report formats" below)').choices(FORMAT_NAMES).default('table'))
     .option('--output <file>', 'write the report to a file instead of stdout')
+    .addOption(
+      new Option('--fail-on <level>', 'what makes the exit status 1: any NON_COMPLIANT result, one at this severity or higher, or never').choices(FAIL_ON_VALUES).default('non-compliant'),
+    )
+    .option('--send-to-security-hub', 'also import the findings into Security Hub (BatchImportFindings, batches of 100) in each finding\'s account and region')
     .option('--no-color', 'plain table without colours (also: NO_COLOR=1)')
     .addHelpText(
       'after',
-      '\nExamples:\n  ecr-guardrails scan --demo\n  ecr-guardrails scan --profile audit --region eu-west-1,eu-west-3\n  ecr-guardrails scan --org --region eu-west-1 --format sarif --output ecr.sarif\n  ecr-guardrails scan --snapshot estate.json --param MaxImageAgeDays=30',
+      `\nReport formats:\n${formatsHelp()}\n\nExamples:\n  ecr-guardrails scan --demo\n  ecr-guardrails scan --profile audit --region eu-west-1,eu-west-3\n  ecr-guardrails scan --region all --exclude-region ap-east-1\n  ecr-guardrails scan --org --region eu-west-1 --format sarif --output ecr.sarif\n  ecr-guardrails scan --snapshot estate.json --param MaxImageAgeDays=30\n  ecr-guardrails scan --fail-on high   # CI: fail only on HIGH or CRITICAL findings`,
     )
     .action(async (options: ScanOptions) => {
       const { report, rendered } = await runScan(options);
@@ -114,6 +140,14 @@ export function registerScanCommand(program: Command): void {
       for (const problem of report.problems) {
         process.stderr.write(`ecr-guardrails: not scanned: ${problem.accountId} ${problem.region}${problem.ruleId ? ` ${problem.ruleId}` : ''}: ${problem.message}\n`);
       }
-      process.exitCode = exitStatus(report);
+      let status = exitStatus(report, options.failOn);
+      if (options.sendToSecurityHub) {
+        const { sendToSecurityHub } = await import('../security-hub.js');
+        const sent = await sendToSecurityHub(report);
+        process.stderr.write(`${sent.summary}\n`);
+        for (const failure of sent.failures) process.stderr.write(`ecr-guardrails: not imported: ${failure}\n`);
+        if (sent.failures.length) status = 2;
+      }
+      process.exitCode = status;
     });
 }

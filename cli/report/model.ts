@@ -1,3 +1,4 @@
+import { ruleSeverity, type Severity } from '../../rules/kernel/severity.js';
 import type { ComplianceType, ControlMappings } from '../../rules/kernel/types.js';
 import type { Finding, RuleRun, ScopeProblem } from '../scan.js';
 
@@ -7,11 +8,20 @@ export interface ScanReport {
   source: { kind: 'live' | 'snapshot' | 'demo'; description: string };
   /** Evaluation time: the snapshot's collection time, or the start of a live scan. */
   evaluatedAt: string;
-  scopes: Array<{ accountId: string; region: string }>;
-  rules: Array<{ id: string; title: string; description: string; resourceType: string; controls: ControlMappings; parameters: unknown }>;
+  /** Every account and region the scan meant to cover, with what became of it. */
+  scopes: ScopeStatus[];
+  rules: Array<{ id: string; title: string; description: string; resourceType: string; controls: ControlMappings; severity: Severity; parameters: unknown }>;
   summary: Record<ComplianceType, number> & { total: number };
   results: Finding[];
   problems: ScopeProblem[];
+}
+
+/** One account/region of a scan: scanned, skipped on purpose (why) or failed (why). */
+export interface ScopeStatus {
+  accountId: string;
+  region: string;
+  status: 'scanned' | 'skipped' | 'failed';
+  reason?: string;
 }
 
 const ORDER: Record<ComplianceType, number> = { NON_COMPLIANT: 0, COMPLIANT: 1, NOT_APPLICABLE: 2 };
@@ -45,12 +55,22 @@ export function buildReport(input: {
       description: rule.description,
       resourceType: rule.resourceType,
       controls: rule.controls,
+      severity: ruleSeverity(rule),
       parameters: params,
     })),
     summary: { total: results.length, NON_COMPLIANT: count('NON_COMPLIANT'), COMPLIANT: count('COMPLIANT'), NOT_APPLICABLE: count('NOT_APPLICABLE') },
     results,
     problems: input.problems,
   };
+}
+
+/**
+ * The severity of one result: the rule's severity when NON_COMPLIANT, INFORMATIONAL for
+ * results that pass or do not apply.
+ */
+export function resultSeverity(report: Pick<ScanReport, 'rules'>, finding: Finding): Severity {
+  if (finding.complianceType !== 'NON_COMPLIANT') return 'INFORMATIONAL';
+  return report.rules.find((rule) => rule.id === finding.ruleId)?.severity ?? 'MEDIUM';
 }
 
 /** The shell command that runs a finding's runbook, ready to paste. */

@@ -71,10 +71,13 @@ export function renderTable(report: ScanReport, options: TableOptions): string {
     }
   }
 
-  if (report.problems.length) {
-    out.push('', paint(['yellow', 'bold'], 'Not scanned'));
-    for (const problem of report.problems) {
-      out.push(`  ${problem.accountId} ${problem.region}${problem.ruleId ? ` ${problem.ruleId}` : ''}: ${problem.message}`);
+  const scopeIssues = report.scopes.some((scope) => scope.status !== 'scanned');
+  if (report.scopes.length > 1 || scopeIssues) {
+    out.push('', paint('bold', 'Scopes'));
+    const scopeStyle: Record<string, Parameters<typeof styleText>[0]> = { scanned: 'green', skipped: 'dim', failed: ['yellow', 'bold'] };
+    for (const scope of report.scopes) {
+      const status = paint(scopeStyle[scope.status] ?? 'dim', scope.status.padEnd(7));
+      out.push(`  ${status}  ${scope.accountId} ${scope.region.padEnd(14)}${scope.reason ? `  ${scope.reason}` : ''}`);
     }
   }
 

@@ -5,6 +5,7 @@
  * evaluator. The kernel turns that into a Config Lambda handler; the CLI turns it into a scan.
  * Data flows one way: collect (SDK) -> facts -> evaluate (pure) -> evaluations -> sink.
  */
+import type { Severity } from './severity.js';
 import type { JSONSchemaType } from 'ajv';
 import type { ClientFactory } from './clients.js';
 import type { ConfigurationItem } from './config-item.js';
@@ -94,6 +95,11 @@ export interface RuleMetadata<P> {
   /** The first entry is the Config "Remediate" button; others are offered in reports. */
   remediations: [RemediationRef<P>, ...RemediationRef<P>[]];
   controls: ControlMappings;
+  /**
+   * Severity of a NON_COMPLIANT result, for reports and `scan --fail-on`. Default: the
+   * highest Security Hub severity of the mapped controls (`severity.ts`).
+   */
+  severity?: Severity;
 }
 
 /** What a collector receives: clients for one account and region, and the run's settings. */

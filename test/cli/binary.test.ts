@@ -166,7 +166,7 @@ describe('ecr-guardrails scan --snapshot', () => {
 
 describe('usage errors', () => {
   it.each([
-    [['scan', '--format', 'xml'], "error: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json, sarif."],
+    [['scan', '--format', 'xml'], "error: option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json, sarif, asff, ocsf, csv, html."],
     [['scan', '--frobnicate'], "error: unknown option '--frobnicate'"],
     [['scan', '--demo', '--rules', 'nope'], 'ecr-guardrails: error: --rules: unknown rule nope; available: '],
     [['scan', '--demo', '--param', 'Nope=1'], 'ecr-guardrails: error: --param Nope=1: Nope is not a parameter of any chosen rule; see `ecr-guardrails rules`.'],
@@ -174,7 +174,7 @@ describe('usage errors', () => {
     [['scan', '--demo', '--param', 'AllowedExclusionFilters=bad filter'], 'ecr-guardrails: error: Invalid parameters for rule ecr-tag-immutability: AllowedExclusionFilters is "bad filter": expected a comma-separated list'],
     [['scan', '--demo', '--snapshot', 'x.json'], 'ecr-guardrails: error: --demo and --snapshot exclude each other: choose one source.'],
     [['scan', '--demo', '--region', 'eu-west-1'], 'ecr-guardrails: error: --profile, --region, --org and --account apply to live scans, not to --demo.'],
-    [['scan', '--region', 'Europe'], 'ecr-guardrails: error: --region Europe: expected a region name such as eu-west-3.'],
+    [['scan', '--region', 'Europe'], 'ecr-guardrails: error: --region Europe: expected a region name such as eu-west-3, or all.'],
     [['scan', '--concurrency', '0'], "error: option '--concurrency <n>' argument '0' is invalid. expected a whole number from 1 to 32."],
     [['collect'], "error: required option '--output <file>' not specified"],
     [['nonsense'], "error: unknown command 'nonsense'"],

@@ -38,8 +38,8 @@ describe('live scan', () => {
     const { report } = await runScan({ ...liveOptions, region: ['eu-west-3', 'eu-west-1'] });
     expect(report.source.kind).toBe('live');
     expect(report.scopes).toEqual([
-      { accountId: MANAGEMENT, region: 'eu-west-3' },
-      { accountId: MANAGEMENT, region: 'eu-west-1' },
+      { accountId: MANAGEMENT, region: 'eu-west-3', status: 'scanned' },
+      { accountId: MANAGEMENT, region: 'eu-west-1', status: 'scanned' },
     ]);
     expect(report.results.map((r) => [r.region, r.resourceId, r.complianceType])).toEqual([
       ['eu-west-1', 'svc/b', 'NON_COMPLIANT'],

@@ -94,7 +94,7 @@ describe('standard AWS settings', () => {
     expect(stderr).toBe('');
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as Report;
-    expect(report.scopes).toEqual([{ accountId: '123456789012', region: 'eu-west-3' }]);
+    expect(report.scopes).toEqual([{ accountId: '123456789012', region: 'eu-west-3', status: 'scanned' }]);
     expect(report.results.map((r) => [r.resourceId, r.complianceType])).toEqual([
       ['shop/cart', 'NON_COMPLIANT'],
       ['shop/checkout', 'NON_COMPLIANT'],
@@ -116,7 +116,7 @@ describe('standard AWS settings', () => {
     });
     expect(stderr).toBe('');
     expect(code).toBe(1);
-    expect((JSON.parse(stdout) as Report).scopes).toEqual([{ accountId: '123456789012', region: 'ap-southeast-2' }]);
+    expect((JSON.parse(stdout) as Report).scopes).toEqual([{ accountId: '123456789012', region: 'ap-southeast-2', status: 'scanned' }]);
     expect(seen.length).toBeGreaterThan(0);
     expect(new Set(seen.map((s) => `${s.accessKeyId}@${s.region}`))).toEqual(new Set(['AKIAPROFILEKEY000001@ap-southeast-2']));
   });
