@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Browser tests need Debian's Chromium: `npm run test:browser` (CI runs it).
+    exclude: ['test/browser/**', 'node_modules/**'],
     setupFiles: ['test/support/setup.ts'],
     environment: 'node',
     testTimeout: 30_000,

@@ -42,7 +42,7 @@ th,td{border-bottom:1px solid #e4e7ee;padding:6px 8px;text-align:left;vertical-a
 th.NON_COMPLIANT,td.NON_COMPLIANT{color:#b3261e}
 #findings{width:100%}#findings thead th{cursor:pointer;user-select:none;background:#f4f6fa;position:sticky;top:0}
 #findings thead th[aria-sort=ascending]::after{content:" \\25B2"}#findings thead th[aria-sort=descending]::after{content:" \\25BC"}
-.status{font-weight:600;white-space:nowrap}.status.NON_COMPLIANT{color:#b3261e}.status.COMPLIANT{color:#1e7b34}.status.NOT_APPLICABLE{color:#6b7280}
+.status{font-weight:600;white-space:nowrap}.nowrap{white-space:nowrap}details summary{cursor:pointer;color:#3554b8}details code{display:block;margin-top:4px}.status.NON_COMPLIANT{color:#b3261e}.status.COMPLIANT{color:#1e7b34}.status.NOT_APPLICABLE{color:#6b7280}
 code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:#f4f6fa;padding:2px 4px;border-radius:4px;word-break:break-all}
 .filters{display:flex;gap:8px;margin:8px 0;flex-wrap:wrap}.filters input{min-width:280px}
 input,select{font:inherit;padding:4px 6px}.problems{color:#8a4b00}#shown{color:#5b6475}
@@ -102,13 +102,13 @@ export function renderHtml(report: ScanReport): string {
       const command = remediationCommand(finding);
       const controls = rule ? [...rule.controls.securityHub.map((c) => `Security Hub ${c}`), ...rule.controls.nist800190.map((c) => `NIST 800-190 ${c}`)] : [];
       const fix = finding.remediation
-        ? `${escapeHtml(finding.remediation.runbook)}${finding.remediation.destructive ? ' <em>(approval-gated)</em>' : ''}<br><code>${escapeHtml(command ?? '')}</code>`
+        ? `${escapeHtml(finding.remediation.runbook)}${finding.remediation.destructive ? ' <em>(approval-gated)</em>' : ''}<details><summary>command</summary><code>${escapeHtml(command ?? '')}</code></details>`
         : '';
       return (
         `<tr data-status="${finding.complianceType}" data-rule="${escapeHtml(finding.ruleId)}">` +
         `<td class="status ${finding.complianceType}" data-sort="${STATUS_ORDER[finding.complianceType]}">${finding.complianceType}</td>` +
         `<td data-sort="${SEVERITY_ORDER[severity]}">${severity}</td>` +
-        `<td>${escapeHtml(finding.ruleId)}</td><td>${finding.accountId}</td><td>${escapeHtml(finding.region)}</td>` +
+        `<td class="nowrap">${escapeHtml(finding.ruleId)}</td><td>${finding.accountId}</td><td class="nowrap">${escapeHtml(finding.region)}</td>` +
         `<td title="${escapeHtml(resourceArn(finding))}">${escapeHtml(finding.resourceId)}</td>` +
         `<td>${escapeHtml(finding.annotation)}</td><td>${escapeHtml(controls.join(', '))}</td><td>${fix}</td></tr>`
       );
