@@ -3,26 +3,31 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { Command, CommanderError } from 'commander';
 import { EcrGuardrailsError } from '../rules/kernel/errors.js';
-import { registerCollectCommand } from './commands/collect.js';
-import { registerRulesCommand } from './commands/rules.js';
-import { registerRunbooksCommand } from './commands/runbooks.js';
-import { registerScanCommand } from './commands/scan.js';
-import { explainAwsError } from './targets.js';
+import { COMMANDS } from './commands/index.js';
+import { explainAwsError } from './errors.js';
 import { packageVersion } from './package-root.js';
 
 /** Exit statuses: 0 clean, 1 NON_COMPLIANT findings, 2 usage or AWS errors. */
 const USAGE_OR_AWS_ERROR = 2;
 
-export function createProgram(): Command {
+/**
+ * The `ecr-guardrails` program. Only the command being run is loaded (with its rules and
+ * SDK clients); the others are registered by name and summary, which is all `--help` shows,
+ * so `--version` and `--help` start in node's own time. `all` loads every command.
+ */
+export async function createProgram(argv: readonly string[] = [], all = false): Promise<Command> {
   const program = new Command('ecr-guardrails')
     .description('Guardrails for Amazon ECR across an AWS Organization: private VPC endpoint coverage, tag immutability and stale images, each finding mapped to the SSM Automation runbook that fixes it.')
     .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerScanCommand(program);
-  registerCollectCommand(program);
-  registerRulesCommand(program);
-  registerRunbooksCommand(program);
+  const words = argv.filter((arg) => !arg.startsWith('-'));
+  // `help scan` shows scan's own help, so it needs scan's definition.
+  const invoked = words[0] === 'help' ? words[1] : words[0];
+  for (const entry of COMMANDS) {
+    if (all || entry.name === invoked) (await entry.load()).register(program, entry.summary);
+    else program.command(entry.name).summary(entry.summary).allowUnknownOption();
+  }
   program.commands.forEach((command) => command.exitOverride());
   program.addHelpText('after', '\nStart here (no AWS account needed):\n  ecr-guardrails scan --demo');
   return program;
@@ -34,7 +39,7 @@ function fail(message: string): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = createProgram();
+  const program = await createProgram(argv.slice(2));
   if (argv.length <= 2) {
     program.outputHelp();
     return;

@@ -4,7 +4,7 @@ import { ClientFactory } from '../rules/kernel/clients.js';
 import { partitionOf } from '../rules/kernel/context.js';
 import { EvaluationRoleCredentials } from '../rules/kernel/credentials.js';
 import { awsCall } from '../rules/kernel/errors.js';
-import { UsageError } from './errors.js';
+import { explainAwsError, UsageError } from './errors.js';
 import type { LiveTarget, ScopeProblem } from './scan.js';
 
 export interface LiveOptions {
@@ -59,16 +59,6 @@ async function defaultRegion(): Promise<string> {
     // fall through to the message below
   }
   throw new UsageError('No AWS region: pass --region (repeatable) or set AWS_REGION or a region in your profile.');
-}
-
-/** Explains the most common live-scan failure in one line. */
-export function explainAwsError(error: unknown): string {
-  const name = (error as Error).name;
-  const message = (error as Error).message;
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return 'No AWS credentials found: pass --profile, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or try --demo.';
-  }
-  return message;
 }
 
 /**

@@ -11,11 +11,11 @@ interface CollectOptions extends CommonOptions {
   output?: string;
 }
 
-export function registerCollectCommand(program: Command): void {
-  addCommonOptions(
+export function registerCollectCommand(program: Command, summary: string): Command {
+  return addCommonOptions(
     program
       .command('collect')
-      .summary('save the collected facts as a snapshot for offline scans')
+      .summary(summary)
       .description('Collect the facts the rules evaluate from live accounts and write them as a snapshot, so a scan can be repeated offline (`scan --snapshot FILE`) or shared.'),
   )
     .requiredOption('--output <file>', 'snapshot file to write')

@@ -26,10 +26,10 @@ export function describeRules(): string {
   return out.join('\n');
 }
 
-export function registerRulesCommand(program: Command): void {
-  program
+export function registerRulesCommand(program: Command, summary: string): Command {
+  return program
     .command('rules')
-    .summary('list the rules, their parameters, controls and runbooks')
+    .summary(summary)
     .action(() => {
       process.stdout.write(describeRules());
     });

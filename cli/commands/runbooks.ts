@@ -52,10 +52,10 @@ export function checkRunbooks(dir?: string): string[] {
   return validateRunbooks(dir).map(formatProblem);
 }
 
-export function registerRunbooksCommand(program: Command): void {
-  program
+export function registerRunbooksCommand(program: Command, summary: string): Command {
+  return program
     .command('runbooks')
-    .summary('list the runbooks: parameters, IAM actions, the rules they remediate')
+    .summary(summary)
     .option('--check', 'validate every runbook (SSM schema and project rules); exit 1 with the problems')
     .action((options: { check?: boolean }) => {
       if (!options.check) {

@@ -108,11 +108,11 @@ function formatsHelp(): string {
   return REPORT_FORMATS.map((format) => `  ${format.name.padEnd(width)}  ${format.description}\n  ${' '.repeat(width)}  e.g. ${format.example}`).join('\n');
 }
 
-export function registerScanCommand(program: Command): void {
-  addCommonOptions(
+export function registerScanCommand(program: Command, summary: string): Command {
+  return addCommonOptions(
     program
       .command('scan')
-      .summary('evaluate the rules and print a report')
+      .summary(summary)
       .description(
         'Evaluate the rules against a live account (default), every account of an organisation (--org), a saved snapshot (--snapshot) or the bundled demo estate (--demo), and report each resource with the runbook that fixes it.\n\n' +
           'Exit status: 0 nothing NON_COMPLIANT (or nothing at the --fail-on level), 1 something NON_COMPLIANT at that level, 2 usage or AWS errors, or anything not scanned.',

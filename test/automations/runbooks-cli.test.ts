@@ -26,7 +26,7 @@ describe('ecr-guardrails runbooks', () => {
   it('--check passes on automations/ and prints the count', async () => {
     const stdout = vi.spyOn(process.stdout, 'write').mockReturnValue(true);
     const program = new Command('ecr-guardrails').exitOverride();
-    registerRunbooksCommand(program);
+    registerRunbooksCommand(program, 'list the runbooks');
     await program.parseAsync(['node', 'ecr-guardrails', 'runbooks', '--check']);
     expect(process.exitCode).toBeUndefined();
     expect(stdout).toHaveBeenCalledWith(expect.stringMatching(/^\d+ runbook\(s\) valid\n$/));

@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+
+/** A CLI command: its name and one-line summary (for the overview), and its module. */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  /** Loaded only when the command runs or shows its own help, so `--version`, `--help` and each command load only what they use. */
+  load: () => Promise<{ register: (program: Command, summary: string) => Command }>;
+}
+
+/** COMMANDS: every `ecr-guardrails` command, in the order `--help` lists them. */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'scan', summary: 'evaluate the rules and print a report', load: async () => ({ register: (await import('./scan.js')).registerScanCommand }) },
+  { name: 'collect', summary: 'save the collected facts as a snapshot for offline scans', load: async () => ({ register: (await import('./collect.js')).registerCollectCommand }) },
+  { name: 'rules', summary: 'list the rules, their parameters, controls and runbooks', load: async () => ({ register: (await import('./rules.js')).registerRulesCommand }) },
+  { name: 'runbooks', summary: 'list the runbooks: parameters, IAM actions, the rules they remediate', load: async () => ({ register: (await import('./runbooks.js')).registerRunbooksCommand }) },
+];
