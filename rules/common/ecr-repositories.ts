@@ -16,8 +16,6 @@ export interface EcrRepository {
   tags: Record<string, string>;
 }
 
-/** IAM actions listRepositories needs. */
-export const LIST_REPOSITORIES_PERMISSIONS = ['ecr:DescribeRepositories', 'ecr:ListTagsForResource'];
 
 /** Concurrent ListTagsForResource calls (ECR's default rate for it is 20 per second). */
 const TAG_CONCURRENCY = 8;

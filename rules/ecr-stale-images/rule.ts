@@ -3,10 +3,10 @@
  * time, no build-up of untagged images, and a lifecycle policy that keeps it that way.
  * Periodic only: Config does not record images.
  */
-import { LIST_REPOSITORIES_PERMISSIONS } from '../common/ecr-repositories.js';
+import { LIST_REPOSITORIES_PERMISSIONS } from '../common/ecr-permissions.js';
 import { EXEMPTION_TAG_KEY, wildcardList } from '../common/parameters.js';
+import { lazyCollector } from '../kernel/lazy-collector.js';
 import { defineRule } from '../kernel/types.js';
-import { collector } from './collect.js';
 import { evaluate, inventory, RESOURCE_TYPE, type StaleImagesFacts, type StaleImagesParams } from './evaluate.js';
 
 /** Repositories read in parallel; see docs/rules/ecr-stale-images.md for the reasoning. */
@@ -104,7 +104,7 @@ export const rule = defineRule<StaleImagesParams, StaleImagesFacts>({
     nist800190: ['3.2.2', '4.2.2'],
     nist80053: ['SI-2', 'SI-2(6)', 'CM-7'],
   },
-  collector,
+  collector: lazyCollector(async () => (await import('./collect.js')).collector, { forChange: false }),
   evaluate,
   inventory,
 });

@@ -2,10 +2,10 @@
  * ecr-tag-immutability: every ECR repository keeps its tags immutable, so a tag names one
  * image for good. Understands ECR's IMMUTABLE_WITH_EXCLUSION / MUTABLE_WITH_EXCLUSION modes.
  */
-import { LIST_REPOSITORIES_PERMISSIONS } from '../common/ecr-repositories.js';
+import { LIST_REPOSITORIES_PERMISSIONS } from '../common/ecr-permissions.js';
 import { EXEMPTION_TAG_KEY, wildcardList } from '../common/parameters.js';
+import { lazyCollector } from '../kernel/lazy-collector.js';
 import { defineRule } from '../kernel/types.js';
-import { collector } from './collect.js';
 import { evaluate, RESOURCE_TYPE, type TagImmutabilityFacts, type TagImmutabilityParams } from './evaluate.js';
 
 export const rule = defineRule<TagImmutabilityParams, TagImmutabilityFacts>({
@@ -48,6 +48,6 @@ export const rule = defineRule<TagImmutabilityParams, TagImmutabilityFacts>({
     nist800190: ['3.2.2', '4.2.2'],
     nist80053: ['CM-2', 'CM-8', 'SI-7'],
   },
-  collector,
+  collector: lazyCollector(async () => (await import('./collect.js')).collector, { forChange: true }),
   evaluate: (facts, params) => evaluate(facts, params),
 });

@@ -74,21 +74,6 @@ export const PAGE_SIZE = {
   ListResourceRecordSets: 300,
 } as const;
 
-/** IAM actions the collector needs. */
-export const PERMISSIONS = [
-  'ec2:DescribeVpcs',
-  'ec2:DescribeSubnets',
-  'ec2:DescribeVpcEndpoints',
-  'ec2:DescribeSecurityGroups',
-  'ec2:DescribeRouteTables',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeVpcAttribute',
-  'ec2:GetManagedPrefixListEntries',
-  'route53:ListHostedZones',
-  'route53:GetHostedZone',
-  'route53:ListHostedZonesByVPC',
-  'route53:ListResourceRecordSets',
-];
 
 /** Concurrent DescribeVpcAttribute look-ups (two calls each). */
 export const DNS_ATTRIBUTE_CONCURRENCY = 8;

@@ -5,8 +5,9 @@
  * centralised endpoints served through a Route 53 private hosted zone.
  */
 import { EXEMPTION_TAG_KEY } from '../common/parameters.js';
+import { lazyCollector } from '../kernel/lazy-collector.js';
 import { defineRule } from '../kernel/types.js';
-import { collector, PERMISSIONS } from './collect.js';
+import { PERMISSIONS } from './permissions.js';
 import { evaluate, inventory, RESOURCE_TYPE, type VpcEndpointsFacts, type VpcEndpointsParams } from './evaluate.js';
 import { requiredServices, SERVICE_NAME_PATTERN } from './services.js';
 
@@ -70,7 +71,7 @@ export const rule = defineRule<VpcEndpointsParams, VpcEndpointsFacts>({
     nist800190: ['3.2.1', '4.2.1', '3.5.1', '4.5.1'],
     nist80053: ['SC-7', 'SC-7(4)', 'AC-4', 'SC-8'],
   },
-  collector,
+  collector: lazyCollector(async () => (await import('./collect.js')).collector, { forChange: true }),
   evaluate: (facts, params) => evaluate(facts, params),
   inventory,
 });

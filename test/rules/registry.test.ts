@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRunbooks } from '../../automations/catalog.js';
 import { RULES } from '../../rules/index.js';
@@ -38,6 +39,24 @@ describe('the rule registry', () => {
   it.each(runbookNames)('runbook %s belongs to a rule', (runbook) => {
     const owners = RULES.filter((rule) => rule.remediations.some((remediation) => remediation.runbook === runbook));
     expect(owners.map((rule) => rule.id)).not.toEqual([]);
+  });
+
+  it.each(ruleFolders)('%s declares its change collector as its collector module has it (lazy loading)', async (folder) => {
+    const rule = RULES.find((candidate) => candidate.id === folder)!;
+    const module = (await import(/* @vite-ignore */ pathToFileURL(join(rulesDir, folder, 'collect.ts')).href)) as { collector: { collectForChange?: unknown } };
+    expect(typeof rule.collector.collectForChange === 'function').toBe(typeof module.collector.collectForChange === 'function');
+  });
+
+  it('reading the registry loads no AWS SDK client; collecting loads the rule\'s own', () => {
+    // The SDK clients are CommonJS packages: whatever a process loaded is in require.cache.
+    const loadedClients = (code: string): string[] => {
+      const script = `import { createRequire } from 'node:module'; ${code}; const cache = createRequire(import.meta.url).cache; console.log(JSON.stringify([...new Set(Object.keys(cache).map((p) => /@aws-sdk\\/(client-[a-z0-9-]+)\\//.exec(p)?.[1]).filter(Boolean))]))`;
+      const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: fileURLToPath(new URL('../..', import.meta.url)) });
+      expect(child.status, child.stderr).toBe(0);
+      return JSON.parse(child.stdout) as string[];
+    };
+    expect(loadedClients("const { RULES } = await import('./dist/rules/index.js'); if (RULES.length < 3) throw new Error('no rules')")).toEqual([]);
+    expect(loadedClients("await import('./dist/rules/ecr-tag-immutability/collect.js')")).toContain('client-ecr');
   });
 
   it('every rule can be fixed without destroying data from the Remediate button', () => {
