@@ -1,18 +1,10 @@
 import pMap from 'p-map';
-import { ClientFactory } from '../rules/kernel/clients.js';
-import { createCollectContext, createMemo } from '../rules/kernel/context.js';
+import { createCollectContext, createMemo, type Scope } from '../rules/kernel/context.js';
 import { silentLogger, type Logger } from '../rules/kernel/logger.js';
 import type { ComplianceType, Rule } from '../rules/kernel/types.js';
 import { AUTOMATION_ROLE_NAME, DOCUMENT_PREFIX } from '../rules/names.js';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot, type SnapshotScope } from './snapshot.js';
 
-/** One account and region to collect from, with the credentials to use there. */
-export interface LiveTarget {
-  accountId: string;
-  region: string;
-  partition: string;
-  clients: ClientFactory;
-}
 
 export interface Remediation {
   runbook: string;
@@ -112,7 +104,7 @@ export interface CollectOptions {
  * recorded as a problem and the others go on (one unreachable account must not hide the
  * rest of an organisation).
  */
-export async function collectSnapshot(targets: LiveTarget[], runs: RuleRun[], options: CollectOptions): Promise<{ snapshot: Snapshot; problems: ScopeProblem[] }> {
+export async function collectSnapshot(targets: Scope[], runs: RuleRun[], options: CollectOptions): Promise<{ snapshot: Snapshot; problems: ScopeProblem[] }> {
   const problems: ScopeProblem[] = [];
   const progress = options.progress ?? (() => undefined);
   let done = 0;

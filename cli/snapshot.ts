@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
+import { REGION_PATTERN } from '../rules/names.js';
 import { SnapshotError } from './errors.js';
 
 /**
@@ -41,7 +42,7 @@ const envelopeSchema = {
         required: ['accountId', 'region', 'partition', 'facts'],
         properties: {
           accountId: { type: 'string', pattern: '^[0-9]{12}$' },
-          region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-[0-9]+$' },
+          region: { type: 'string', pattern: REGION_PATTERN },
           partition: { type: 'string', minLength: 1 },
           facts: { type: 'object' },
         },

@@ -3,9 +3,11 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ClientFactory } from '../rules/kernel/clients.js';
 import { partitionOf } from '../rules/kernel/context.js';
 import { EvaluationRoleCredentials } from '../rules/kernel/credentials.js';
+import { REGION_REGEXP } from '../rules/names.js';
 import { awsCall } from '../rules/kernel/errors.js';
 import { explainAwsError, UsageError } from './errors.js';
-import type { LiveTarget, ScopeProblem } from './scan.js';
+import type { ScopeProblem } from './scan.js';
+import type { Scope } from '../rules/kernel/context.js';
 
 export interface LiveOptions {
   profile?: string;
@@ -18,7 +20,6 @@ export interface LiveOptions {
   accounts: string[];
 }
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** A region the scan leaves out on purpose, with the reason (shown in the scope table). */
 export interface SkippedScope {
@@ -66,14 +67,14 @@ async function defaultRegion(): Promise<string> {
  * --org: every ACTIVE account of the organisation (or those named by --account), reached
  * through the evaluation role the StackSet deploys; the caller's own account directly.
  */
-export async function resolveTargets(options: LiveOptions): Promise<{ targets: LiveTarget[]; problems: ScopeProblem[]; skipped: SkippedScope[] }> {
+export async function resolveTargets(options: LiveOptions): Promise<{ targets: Scope[]; problems: ScopeProblem[]; skipped: SkippedScope[] }> {
   if (options.profile) process.env.AWS_PROFILE = options.profile;
   const wantsAll = options.regions.includes('all');
   const exclude = options.excludeRegions ?? [];
   if (wantsAll && options.regions.length > 1) throw new UsageError('--region all scans every enabled region: do not name other regions with it (use --exclude-region to leave some out).');
   if (!wantsAll && exclude.length) throw new UsageError('--exclude-region goes with --region all.');
   for (const region of [...(wantsAll ? [] : options.regions), ...exclude]) {
-    if (!REGION_PATTERN.test(region)) throw new UsageError(`--region ${region}: expected a region name such as eu-west-3, or all.`);
+    if (!REGION_REGEXP.test(region)) throw new UsageError(`--region ${region}: expected a region name such as eu-west-3, or all.`);
   }
   let regions = wantsAll ? [] : options.regions.length ? [...new Set(options.regions)] : [await defaultRegion()];
   let skippedRegions: Array<{ region: string; reason: string }> = [];
@@ -107,7 +108,7 @@ export async function resolveTargets(options: LiveOptions): Promise<{ targets: L
   }
 
   const roles = new EvaluationRoleCredentials(options.roleName, 'ecr-guardrails-cli', sts);
-  const targets: LiveTarget[] = [];
+  const targets: Scope[] = [];
   const problems: ScopeProblem[] = [];
   for (const accountId of accounts) {
     let credentials;

@@ -14,7 +14,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { EVALUATION_ROLE_ENV } from '../rules/kernel/handler.js';
+import { EVALUATION_ROLE_ENV } from '../rules/names.js';
 import { EVALUATION_ROLE_NAME, adminStackName, lambdaRoleName } from './names.js';
 import { logicalId } from './member.js';
 import type { DeploymentPlan } from './plan.js';

@@ -10,6 +10,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { EcrGuardrailsError } from '../rules/kernel/errors.js';
+import { REGION_PATTERN } from '../rules/names.js';
 import { Ajv, type ErrorObject } from 'ajv';
 import { RULES } from '../rules/index.js';
 import { formatRuleParameters, parseRuleParameters } from '../rules/kernel/parameters.js';
@@ -21,12 +23,7 @@ export const DEFAULT_CONFIG_FILE = 'ecr-guardrails.config.json';
 export const CONFIG_CONTEXT_KEY = 'config';
 
 /** A bad or missing configuration value; the message names the key. */
-export class ConfigurationError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ConfigurationError';
-  }
-}
+export class ConfigurationError extends EcrGuardrailsError {}
 
 export type DeploymentMode = 'stackset' | 'conformance-pack';
 
@@ -91,7 +88,6 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-const REGION_PATTERN = '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$';
 
 /**
  * An IAM role ARN of one of the supported partitions and a literal account; `*` only after

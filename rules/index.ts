@@ -8,7 +8,3 @@ import { rule as ecrVpcEndpoints } from './ecr-vpc-endpoints/rule.js';
 import type { Rule } from './kernel/types.js';
 
 export const RULES: readonly Rule[] = [ecrTagImmutability, ecrVpcEndpoints, ecrStaleImages];
-
-export function ruleById(id: string): Rule | undefined {
-  return RULES.find((rule) => rule.id === id);
-}

@@ -8,3 +8,14 @@ export const EVALUATION_ROLE_NAME = 'EcrGuardrailsEvaluationRole';
 export const AUTOMATION_ROLE_NAME = 'EcrGuardrailsAutomationRole';
 /** Prefix of the SSM documents: `EcrGuardrails-<VerbNoun>`. */
 export const DOCUMENT_PREFIX = 'EcrGuardrails-';
+
+/** Lambda environment variable naming the evaluation role the kernel assumes in member accounts. */
+export const EVALUATION_ROLE_ENV = 'EVALUATION_ROLE_NAME';
+
+/**
+ * An AWS region name in any partition: `eu-west-3`, `us-gov-west-1`, `cn-north-1`,
+ * `us-iso-east-1`, `us-isob-east-1`, `eu-isoe-west-1` (the region expressions of the SDK's
+ * partition data, folded into one). A JSON-schema `pattern` string, and the same as a RegExp.
+ */
+export const REGION_PATTERN = '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$';
+export const REGION_REGEXP = new RegExp(REGION_PATTERN);

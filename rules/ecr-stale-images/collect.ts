@@ -11,11 +11,11 @@
  */
 import {
   ConfigServiceClient,
-  paginateGetComplianceDetailsByConfigRule,
 } from '@aws-sdk/client-config-service';
 import { ECRClient, GetLifecyclePolicyCommand, paginateDescribeImages, type ImageDetail } from '@aws-sdk/client-ecr';
 import pMap from 'p-map';
 import { listRepositories, type EcrRepository } from '../common/ecr-repositories.js';
+import { previousResults } from '../kernel/previous-results.js';
 import { awsCall, AwsCallError } from '../kernel/errors.js';
 import type { CollectContext, Collector } from '../kernel/types.js';
 import {
@@ -80,23 +80,10 @@ export async function lifecyclePolicyText(ctx: CollectContext<unknown>, reposito
  * state, no write permission in the member account).
  */
 export async function previousResultTimes(ctx: CollectContext<unknown>, configRuleName: string): Promise<Map<string, number>> {
-  const config = ctx.clients.get(ConfigServiceClient);
   const times = new Map<string, number>();
-  await awsCall('config:GetComplianceDetailsByConfigRule', async () => {
-    const pages = paginateGetComplianceDetailsByConfigRule(
-      { client: config, pageSize: 100 },
-      { ConfigRuleName: configRuleName, ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'] },
-    );
-    for await (const page of pages) {
-      for (const result of page.EvaluationResults ?? []) {
-        const identifier = result.EvaluationResultIdentifier;
-        const qualifier = identifier?.EvaluationResultQualifier;
-        if (qualifier?.ResourceType !== RESOURCE_TYPE || !qualifier.ResourceId) continue;
-        const time = (identifier?.OrderingTimestamp ?? result.ResultRecordedTime)?.getTime();
-        if (time !== undefined) times.set(qualifier.ResourceId, time);
-      }
-    }
-  });
+  for (const result of await previousResults(ctx.clients.get(ConfigServiceClient), configRuleName, ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'])) {
+    if (result.resourceType === RESOURCE_TYPE && result.time !== undefined) times.set(result.resourceId, result.time);
+  }
   return times;
 }
 

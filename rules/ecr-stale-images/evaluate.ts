@@ -12,6 +12,7 @@
  * `summary` (what the collector writes) or, for hand-written snapshots and the demo, the
  * raw `images`, which the evaluator summarises with the very same code.
  */
+import { exemptionAnnotation } from '../common/exemption.js';
 import { EcrGuardrailsError } from '../kernel/errors.js';
 import type { Evaluation } from '../kernel/types.js';
 import { wildcardCovers, wildcardToRegExp } from '../kernel/wildcard.js';
@@ -360,10 +361,8 @@ export function checkBasis(facts: StaleImagesFacts, params: StaleImagesParams): 
 }
 
 export function evaluateRepository(repository: StaleImagesRepository, summary: ImageSummary, params: StaleImagesParams): Evaluation {
-  const exemption = repository.tags[params.ExemptionTagKey];
-  if (exemption !== undefined) {
-    return result(repository, 'NOT_APPLICABLE', `Exempt by tag ${params.ExemptionTagKey}: ${exemption.trim() || '(no reason given in the tag value)'}.`);
-  }
+  const exempt = exemptionAnnotation(repository.tags, params.ExemptionTagKey);
+  if (exempt) return result(repository, 'NOT_APPLICABLE', exempt);
   const limits = `pushed >${params.MaxImageAgeDays}d ago, not pulled in ${params.MaxIdleDays}d`;
   const parts: string[] = [];
   const details: string[] = [];

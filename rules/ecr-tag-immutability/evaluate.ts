@@ -5,6 +5,7 @@
  * without changing its name: deployments, scans and approvals that trusted the tag are
  * silently bypassed (NIST SP 800-190 3.2.x, Security Hub ECR.2).
  */
+import { exemptionAnnotation } from '../common/exemption.js';
 import type { EcrRepository } from '../common/ecr-repositories.js';
 import { wildcardCovers } from '../kernel/wildcard.js';
 import type { Evaluation } from '../kernel/types.js';
@@ -32,10 +33,8 @@ function result(repository: TagImmutabilityRepository, complianceType: Evaluatio
 }
 
 export function evaluateRepository(repository: TagImmutabilityRepository, params: TagImmutabilityParams): Evaluation {
-  const exemption = repository.tags[params.ExemptionTagKey];
-  if (exemption !== undefined) {
-    return result(repository, 'NOT_APPLICABLE', `Exempt by tag ${params.ExemptionTagKey}: ${exemption.trim() || '(no reason given in the tag value)'}.`);
-  }
+  const exempt = exemptionAnnotation(repository.tags, params.ExemptionTagKey);
+  if (exempt) return result(repository, 'NOT_APPLICABLE', exempt);
   const filters = repository.exclusionFilters;
   switch (repository.imageTagMutability) {
     case 'IMMUTABLE':

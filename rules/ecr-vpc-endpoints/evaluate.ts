@@ -8,6 +8,7 @@
  * a NAT gateway. A spoke VPC served by centralised endpoints through a Route 53 private hosted
  * zone is fine, and a VPC with nothing running in it is not a finding.
  */
+import { exemptionAnnotation } from '../common/exemption.js';
 import type { Evaluation } from '../kernel/types.js';
 import { cidrCovered } from './cidr.js';
 import {
@@ -153,10 +154,8 @@ const list = (items: readonly string[]) => items.join(', ');
 
 /** NOT_APPLICABLE reasons decided before looking at endpoints; undefined when the VPC is in scope. */
 export function outOfScope(vpc: VpcFacts, params: VpcEndpointsParams): Evaluation | undefined {
-  const exemption = vpc.tags[params.ExemptionTagKey];
-  if (exemption !== undefined) {
-    return result(vpc.vpcId, 'NOT_APPLICABLE', `Exempt by tag ${params.ExemptionTagKey}: ${exemption.trim() || '(no reason given in the tag value)'}.`);
-  }
+  const exempt = exemptionAnnotation(vpc.tags, params.ExemptionTagKey);
+  if (exempt) return result(vpc.vpcId, 'NOT_APPLICABLE', exempt);
   if (vpc.subnets.length === 0) return result(vpc.vpcId, 'NOT_APPLICABLE', 'The VPC has no subnets: nothing can run in it.');
   if (params.IgnoreVpcsWithoutWorkloads && vpc.workloads.length === 0) {
     const others = vpc.otherInterfaces ? ` (only ${vpc.otherInterfaces} endpoint, NAT or load balancer interface(s))` : '';
@@ -390,9 +389,4 @@ export function evaluate(facts: VpcEndpointsFacts, params: VpcEndpointsParams): 
 /** Every VPC the facts show, evaluated or not (so a run cut short does not mark the rest deleted). */
 export function inventory(facts: VpcEndpointsFacts): string[] {
   return facts.vpcs.map((vpc) => vpc.vpcId);
-}
-
-/** Whether an endpoint service name is one this rule looks at (for the collector's filtering). */
-export function isRelevantEndpoint(serviceName: string): boolean {
-  return serviceOfEndpoint(serviceName) !== undefined;
 }

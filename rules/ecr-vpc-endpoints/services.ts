@@ -73,13 +73,6 @@ export function endpointServes(serviceName: string, required: RequiredService): 
   return served !== undefined && served.key === required.key && served.fips === required.fips;
 }
 
-/** The endpoint service name the runbook creates for a requirement. */
-export function endpointServiceName(required: RequiredService, region: string, partition: string): string {
-  const prefix = partition === 'aws-cn' ? 'cn.com.amazonaws' : 'com.amazonaws';
-  const short = required.fips ? { 'ecr.api': 'ecr-fips', 'ecr.dkr': 'ecr-fips.dkr', s3: 's3-fips' }[required.key] : required.key;
-  return `${prefix}.${region}.${short}`;
-}
-
 /** The DNS suffix of service endpoints in a partition. */
 export function dnsSuffixOf(partition: string): string {
   return partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';

@@ -2,6 +2,7 @@ import type { ClientFactory } from './clients.js';
 import type { Logger } from './logger.js';
 import type { CollectContext } from './types.js';
 
+/** One account and region to collect from, with the clients (and so the credentials) to use there. */
 export interface Scope {
   accountId: string;
   region: string;

@@ -1,7 +1,6 @@
 import {
   ConfigServiceClient,
   GetResourceConfigHistoryCommand,
-  paginateGetComplianceDetailsByConfigRule,
 } from '@aws-sdk/client-config-service';
 import { ClientFactory } from './clients.js';
 import { GONE_STATUSES, normaliseHistoryItem, parseConfigEvent, type ConfigurationItem, type InvokingEvent } from './config-item.js';
@@ -11,10 +10,10 @@ import { EvaluationRoleCredentials } from './credentials.js';
 import { awsCall, ConfigEventError } from './errors.js';
 import { createLambdaLogger } from './logger.js';
 import { parseRuleParameters } from './parameters.js';
+import { previousResults } from './previous-results.js';
 import type { CollectContext, Evaluation, Rule } from './types.js';
+import { EVALUATION_ROLE_ENV } from '../names.js';
 
-/** Environment variable naming the role the central Lambda assumes in member accounts. */
-export const EVALUATION_ROLE_ENV = 'EVALUATION_ROLE_NAME';
 
 /** What the Lambda context offers that the kernel uses. */
 export interface LambdaContextLike {
@@ -93,19 +92,10 @@ export async function resultsForVanishedResources(
   present: Set<string>,
 ): Promise<Evaluation[]> {
   const vanished: Evaluation[] = [];
-  await awsCall('config:GetComplianceDetailsByConfigRule', async () => {
-    const pages = paginateGetComplianceDetailsByConfigRule(
-      { client: config, pageSize: 100 },
-      { ConfigRuleName: configRuleName, ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT'] },
-    );
-    for await (const page of pages) {
-      for (const result of page.EvaluationResults ?? []) {
-        const qualifier = result.EvaluationResultIdentifier?.EvaluationResultQualifier;
-        if (qualifier?.ResourceType !== resourceType || !qualifier.ResourceId || present.has(qualifier.ResourceId)) continue;
-        vanished.push(notApplicable(resourceType, qualifier.ResourceId, 'The resource no longer exists.'));
-      }
-    }
-  });
+  for (const result of await previousResults(config, configRuleName, ['COMPLIANT', 'NON_COMPLIANT'])) {
+    if (result.resourceType !== resourceType || present.has(result.resourceId)) continue;
+    vanished.push(notApplicable(resourceType, result.resourceId, 'The resource no longer exists.'));
+  }
   return vanished;
 }
 

@@ -9,7 +9,8 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rule as tagImmutability } from '../../../rules/ecr-tag-immutability/rule.js';
-import { createConfigRuleHandler, EVALUATION_ROLE_ENV } from '../../../rules/kernel/handler.js';
+import { createConfigRuleHandler } from '../../../rules/kernel/handler.js';
+import { EVALUATION_ROLE_ENV } from '../../../rules/names.js';
 import { AwsCallError, ConfigEventError, PutEvaluationsError, RuleParameterError } from '../../../rules/kernel/errors.js';
 import { defineRule } from '../../../rules/kernel/types.js';
 import {
