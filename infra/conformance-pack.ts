@@ -20,9 +20,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
-import { logicalId, ruleDescription } from './member.js';
+import { configRuleProperties, remediationProperties } from './config-rules.js';
+import { logicalId } from './member.js';
 import { AUTOMATION_ROLE_NAME, CONFORMANCE_PACK_NAME, functionArn, roleArn } from './names.js';
-import { remediationParameters, sourceDetails, type DeploymentPlan } from './plan.js';
+import type { DeploymentPlan } from './plan.js';
 
 export interface ConformancePackTemplate {
   Resources: Record<string, { Type: string; DependsOn?: string; Properties: Record<string, unknown> }>;
@@ -34,35 +35,8 @@ export function conformancePackTemplate(plan: DeploymentPlan, region: string): C
   const resources: ConformancePackTemplate['Resources'] = {};
   for (const r of plan.rules) {
     const ruleId = logicalId(r.rule.id, 'Rule');
-    resources[ruleId] = {
-      Type: 'AWS::Config::ConfigRule',
-      Properties: {
-        ConfigRuleName: r.configRuleName,
-        Description: ruleDescription(r.rule.description),
-        InputParameters: r.inputParameters,
-        ...(r.rule.triggers.changeResourceTypes.length ? { Scope: { ComplianceResourceTypes: r.rule.triggers.changeResourceTypes } } : {}),
-        Source: {
-          Owner: 'CUSTOM_LAMBDA',
-          SourceIdentifier: functionArn(config.partition, region, config.adminAccountId, r.rule.id),
-          SourceDetails: sourceDetails(r.rule),
-        },
-      },
-    };
-    resources[logicalId(r.rule.id, 'Remediation')] = {
-      Type: 'AWS::Config::RemediationConfiguration',
-      DependsOn: ruleId,
-      Properties: {
-        ConfigRuleName: r.configRuleName,
-        TargetType: 'SSM_DOCUMENT',
-        TargetId: r.remediation.runbook.documentName,
-        ResourceType: r.rule.resourceType,
-        Parameters: remediationParameters(r.remediation, automationRoleArn),
-        Automatic: r.remediation.automatic,
-        ...(r.remediation.automatic
-          ? { MaximumAutomaticAttempts: r.remediation.maximumAutomaticAttempts, RetryAttemptSeconds: r.remediation.retryAttemptSeconds }
-          : {}),
-      },
-    };
+    resources[ruleId] = { Type: 'AWS::Config::ConfigRule', Properties: configRuleProperties(r, functionArn(config.partition, region, config.adminAccountId, r.rule.id)) };
+    resources[logicalId(r.rule.id, 'Remediation')] = { Type: 'AWS::Config::RemediationConfiguration', DependsOn: ruleId, Properties: remediationProperties(r, automationRoleArn) };
   }
   return { Resources: resources };
 }

@@ -15,20 +15,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Aws, BootstraplessSynthesizer, Fn, Stack, Validations } from 'aws-cdk-lib';
-import * as config from 'aws-cdk-lib/aws-config';
+import { App, Aws, BootstraplessSynthesizer, CfnResource, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ConfigurationError } from './config.js';
 import { addNagChecks } from './nag.js';
 import { AUTOMATION_ROLE_NAME, EVALUATION_ROLE_NAME, LAMBDA_ROLE_PREFIX, functionName, lambdaRoleName, roleArn } from './names.js';
-import { remediationParameters, sourceDetails, type DeploymentPlan } from './plan.js';
-
-/** Config allows 256 characters of rule description. */
-export function ruleDescription(description: string): string {
-  return description.length <= 256 ? description : `${description.slice(0, 253)}...`;
-}
+import { configRuleProperties, remediationProperties } from './config-rules.js';
+import type { DeploymentPlan } from './plan.js';
 
 /** CloudFormation logical id from a kebab-case or VerbNoun name. */
 export function logicalId(name: string, suffix = ''): string {
@@ -197,36 +192,16 @@ export class MemberRegionalStack extends Stack {
 
     const automationRoleArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${AUTOMATION_ROLE_NAME}`;
     for (const r of plan.rules) {
-      const rule = new config.CfnConfigRule(this, logicalId(r.rule.id, 'Rule'), {
-        configRuleName: r.configRuleName,
-        description: ruleDescription(r.rule.description),
-        inputParameters: r.inputParameters,
-        ...(r.rule.triggers.changeResourceTypes.length ? { scope: { complianceResourceTypes: r.rule.triggers.changeResourceTypes } } : {}),
-        source: {
-          owner: 'CUSTOM_LAMBDA',
-          // The central Lambda of the same region in the admin account.
-          sourceIdentifier: Fn.sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:${settings.adminAccountId}:function:${functionName(r.rule.id)}`),
-          sourceDetails: sourceDetails(r.rule).map((d) => ({
-            eventSource: d.EventSource,
-            messageType: d.MessageType,
-            ...(d.MaximumExecutionFrequency ? { maximumExecutionFrequency: d.MaximumExecutionFrequency } : {}),
-          })),
-        },
+      // The central Lambda of the same region in the admin account.
+      const lambdaArn = Fn.sub(`arn:\${AWS::Partition}:lambda:\${AWS::Region}:${settings.adminAccountId}:function:${functionName(r.rule.id)}`);
+      const rule = new CfnResource(this, logicalId(r.rule.id, 'Rule'), { type: 'AWS::Config::ConfigRule', properties: configRuleProperties(r, lambdaArn) });
+      const remediation = new CfnResource(this, logicalId(r.rule.id, 'Remediation'), {
+        type: 'AWS::Config::RemediationConfiguration',
+        properties: remediationProperties(r, automationRoleArn),
       });
-      const remediation = new config.CfnRemediationConfiguration(this, logicalId(r.rule.id, 'Remediation'), {
-        configRuleName: r.configRuleName,
-        targetType: 'SSM_DOCUMENT',
-        targetId: r.remediation.runbook.documentName,
-        resourceType: r.rule.resourceType,
-        parameters: remediationParameters(r.remediation, automationRoleArn),
-        automatic: r.remediation.automatic,
-        ...(r.remediation.automatic
-          ? { maximumAutomaticAttempts: r.remediation.maximumAutomaticAttempts, retryAttemptSeconds: r.remediation.retryAttemptSeconds }
-          : {}),
-      });
-      remediation.addResourceDependency(rule);
+      remediation.addDependency(rule);
       const document = documents.get(r.remediation.runbook.name);
-      if (document) remediation.addResourceDependency(document);
+      if (document) remediation.addDependency(document);
     }
   }
 }
