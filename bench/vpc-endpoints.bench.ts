@@ -51,7 +51,9 @@ import {
 } from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import pMap from 'p-map';
-import { collector, DNS_ATTRIBUTE_CONCURRENCY, PAGE_SIZE } from '../rules/ecr-vpc-endpoints/collect.js';
+import { collector } from '../rules/ecr-vpc-endpoints/collect.js';
+import { DNS_ATTRIBUTE_CONCURRENCY } from '../rules/ecr-vpc-endpoints/collect-ec2.js';
+import { PAGE_SIZE } from '../rules/ecr-vpc-endpoints/page-size.js';
 import type { HostedZoneFacts, VpcEndpointsFacts, VpcEndpointsParams, VpcFacts } from '../rules/ecr-vpc-endpoints/evaluate.js';
 import { rule } from '../rules/ecr-vpc-endpoints/rule.js';
 import { ClientFactory } from '../rules/kernel/clients.js';

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { IpPermission, NetworkInterface } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { cidrCovered } from '../../rules/ecr-vpc-endpoints/cidr.js';
-import { admits443, isWorkloadInterface } from '../../rules/ecr-vpc-endpoints/collect.js';
+import { admits443, isWorkloadInterface } from '../../rules/ecr-vpc-endpoints/collect-inventory.js';
 
 const SCRIPTS = fileURLToPath(new URL('../../automations/scripts/CreateEcrVpcEndpoints/', import.meta.url));
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { admits443, isWorkloadInterface } from '../../../rules/ecr-vpc-endpoints/collect.js';
-import { evaluate, inventory, needsDnsAttributes, type HostedZoneFacts, type VpcEndpointsParams } from '../../../rules/ecr-vpc-endpoints/evaluate.js';
+import { admits443, isWorkloadInterface } from '../../../rules/ecr-vpc-endpoints/collect-inventory.js';
+import { evaluate, inventory, type HostedZoneFacts, type VpcEndpointsParams } from '../../../rules/ecr-vpc-endpoints/evaluate.js';
+import { needsDnsAttributes } from '../../../rules/ecr-vpc-endpoints/probe.js';
 import { rule } from '../../../rules/ecr-vpc-endpoints/rule.js';
 import { defaultRuleParameters } from '../../../rules/kernel/parameters.js';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from '../../../rules/ecr-vpc-endpoints/collect.js';
+import { createRateLimiter } from '../../../rules/ecr-vpc-endpoints/rate-limit.js';
 
 describe('Route 53 rate limiter', () => {
   it('starts at most 5 calls in any one-second window, in order', async () => {
