@@ -43,6 +43,7 @@ export const SERVICES: Readonly<Record<string, ServiceInfo>> = {
   route53: { ssmName: 'route53', sdkPackage: '@aws-sdk/client-route-53', iamPrefix: 'route53', clientClass: 'Route53Client' },
   config: { ssmName: 'config', sdkPackage: '@aws-sdk/client-config-service', iamPrefix: 'config', clientClass: 'ConfigServiceClient' },
   sts: { ssmName: 'sts', sdkPackage: '@aws-sdk/client-sts', iamPrefix: 'sts', clientClass: 'STSClient' },
+  inspector2: { ssmName: 'inspector2', sdkPackage: '@aws-sdk/client-inspector2', iamPrefix: 'inspector2', clientClass: 'Inspector2Client' },
   organizations: { ssmName: 'organizations', sdkPackage: '@aws-sdk/client-organizations', iamPrefix: 'organizations', clientClass: 'OrganizationsClient' },
 };
 

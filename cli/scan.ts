@@ -41,7 +41,7 @@ export interface RuleRun {
   params: unknown;
 }
 
-function remediationFor(run: RuleRun, scope: { accountId: string; partition: string }, resourceId: string, runbookName?: string): Remediation {
+function remediationFor(run: RuleRun, scope: { accountId: string; partition: string }, resourceId: string, runbookName?: string | null): Remediation {
   const { rule, params } = run;
   const ref = rule.remediations.find((candidate) => candidate.runbook === runbookName) ?? rule.remediations[0];
   return {
@@ -82,7 +82,7 @@ export function evaluateSnapshot(snapshot: Snapshot, runs: RuleRun[]): { finding
           resourceId: evaluation.resourceId,
           complianceType: evaluation.complianceType,
           annotation: evaluation.annotation,
-          ...(evaluation.complianceType === 'NON_COMPLIANT' ? { remediation: remediationFor(run, scope, evaluation.resourceId, evaluation.runbook) } : {}),
+          ...(evaluation.complianceType === 'NON_COMPLIANT' && evaluation.runbook !== null ? { remediation: remediationFor(run, scope, evaluation.resourceId, evaluation.runbook) } : {}),
         });
       }
     }

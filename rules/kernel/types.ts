@@ -37,8 +37,11 @@ export interface Evaluation {
    * characters, the CLI shows it whole.
    */
   annotation: string;
-  /** Which of the rule's runbooks fixes this finding; defaults to the rule's first remediation. */
-  runbook?: string;
+  /**
+   * Which of the rule's runbooks fixes this finding; defaults to the rule's first remediation.
+   * `null`: no runbook fixes it (e.g. a vulnerability: the image must be rebuilt).
+   */
+  runbook?: string | null;
 }
 
 /** Config's periodic frequencies. */

@@ -1,0 +1,149 @@
+/**
+ * Pure, streaming reduction of a repository's images to what ecr-image-scanning judges:
+ * which images are in use, their scan status, and their old findings at or above the
+ * severity limit. Memory is constant per repository (counters plus the OLDEST_KEPT images
+ * with the oldest findings), so a repository of 100,000 images costs what one of 10 does.
+ *
+ * Image scan status and finding counts: DescribeImages `imageScanStatus.status` and
+ * `imageScanFindingsSummary` (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html,
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageScanStatus.html).
+ */
+export const DAY_MS = 86_400_000;
+/** How many images with old findings a summary keeps (the annotation names them, oldest first). */
+export const OLDEST_KEPT = 3;
+
+/** Severity order, lowest first. ECR basic scanning and Amazon Inspector share these names. */
+export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Statuses named in the annotation when an image in use has them; FAILED is a finding. */
+export const NAMED_STATUSES = ['FAILED', 'SCAN_ELIGIBILITY_EXPIRED', 'UNSUPPORTED_IMAGE'] as const;
+
+export interface SummaryParams {
+  InUseDays: number;
+  MaxFindingSeverity: string;
+  MaxFindingAgeDays: number;
+  VulnerabilityCheck: boolean;
+}
+
+/** Old findings of one image (ENHANCED: from Amazon Inspector; BASIC: from the image's scan summary). */
+export interface OldFindings {
+  /** Findings at or above MaxFindingSeverity open longer than MaxFindingAgeDays. */
+  count: number;
+  /** When the oldest of them was first observed (epoch ms). */
+  oldestMs: number;
+}
+
+/** One image as the summariser sees it: times in epoch milliseconds. */
+export interface ScanObservation {
+  digest: string;
+  tags: readonly string[];
+  pushedAtMs: number | undefined;
+  lastPullMs: number | undefined;
+  /** imageScanStatus.status; undefined when the image was never scanned. */
+  scanStatus: string | undefined;
+  /** imageScanFindingsSummary.imageScanCompletedAt (basic scanning). */
+  scanCompletedAtMs: number | undefined;
+  /** imageScanFindingsSummary.findingSeverityCounts (basic scanning). */
+  severityCounts: Readonly<Record<string, number>> | undefined;
+}
+
+export interface ImageRef {
+  /** First tag, or the short digest. */
+  ref: string;
+  /** Old findings at or above the severity limit. */
+  findings: number;
+  /** ISO day the oldest of them was first observed (or scanned, for basic scanning). */
+  since: string;
+}
+
+export interface ScanSummary {
+  images: number;
+  inUse: number;
+  /** Images in use per named status (FAILED, SCAN_ELIGIBILITY_EXPIRED, UNSUPPORTED_IMAGE). */
+  statusCounts: Record<string, number>;
+  /** First tag or short digest of the first image in use with each named status. */
+  statusExamples: Record<string, string>;
+  /** Images in use with old findings, and how many findings in all. */
+  vulnerableImages: number;
+  oldFindings: number;
+  /** Up to OLDEST_KEPT of them, oldest finding first. */
+  oldest: ImageRef[];
+}
+
+export function severityRank(severity: string): number {
+  return SEVERITIES.indexOf(severity as Severity);
+}
+
+export function shortDigest(digest: string): string {
+  const [algorithm, hex] = digest.includes(':') ? digest.split(':', 2) : ['sha256', digest];
+  return `${algorithm}:${(hex ?? '').slice(0, 12)}`;
+}
+
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Basic scanning records no first-observed time per finding: the only time is the scan's
+ * completion (`imageScanCompletedAt`). A finding is therefore taken as open since the scan
+ * that reported it, which never makes a finding look older than ECR can show. A summary
+ * with counts but no completion time is taken as old (unknown age never passes).
+ */
+export function basicOldFindings(observation: ScanObservation, params: SummaryParams, nowMs: number): OldFindings | undefined {
+  const counts = observation.severityCounts;
+  if (!counts) return undefined;
+  const floor = severityRank(params.MaxFindingSeverity);
+  let count = 0;
+  for (const [severity, n] of Object.entries(counts)) if (severityRank(severity) >= floor && n > 0) count += n;
+  if (count === 0) return undefined;
+  const since = observation.scanCompletedAtMs ?? Number.NEGATIVE_INFINITY;
+  if (since > nowMs - params.MaxFindingAgeDays * DAY_MS) return undefined;
+  return { count, oldestMs: since };
+}
+
+export class ScanSummariser {
+  private readonly inUseCutoff: number;
+  private readonly oldest: Array<ImageRef & { oldestMs: number }> = [];
+  private readonly summaryData: ScanSummary = { images: 0, inUse: 0, statusCounts: {}, statusExamples: {}, vulnerableImages: 0, oldFindings: 0, oldest: [] };
+
+  /**
+   * `enhanced`: old findings per image digest from Amazon Inspector (ENHANCED scanning);
+   * undefined for BASIC scanning, whose findings come from the image's own summary.
+   */
+  constructor(
+    private readonly params: SummaryParams,
+    private readonly nowMs: number,
+    private readonly enhanced: ReadonlyMap<string, OldFindings> | undefined,
+  ) {
+    this.inUseCutoff = nowMs - params.InUseDays * DAY_MS;
+  }
+
+  add(image: ScanObservation): void {
+    const s = this.summaryData;
+    s.images++;
+    // In use: pushed or pulled within InUseDays. A missing push time counts as in use (never a pass on a guess).
+    const inUse = image.pushedAtMs === undefined || image.pushedAtMs >= this.inUseCutoff || (image.lastPullMs ?? Number.NEGATIVE_INFINITY) >= this.inUseCutoff;
+    if (!inUse) return;
+    s.inUse++;
+    const ref = image.tags[0] ?? shortDigest(image.digest);
+    if (image.scanStatus && (NAMED_STATUSES as readonly string[]).includes(image.scanStatus)) {
+      s.statusCounts[image.scanStatus] = (s.statusCounts[image.scanStatus] ?? 0) + 1;
+      s.statusExamples[image.scanStatus] ??= ref;
+    }
+    if (!this.params.VulnerabilityCheck) return;
+    const old = this.enhanced ? this.enhanced.get(image.digest) : basicOldFindings(image, this.params, this.nowMs);
+    if (!old) return;
+    s.vulnerableImages++;
+    s.oldFindings += old.count;
+    this.keep({ ref, findings: old.count, since: Number.isFinite(old.oldestMs) ? isoDay(old.oldestMs) : 'unknown', oldestMs: old.oldestMs });
+  }
+
+  private keep(entry: ImageRef & { oldestMs: number }): void {
+    this.oldest.push(entry);
+    this.oldest.sort((a, b) => a.oldestMs - b.oldestMs || a.ref.localeCompare(b.ref));
+    if (this.oldest.length > OLDEST_KEPT) this.oldest.pop();
+  }
+
+  summary(): ScanSummary {
+    return { ...this.summaryData, oldest: this.oldest.map(({ ref, findings, since }) => ({ ref, findings, since })) };
+  }
+}
