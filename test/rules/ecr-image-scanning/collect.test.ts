@@ -15,7 +15,7 @@ import {
   ListTagsForResourceCommand,
   type ImageDetail,
 } from '@aws-sdk/client-ecr';
-import { BatchGetAccountStatusCommand, Inspector2Client, ListFindingsCommand, type Finding } from '@aws-sdk/client-inspector2';
+import { BatchGetAccountStatusCommand, Inspector2Client, ListFindingsCommand, type AccountState, type Finding, type State } from '@aws-sdk/client-inspector2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { collector, oldFindingsFilter, SCANNING_BATCH } from '../../../rules/ecr-image-scanning/collect.js';
@@ -75,6 +75,12 @@ function finding(name: string, n: number, severity: 'CRITICAL' | 'HIGH', firstOb
   };
 }
 
+/** AccountState as BatchGetAccountStatus returns it (State has status, errorCode and errorMessage). */
+function accountState(account: 'ENABLED' | 'DISABLED', ecrStatus: 'ENABLED' | 'DISABLED' | 'SUSPENDED'): AccountState {
+  const state = (status: typeof ecrStatus): State => ({ status, errorCode: status === 'ENABLED' ? 'ALREADY_ENABLED' : 'RESOURCE_NOT_FOUND', errorMessage: '' });
+  return { accountId: MEMBER_ACCOUNT, state: state(account), resourceState: { ec2: state('DISABLED'), ecr: state(ecrStatus) } };
+}
+
 function estate(names: string[], tags: Record<string, Record<string, string>> = {}) {
   ecr.on(DescribeRepositoriesCommand).resolves({ repositories: names.map((name) => ecrRepository(name)) });
   for (const name of names) {
@@ -120,7 +126,7 @@ describe('ecr-image-scanning collector', () => {
     ecr.on(GetRegistryScanningConfigurationCommand).resolves({ registryId: MEMBER_ACCOUNT, scanningConfiguration: { scanType: 'ENHANCED', rules: [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: '*', filterType: 'WILDCARD' }] }] } });
     ecr.on(DescribeImagesCommand).callsFake((input: { repositoryName: string }) => ({ imageDetails: [imageDetail(input.repositoryName, 1, { imageScanStatus: { status: 'ACTIVE' } }), imageDetail(input.repositoryName, 2, { imageScanStatus: { status: 'ACTIVE' } })] }));
     inspector.on(BatchGetAccountStatusCommand).resolves({
-      accounts: [{ accountId: MEMBER_ACCOUNT, state: { status: 'ENABLED' }, resourceState: { ec2: { status: 'DISABLED' }, ecr: { status: 'ENABLED' } } }],
+      accounts: [accountState('ENABLED', 'ENABLED')],
       failedAccounts: [],
     });
     inspector
@@ -146,26 +152,25 @@ describe('ecr-image-scanning collector', () => {
     estate(['team/api']);
     ecr.on(GetRegistryScanningConfigurationCommand).resolves({ scanningConfiguration: { scanType: 'ENHANCED', rules: [] } });
     ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
-    inspector.on(BatchGetAccountStatusCommand).resolves({ accounts: [{ accountId: MEMBER_ACCOUNT, state: { status: 'DISABLED' }, resourceState: { ec2: { status: 'DISABLED' }, ecr: { status: 'DISABLED' } } }] });
+    inspector.on(BatchGetAccountStatusCommand).resolves({ accounts: [accountState('DISABLED', 'DISABLED')] });
     inspector.on(ListFindingsCommand).resolves({ findings: [] });
     const facts = await collector.collectAll(context());
     expect(evaluate(facts, params, NOW)[0]!.annotation).toMatch(/Amazon Inspector ECR scanning is DISABLED/);
   });
 
-  it('a per-repository failure is kept (never passes); REPOSITORY_NOT_FOUND means deleted since the listing', async () => {
+  it('a repository missing from the response never passes; REPOSITORY_NOT_FOUND means deleted since the listing', async () => {
     estate(['team/a', 'team/b']);
     ecr.on(GetRegistryScanningConfigurationCommand).resolves({ scanningConfiguration: { scanType: 'BASIC', rules: [] } });
     ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves({
       scanningConfigurations: [],
       failures: [
         { repositoryName: 'team/a', failureCode: 'REPOSITORY_NOT_FOUND', failureReason: 'REPOSITORY_NOT_FOUND' },
-        { repositoryName: 'team/b', failureCode: 'SOMETHING_ELSE', failureReason: 'internal' },
       ],
     });
     ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
     const facts = await collector.collectAll(context());
     expect(facts.repositories.map((r) => r.repositoryName)).toEqual(['team/b']);
-    expect(evaluate(facts, params, NOW)[0]).toMatchObject({ complianceType: 'NON_COMPLIANT', annotation: "ECR could not report the repository's scanning configuration (SOMETHING_ELSE: internal)." });
+    expect(evaluate(facts, params, NOW)[0]).toMatchObject({ complianceType: 'NON_COMPLIANT', annotation: "ECR could not report the repository's scanning configuration (repository missing from the response)." });
   });
 
   it('exempt repositories cost no scanning or image calls', async () => {
@@ -188,7 +193,7 @@ describe('ecr-image-scanning collector', () => {
     estate(['team/api']);
     ecr.on(GetRegistryScanningConfigurationCommand).resolves({ scanningConfiguration: { scanType: 'ENHANCED', rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: 'team', filterType: 'WILDCARD' }] }] } });
     ecr.on(DescribeImagesCommand).resolves({ imageDetails: [imageDetail('team/api', 3)] });
-    inspector.on(BatchGetAccountStatusCommand).resolves({ accounts: [{ accountId: MEMBER_ACCOUNT, state: { status: 'ENABLED' }, resourceState: { ec2: { status: 'DISABLED' }, ecr: { status: 'ENABLED' } } }] });
+    inspector.on(BatchGetAccountStatusCommand).resolves({ accounts: [accountState('ENABLED', 'ENABLED')] });
     inspector.on(ListFindingsCommand).resolves({ findings: [finding('team/api', 3, 'CRITICAL', 50)] });
 
     const periodic = evaluate(await collector.collectAll(context()), params, NOW);

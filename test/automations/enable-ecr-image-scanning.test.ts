@@ -1,0 +1,192 @@
+/**
+ * EnableEcrImageScanning executed step by step against mocked ECR and Inspector.
+ * Shapes: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutRegistryScanningConfiguration.html
+ * (rules: at most 2), https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_RegistryScanningRule.html
+ * (repositoryFilters: at most 100), https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_StartImageScan.html
+ * (LimitExceededException: one basic scan per image per day).
+ */
+import {
+  BatchGetRepositoryScanningConfigurationCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetRegistryScanningConfigurationCommand,
+  LimitExceededException,
+  PutRegistryScanningConfigurationCommand,
+  StartImageScanCommand,
+  type RegistryScanningRule,
+} from '@aws-sdk/client-ecr';
+import { BatchGetAccountStatusCommand, Inspector2Client } from '@aws-sdk/client-inspector2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { rule } from '../../rules/ecr-image-scanning/rule.js';
+import { InvalidParameterError, mutatingCalls, runAutomation } from '../support/ssm/interpreter.js';
+import { ACCOUNT, repository, ROLE_ARN } from './ecr-fixtures.js';
+
+const ecr = mockClient(ECRClient);
+const inspector = mockClient(Inspector2Client);
+const RUNBOOK = 'EnableEcrImageScanning';
+const NAME = 'team-a/payments-api';
+const base = { RepositoryName: NAME, AutomationAssumeRole: ROLE_ARN };
+
+const registry = (scanType: 'BASIC' | 'ENHANCED', rules: RegistryScanningRule[]) => ({ registryId: ACCOUNT, scanningConfiguration: { scanType, rules } });
+const wildcard = (...filters: string[]) => filters.map((filter) => ({ filter, filterType: 'WILDCARD' as const }));
+const effective = (scanFrequency: 'SCAN_ON_PUSH' | 'CONTINUOUS_SCAN' | 'MANUAL', applied: string[] = []) => ({
+  scanningConfigurations: [{ repositoryName: NAME, repositoryArn: repository(NAME).repositoryArn, scanOnPush: false, scanFrequency, appliedScanFilters: wildcard(...applied) }],
+  failures: [],
+});
+
+beforeEach(() => {
+  ecr.reset();
+  inspector.reset();
+  ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [repository(NAME)] });
+});
+
+describe('EnableEcrImageScanning', () => {
+  it('merges the repository into the existing scan-on-push rule, keeping every rule and filter, and verifies', async () => {
+    const before = registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('team-b/*') }]);
+    ecr.on(GetRegistryScanningConfigurationCommand).resolvesOnce(before).resolvesOnce(before).resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('team-b/*', NAME) }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolvesOnce(effective('MANUAL')).resolves(effective('SCAN_ON_PUSH', [NAME]));
+    ecr.on(PutRegistryScanningConfigurationCommand).resolves({});
+
+    const result = await runAutomation(RUNBOOK, { parameters: base });
+
+    expect(result.failureMessage).toBeUndefined();
+    expect(result.status).toBe('Success');
+    expect(result.executedSteps).toEqual(['DescribeRepository', 'PlanScanning', 'CheckChanged', 'CheckConfigurationUnchanged', 'PutRegistryScanning', 'ChooseScanNow', 'VerifyImageScanning']);
+    expect(result.outputs['PlanScanning.FrequencyBefore']).toBe('MANUAL');
+    expect(mutatingCalls(result).map((call) => call.action)).toEqual(['ecr:PutRegistryScanningConfiguration']);
+    expect(ecr).toHaveReceivedCommandWith(PutRegistryScanningConfigurationCommand, {
+      scanType: 'BASIC',
+      rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('team-b/*', NAME) }],
+    });
+    expect(inspector.calls()).toHaveLength(0);
+  });
+
+  it('ENHANCED stays ENHANCED: adds a SCAN_ON_PUSH rule beside the continuous one; verification checks Inspector', async () => {
+    const before = registry('ENHANCED', [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: wildcard('prod-*') }]);
+    ecr.on(GetRegistryScanningConfigurationCommand).resolvesOnce(before).resolvesOnce(before).resolves(registry('ENHANCED', [...before.scanningConfiguration.rules, { scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard(NAME) }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolvesOnce(effective('MANUAL')).resolves(effective('SCAN_ON_PUSH', [NAME]));
+    ecr.on(PutRegistryScanningConfigurationCommand).resolves({});
+    inspector.on(BatchGetAccountStatusCommand).resolves({
+      accounts: [{ accountId: ACCOUNT, state: { status: 'ENABLED', errorCode: 'ALREADY_ENABLED', errorMessage: '' }, resourceState: { ec2: { status: 'DISABLED', errorCode: 'RESOURCE_NOT_FOUND', errorMessage: '' }, ecr: { status: 'ENABLED', errorCode: 'ALREADY_ENABLED', errorMessage: '' } } }],
+    });
+
+    const result = await runAutomation(RUNBOOK, { parameters: base });
+
+    expect(result.failureMessage).toBeUndefined();
+    expect(ecr).toHaveReceivedCommandWith(PutRegistryScanningConfigurationCommand, {
+      scanType: 'ENHANCED',
+      rules: [
+        { scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: wildcard('prod-*') },
+        { scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard(NAME) },
+      ],
+    });
+    expect(inspector).toHaveReceivedCommandWith(BatchGetAccountStatusCommand, { accountIds: [ACCOUNT] });
+  });
+
+  it('ENHANCED with Inspector off fails the verification, saying what to do', async () => {
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('ENHANCED', [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: wildcard('*') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('CONTINUOUS_SCAN', ['*']));
+    inspector.on(BatchGetAccountStatusCommand).resolves({
+      accounts: [{ accountId: ACCOUNT, state: { status: 'DISABLED', errorCode: 'RESOURCE_NOT_FOUND', errorMessage: '' }, resourceState: { ec2: { status: 'DISABLED', errorCode: 'RESOURCE_NOT_FOUND', errorMessage: '' }, ecr: { status: 'DISABLED', errorCode: 'RESOURCE_NOT_FOUND', errorMessage: '' } } }],
+    });
+
+    const result = await runAutomation(RUNBOOK, { parameters: base });
+
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toMatch(/^VerifyImageScanning: script failed: ValueError: Enhanced scanning is configured but Amazon Inspector ECR scanning is DISABLED/);
+    expect(mutatingCalls(result)).toEqual([]);
+  });
+
+  it('makes 0 writes on a repository whose pushes are already scanned (idempotent)', async () => {
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('team-a') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('SCAN_ON_PUSH', ['team-a']));
+
+    const result = await runAutomation(RUNBOOK, { parameters: base });
+
+    expect(result.status).toBe('Success');
+    expect(result.executedSteps).toEqual(['DescribeRepository', 'PlanScanning', 'CheckChanged', 'ChooseScanNow', 'VerifyImageScanning']);
+    expect(result.outputs['PlanScanning.Changed']).toBe(false);
+    expect(mutatingCalls(result)).toEqual([]);
+  });
+
+  it('Scope=registry adds * once; a second run writes nothing', async () => {
+    const before = registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('team-b/*') }]);
+    const after = registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('team-b/*', '*') }]);
+    ecr.on(GetRegistryScanningConfigurationCommand).resolvesOnce(before).resolvesOnce(before).resolves(after);
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolvesOnce(effective('MANUAL')).resolves(effective('SCAN_ON_PUSH', ['*']));
+    ecr.on(PutRegistryScanningConfigurationCommand).resolves({});
+
+    const first = await runAutomation(RUNBOOK, { parameters: { ...base, Scope: 'registry' } });
+    const second = await runAutomation(RUNBOOK, { parameters: { ...base, Scope: 'registry' } });
+
+    expect(first.status).toBe('Success');
+    expect(ecr).toHaveReceivedCommandWith(PutRegistryScanningConfigurationCommand, { rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('team-b/*', '*') }] });
+    expect(second.status).toBe('Success');
+    expect(mutatingCalls(second)).toEqual([]);
+  });
+
+  it("fails at ECR's limit of 100 filters, changing nothing and suggesting a wildcard", async () => {
+    const full = Array.from({ length: 100 }, (_, i) => `team-a/service-${i}`);
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard(...full) }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('MANUAL'));
+
+    const result = await runAutomation(RUNBOOK, { parameters: base });
+
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toMatch(/maximum of 100 filters; nothing was changed\. Replace specific names with a wildcard filter \(for example team-a\/\*\) or run with Scope=registry/);
+    expect(mutatingCalls(result)).toEqual([]);
+  });
+
+  it('writes nothing when the configuration changed after it was read (no lost update)', async () => {
+    ecr
+      .on(GetRegistryScanningConfigurationCommand)
+      .resolvesOnce(registry('BASIC', []))
+      .resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('someone-else/*') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('MANUAL'));
+
+    const result = await runAutomation(RUNBOOK, { parameters: base });
+
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toMatch(/^CheckConfigurationUnchanged: .*changed after it was read; nothing was written/);
+    expect(ecr).not.toHaveReceivedCommand(PutRegistryScanningConfigurationCommand);
+  });
+
+  it('ScanNow scans the most recently pushed image; LimitExceededException means already scanned today', async () => {
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('*') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('SCAN_ON_PUSH', ['*']));
+    ecr.on(DescribeImagesCommand).resolves({
+      imageDetails: [
+        { imageDigest: 'sha256:' + 'a'.repeat(64), imagePushedAt: new Date('2026-11-01T10:00:00Z') },
+        { imageDigest: 'sha256:' + 'b'.repeat(64), imagePushedAt: new Date('2026-11-19T10:00:00Z') },
+      ],
+    });
+    ecr.on(StartImageScanCommand).rejectsOnce(new LimitExceededException({ message: 'The scan quota per image has been exceeded. Wait and try again.', $metadata: {} })).resolves({});
+
+    const limited = await runAutomation(RUNBOOK, { parameters: { ...base, ScanNow: 'true' } });
+    const started = await runAutomation(RUNBOOK, { parameters: { ...base, ScanNow: 'true' } });
+
+    expect(limited.status).toBe('Success');
+    expect(limited.outputs['ScanLatestImage.Result']).toBe(`already scanned today: sha256:${'b'.repeat(64)}`);
+    expect(started.outputs['ScanLatestImage.Result']).toBe(`scan started: sha256:${'b'.repeat(64)}`);
+    expect(ecr).toHaveReceivedCommandWith(StartImageScanCommand, { repositoryName: NAME, imageId: { imageDigest: 'sha256:' + 'b'.repeat(64) } });
+  });
+
+  it.each([
+    [{ Scope: 'account' }, /Scope/],
+    [{ ScanNow: 'yes' }, /ScanNow/],
+    [{ RepositoryName: 'Bad Name' }, /RepositoryName/],
+  ])('rejects invalid parameters at start: %j', async (parameters, message) => {
+    await expect(runAutomation(RUNBOOK, { parameters: { ...base, ...parameters } })).rejects.toThrow(InvalidParameterError);
+    await expect(runAutomation(RUNBOOK, { parameters: { ...base, ...parameters } })).rejects.toThrow(message);
+  });
+
+  it('accepts the parameters the rule passes', async () => {
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('*') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('SCAN_ON_PUSH', ['*']));
+    const passed = rule.remediations[0].parameters!({ InUseDays: 30, MaxFindingSeverity: 'CRITICAL', MaxFindingAgeDays: 30, VulnerabilityCheck: true, ExemptionTagKey: 'x', Concurrency: 8 });
+    const result = await runAutomation(RUNBOOK, { parameters: { ...base, ...passed } });
+    expect(result.status).toBe('Success');
+  });
+});
