@@ -93,6 +93,10 @@ export function loadRunbook(path: string): Runbook {
 export const DEPENDENT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   'ec2:CreateVpcEndpoint': ['route53:AssociateVPCWithHostedZone'],
   'ec2:ModifyVpcEndpoint': ['route53:AssociateVPCWithHostedZone'],
+  // Writing an ENHANCED registry scanning configuration calls Amazon Inspector with the
+  // caller's permissions (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html).
+  // Disable and iam:CreateServiceLinkedRole are left out: the runbook never switches the scan type.
+  'ecr:PutRegistryScanningConfiguration': ['inspector2:Enable', 'inspector2:ListAccountPermissions'],
 };
 
 /**
