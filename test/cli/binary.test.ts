@@ -65,11 +65,14 @@ describe('ecr-guardrails scan --demo', () => {
     }
     expect(report.summary.total).toBe(report.results.length);
     for (const result of report.results) {
-      if (result.complianceType === 'NON_COMPLIANT') {
-        expect(result.remediation?.documentName).toBe(`EcrGuardrails-${result.remediation?.runbook}`);
-        expect(result.remediation?.command).toContain(`--document-name ${result.remediation?.documentName}`);
+      if (result.complianceType === 'NON_COMPLIANT' && result.remediation) {
+        expect(result.remediation.documentName).toBe(`EcrGuardrails-${result.remediation.runbook}`);
+        expect(result.remediation.command).toContain(`--document-name ${result.remediation.documentName}`);
       } else expect(result.remediation).toBeUndefined();
     }
+    // Only findings no runbook fixes (vulnerabilities, failed scans: rebuild the image) come without one.
+    const withoutRunbook = report.results.filter((r) => r.complianceType === 'NON_COMPLIANT' && !r.remediation).map((r) => `${r.ruleId} ${r.resourceId}`);
+    expect(withoutRunbook).toEqual(['ecr-image-scanning payments/worker', 'ecr-image-scanning platform/base-images']);
     const tagResults = Object.fromEntries(report.results.filter((r) => r.ruleId === 'ecr-tag-immutability').map((r) => [r.resourceId, r.complianceType]));
     expect(tagResults).toEqual({
       'payments/api': 'COMPLIANT',
