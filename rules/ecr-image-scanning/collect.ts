@@ -33,14 +33,6 @@ const THROTTLING_ERRORS = new Set(['ThrottlingException', 'TooManyRequestsExcept
 
 class OutOfTime extends Error {}
 
-export const PERMISSIONS = [
-  'ecr:GetRegistryScanningConfiguration',
-  'ecr:BatchGetRepositoryScanningConfiguration',
-  'ecr:DescribeImages',
-  'inspector2:BatchGetAccountStatus',
-  'inspector2:ListFindings',
-];
-
 export async function registryScanning(ctx: CollectContext<unknown>): Promise<RegistryScanning> {
   const response = await awsCall('ecr:GetRegistryScanningConfiguration', () => ctx.clients.get(ECRClient).send(new GetRegistryScanningConfigurationCommand({})));
   const configuration = response.scanningConfiguration;

@@ -3,11 +3,12 @@
  * configuration), enhanced scanning really runs (Amazon Inspector on for ECR), and no image
  * in use carries old findings at or above a severity.
  */
-import { LIST_REPOSITORIES_PERMISSIONS } from '../common/ecr-repositories.js';
+import { LIST_REPOSITORIES_PERMISSIONS } from '../common/ecr-permissions.js';
 import { EXEMPTION_TAG_KEY } from '../common/parameters.js';
+import { lazyCollector } from '../kernel/lazy-collector.js';
 import { defineRule } from '../kernel/types.js';
-import { collector, PERMISSIONS } from './collect.js';
 import { evaluate, inventory, RESOURCE_TYPE, RUNBOOK, type ImageScanningFacts, type ImageScanningParams } from './evaluate.js';
+import { IMAGE_SCANNING_PERMISSIONS } from './permissions.js';
 
 export const rule = defineRule<ImageScanningParams, ImageScanningFacts>({
   id: 'ecr-image-scanning',
@@ -62,7 +63,7 @@ export const rule = defineRule<ImageScanningParams, ImageScanningFacts>({
     required: ['InUseDays', 'MaxFindingSeverity', 'MaxFindingAgeDays', 'VulnerabilityCheck', 'ExemptionTagKey', 'Concurrency'],
     additionalProperties: false,
   },
-  permissions: [...LIST_REPOSITORIES_PERMISSIONS, ...PERMISSIONS],
+  permissions: [...LIST_REPOSITORIES_PERMISSIONS, ...IMAGE_SCANNING_PERMISSIONS],
   remediations: [
     {
       runbook: RUNBOOK,
@@ -77,7 +78,7 @@ export const rule = defineRule<ImageScanningParams, ImageScanningFacts>({
     nist800190: ['3.1.1', '4.1.1'],
     nist80053: ['RA-5', 'SI-2', 'SI-3'],
   },
-  collector,
+  collector: lazyCollector(async () => (await import('./collect.js')).collector, { forChange: true }),
   evaluate,
   inventory,
 });
