@@ -189,6 +189,28 @@ describe('ecr-image-scanning collector', () => {
     await expect(collector.collectAll(context())).rejects.toThrow(/returned no scanType/);
   });
 
+  it('a repository still throttled after retries is left for the next run, listed in the inventory', async () => {
+    estate(['team/a', 'team/b']);
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves({ scanningConfiguration: { scanType: 'BASIC', rules: [] } });
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
+    ecr.on(DescribeImagesCommand, { repositoryName: 'team/b' }).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const facts = await collector.collectAll(context());
+    expect(facts.repositories.map((r) => r.repositoryName)).toEqual(['team/a']);
+    expect(facts.notReached).toEqual(['team/b']);
+    expect(rule.inventory!(facts)).toEqual(['team/a', 'team/b']);
+  });
+
+  it('out of time before any repository is read: fails loudly instead of reporting nothing', async () => {
+    estate(['team/a']);
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves({ scanningConfiguration: { scanType: 'BASIC', rules: [] } });
+    const ctx = createCollectContext({ accountId: MEMBER_ACCOUNT, region: REGION, partition: 'aws', clients: new ClientFactory(REGION) }, params, {
+      now: NOW,
+      logger: silentLogger,
+      remainingTimeMs: () => 0,
+    });
+    await expect(collector.collectAll(ctx)).rejects.toThrow(/no repository could be read in time/);
+  });
+
   it('the change-triggered path gives the verdict of the periodic path for the same state', async () => {
     estate(['team/api']);
     ecr.on(GetRegistryScanningConfigurationCommand).resolves({ scanningConfiguration: { scanType: 'ENHANCED', rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: 'team', filterType: 'WILDCARD' }] }] } });
