@@ -200,7 +200,8 @@ export function evaluateRepository(repository: ImageScanningRepository, facts: P
     }
     for (const status of NAMED_STATUSES) {
       if (status === 'FAILED' || !summary.statusCounts[status]) continue;
-      notes.push(`${summary.statusCounts[status]} in use ${status} (e.g. ${summary.statusExamples[status]})`);
+      const label = status === 'NEVER_SCANNED' ? 'never scanned' : status;
+      notes.push(`${summary.statusCounts[status]} in use ${label} (e.g. ${summary.statusExamples[status]})`);
     }
   }
 

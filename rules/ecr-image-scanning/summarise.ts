@@ -16,8 +16,12 @@ export const OLDEST_KEPT = 3;
 export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Statuses named in the annotation when an image in use has them; FAILED is a finding. */
-export const NAMED_STATUSES = ['FAILED', 'SCAN_ELIGIBILITY_EXPIRED', 'UNSUPPORTED_IMAGE'] as const;
+/**
+ * Statuses named in the annotation when an image in use has them; FAILED is a finding.
+ * NEVER_SCANNED stands for an image without `imageScanStatus` (e.g. pushed before scanning
+ * was configured): not a finding, never silently taken as scanned.
+ */
+export const NAMED_STATUSES = ['FAILED', 'SCAN_ELIGIBILITY_EXPIRED', 'UNSUPPORTED_IMAGE', 'NEVER_SCANNED'] as const;
 
 export interface SummaryParams {
   InUseDays: number;
@@ -60,7 +64,7 @@ export interface ImageRef {
 export interface ScanSummary {
   images: number;
   inUse: number;
-  /** Images in use per named status (FAILED, SCAN_ELIGIBILITY_EXPIRED, UNSUPPORTED_IMAGE). */
+  /** Images in use per named status (FAILED, SCAN_ELIGIBILITY_EXPIRED, UNSUPPORTED_IMAGE, NEVER_SCANNED). */
   statusCounts: Record<string, number>;
   /** First tag or short digest of the first image in use with each named status. */
   statusExamples: Record<string, string>;
@@ -125,9 +129,10 @@ export class ScanSummariser {
     if (!inUse) return;
     s.inUse++;
     const ref = image.tags[0] ?? shortDigest(image.digest);
-    if (image.scanStatus && (NAMED_STATUSES as readonly string[]).includes(image.scanStatus)) {
-      s.statusCounts[image.scanStatus] = (s.statusCounts[image.scanStatus] ?? 0) + 1;
-      s.statusExamples[image.scanStatus] ??= ref;
+    const status = image.scanStatus ?? 'NEVER_SCANNED';
+    if ((NAMED_STATUSES as readonly string[]).includes(status)) {
+      s.statusCounts[status] = (s.statusCounts[status] ?? 0) + 1;
+      s.statusExamples[status] ??= ref;
     }
     if (!this.params.VulnerabilityCheck) return;
     const old = this.enhanced ? this.enhanced.get(image.digest) : basicOldFindings(image, this.params, this.nowMs);

@@ -143,6 +143,13 @@ describe('ecr-image-scanning: scan statuses of images in use', () => {
     expect(one({ repositories: [repo(onPush, [pulled])] }).complianceType).toBe('NON_COMPLIANT');
   });
 
+  it('an image in use without any scan status (pushed before scanning was configured) is named as never scanned', () => {
+    const unscanned = { imageDigest: `sha256:${'c'.repeat(64)}`, imageTags: ['old-build'], imagePushedAt: daysAgo(3) };
+    const evaluation = one({ repositories: [repo(onPush, [unscanned])] });
+    expect(evaluation.complianceType).toBe('COMPLIANT');
+    expect(evaluation.annotation).toMatch(/ Not scanned: 1 in use never scanned \(e\.g\. old-build\)\.$/);
+  });
+
   it('SCAN_ELIGIBILITY_EXPIRED and UNSUPPORTED_IMAGE in use are named, not a finding alone', () => {
     const evaluation = one({
       registry: ENHANCED_ALL,
