@@ -2,7 +2,7 @@
 import copy
 
 import boto3
-from scanning import SCANNED, configuration_digest
+from scanning import SCANNED, configuration_digest, pushes_scanned
 
 MAX_FILTERS = 100
 
@@ -22,7 +22,7 @@ def handler(events, context):
         rule.get('scanFrequency') in SCANNED[scan_type] and any(f.get('filter') == wanted for f in rule.get('repositoryFilters') or [])
         for rule in rules
     )
-    done = covered if events['Scope'] == 'registry' else frequency in SCANNED[scan_type]
+    done = covered if events['Scope'] == 'registry' else pushes_scanned(scan_type, frequency)
     plan = {'ScanType': scan_type, 'FrequencyBefore': frequency or 'UNKNOWN', 'ReadDigest': configuration_digest(configuration)}
     if done:
         return dict(plan, Changed=False, Rules=rules)

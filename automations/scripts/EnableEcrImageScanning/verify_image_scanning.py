@@ -1,6 +1,6 @@
 # iam: ecr:GetRegistryScanningConfiguration, ecr:BatchGetRepositoryScanningConfiguration, inspector2:BatchGetAccountStatus
 import boto3
-from scanning import SCANNED
+from scanning import pushes_scanned
 
 
 def handler(events, context):
@@ -9,7 +9,7 @@ def handler(events, context):
     scan_type = (ecr.get_registry_scanning_configuration().get('scanningConfiguration') or {}).get('scanType')
     entries = ecr.batch_get_repository_scanning_configuration(repositoryNames=[name]).get('scanningConfigurations') or []
     frequency = entries[0].get('scanFrequency') if entries else None
-    if frequency not in SCANNED.get(scan_type, set()):
+    if not pushes_scanned(scan_type, frequency):
         raise ValueError('Pushes to %s are not scanned: registry %s scanning, repository frequency %s.' % (name, scan_type, frequency))
     if scan_type == 'ENHANCED':
         inspector = boto3.client('inspector2')
