@@ -119,6 +119,8 @@ describe('ecr-image-scanning: enhanced scanning that really runs', () => {
     const evaluation = one({ registry: ENHANCED_ALL, ...(status ? { inspectorEcrStatus: status } : {}), repositories: [repo(continuous)] });
     expect(evaluation.complianceType).toBe('NON_COMPLIANT');
     expect(evaluation.annotation).toMatch(annotation);
+    // The runbook cannot enable Inspector: no runbook is offered.
+    expect(evaluation.runbook).toBeNull();
   });
 
   it('BASIC scanning needs no Inspector', () => {
