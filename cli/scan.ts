@@ -113,15 +113,20 @@ export async function collectSnapshot(targets: Scope[], runs: RuleRun[], options
     async (target): Promise<SnapshotScope> => {
       const memo = createMemo();
       const facts: Record<string, unknown> = {};
-      for (const run of runs) {
-        const label = `[${done}/${targets.length} scopes done] ${target.accountId} ${target.region} ${run.rule.id}`;
-        progress(label);
-        const ctx = createCollectContext(target, run.params, {
+      const label = (run: RuleRun) => `[${done}/${targets.length} scopes done] ${target.accountId} ${target.region} ${run.rule.id}`;
+      const contexts = runs.map((run) =>
+        createCollectContext(target, run.params, {
           now: options.now,
           logger: options.logger ?? silentLogger,
           memo,
-          progress: (message) => progress(`${label}: ${message}`),
-        });
+          progress: (message) => progress(`${label(run)}: ${message}`),
+        }),
+      );
+      // Rules register for listings other rules make (one DescribeImages listing per repository).
+      for (const [i, run] of runs.entries()) await run.rule.collector.prepare?.(contexts[i]!);
+      for (const [i, run] of runs.entries()) {
+        progress(label(run));
+        const ctx = contexts[i]!;
         try {
           facts[run.rule.id] = await run.rule.collector.collectAll(ctx);
         } catch (error) {

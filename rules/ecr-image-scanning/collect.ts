@@ -18,11 +18,12 @@ import {
 } from '@aws-sdk/client-ecr';
 import { BatchGetAccountStatusCommand, Inspector2Client, paginateListFindings, type FilterCriteria } from '@aws-sdk/client-inspector2';
 import pMap from 'p-map';
+import { registerImageConsumer, takeImageFoldResult, type ImageFold } from '../common/ecr-images.js';
 import { describeRepository, listRepositories } from '../common/ecr-repositories.js';
 import type { ConfigurationItem } from '../kernel/config-item.js';
 import { awsCall, AwsCallError } from '../kernel/errors.js';
 import type { CollectContext, Collector } from '../kernel/types.js';
-import type { ImageScanningFacts, ImageScanningParams, ImageScanningRepository, RegistryScanning, RepositoryScanning } from './evaluate.js';
+import { RULE_ID, type ImageScanningFacts, type ImageScanningParams, type ImageScanningRepository, type RegistryScanning, type RepositoryScanning } from './evaluate.js';
 import { DAY_MS, ScanSummariser, SEVERITIES, severityRank, type OldFindings, type ScanObservation, type ScanSummary } from './summarise.js';
 
 /** BatchGetRepositoryScanningConfiguration takes at most 25 names. */
@@ -143,18 +144,65 @@ export function observationFromDetail(image: ImageDetail): ScanObservation {
   };
 }
 
-/** Streams one repository's images into a summary. */
-export async function summariseRepository(ctx: CollectContext<ImageScanningParams>, repositoryName: string, enhanced: ReadonlyMap<string, OldFindings> | undefined): Promise<ScanSummary> {
-  const summariser = new ScanSummariser(ctx.params, ctx.now.getTime(), enhanced);
+/** Streams one repository's images into a fold. */
+export async function summariseRepository(ctx: CollectContext<ImageScanningParams>, repositoryName: string, fold: ImageFold<ScanSummary>): Promise<ScanSummary> {
   const pages = paginateDescribeImages({ client: ctx.clients.get(ECRClient), pageSize: DESCRIBE_IMAGES_PAGE_SIZE }, { repositoryName });
   for await (const page of pages) {
-    for (const image of page.imageDetails ?? []) summariser.add(observationFromDetail(image));
+    for (const image of page.imageDetails ?? []) fold.add(image);
     if (page.nextToken && ctx.remainingTimeMs() <= 0) throw new OutOfTime();
   }
-  return summariser.summary();
+  return fold.result();
 }
 
 type Outcome = { kind: 'done'; repository: ImageScanningRepository } | { kind: 'notReached'; name: string } | { kind: 'gone' };
+
+interface AccountReads {
+  registry: RegistryScanning;
+  inspectorStatus: string | undefined;
+  /** ENHANCED with VulnerabilityCheck: old findings per repository and digest. */
+  findings: Map<string, Map<string, OldFindings>> | undefined;
+}
+
+/** The account-level reads, for the whole account (`only` undefined) or the one repository a change concerns. */
+async function accountReads(ctx: CollectContext<ImageScanningParams>, only?: string): Promise<AccountReads> {
+  const registry = await registryScanning(ctx);
+  const enhanced = registry.scanType === 'ENHANCED';
+  const inspectorStatus = enhanced ? await inspectorEcrStatus(ctx) : undefined;
+  const findings = enhanced && ctx.params.VulnerabilityCheck ? await inspectorOldFindings(ctx, only) : undefined;
+  return { registry, inspectorStatus, findings };
+}
+
+/** Whole-account reads, once per run (the shared image folds and the collector use the same). */
+const wholeAccountReads = (ctx: CollectContext<ImageScanningParams>) => ctx.memo(`${RULE_ID}:account-reads`, () => accountReads(ctx));
+
+function scanFold(ctx: CollectContext<ImageScanningParams>, reads: AccountReads, repositoryName: string): ImageFold<ScanSummary> {
+  const enhanced = reads.registry.scanType === 'ENHANCED' ? (reads.findings?.get(repositoryName) ?? new Map<string, OldFindings>()) : undefined;
+  const summariser = new ScanSummariser(ctx.params, ctx.now.getTime(), enhanced);
+  return { add: (image) => summariser.add(observationFromDetail(image)), result: () => summariser.summary() };
+}
+
+/**
+ * CLI scans: fold the images of repositories another rule lists in the same run
+ * (ecr-stale-images), instead of listing them again. Repositories without a stored fold are
+ * listed by this collector.
+ */
+export async function prepare(ctx: CollectContext<ImageScanningParams>): Promise<void> {
+  await registerImageConsumer(ctx, {
+    id: RULE_ID,
+    begin: async (repositoryName) => {
+      let reads: AccountReads;
+      try {
+        reads = await wholeAccountReads(ctx);
+      } catch {
+        return undefined; // the collector reads again and reports the failure itself
+      }
+      const byName = await ctx.memo(`${RULE_ID}:repositories-by-name`, async () => new Map((await listRepositories(ctx)).map((r) => [r.repositoryName, r])));
+      const repository = byName.get(repositoryName);
+      if (!repository || repository.tags[ctx.params.ExemptionTagKey] !== undefined) return undefined;
+      return scanFold(ctx, reads, repositoryName);
+    },
+  });
+}
 
 /** Facts for the given repositories (all of them, or the one a change concerns). */
 export async function collectRepositories(
@@ -163,12 +211,10 @@ export async function collectRepositories(
   only?: string,
 ): Promise<ImageScanningFacts> {
   const { params } = ctx;
-  const registry = await registryScanning(ctx);
-  const enhanced = registry.scanType === 'ENHANCED';
-  const inspectorStatus = enhanced ? await inspectorEcrStatus(ctx) : undefined;
+  const reads = only === undefined ? await wholeAccountReads(ctx) : await accountReads(ctx, only);
+  const { registry, inspectorStatus } = reads;
   const evaluated = listed.filter((repository) => repository.tags[params.ExemptionTagKey] === undefined);
   const scanning = await repositoryScanning(ctx, evaluated.map((repository) => repository.repositoryName));
-  const findings = enhanced && params.VulnerabilityCheck ? await inspectorOldFindings(ctx, only) : undefined;
   let finished = 0;
 
   const outcomes = await pMap(
@@ -180,7 +226,9 @@ export async function collectRepositories(
       if (!configured || 'gone' in configured) return { kind: 'gone' };
       if (ctx.remainingTimeMs() <= 0) return { kind: 'notReached', name: repository.repositoryName };
       try {
-        const summary = await summariseRepository(ctx, repository.repositoryName, enhanced ? (findings?.get(repository.repositoryName) ?? new Map()) : undefined);
+        const summary =
+          (only === undefined ? await takeImageFoldResult<ScanSummary>(ctx, RULE_ID, repository.repositoryName) : undefined) ??
+          (await summariseRepository(ctx, repository.repositoryName, scanFold(ctx, reads, repository.repositoryName)));
         if (++finished % 50 === 0) ctx.progress(`${ctx.accountId} ${ctx.region}: ${finished}/${listed.length} repositories read`);
         return { kind: 'done', repository: { ...base, ...('scanning' in configured ? { scanning: configured.scanning } : { scanningFailure: configured.failure }), summary } };
       } catch (error) {
@@ -230,6 +278,7 @@ export const collector: Collector<ImageScanningParams, ImageScanningFacts> = {
   async collectAll(ctx) {
     return collectRepositories(ctx, await listRepositories(ctx));
   },
+  prepare,
   /**
    * A repository change is judged exactly as the periodic run judges it: the recorded
    * ImageScanningConfiguration holds only the deprecated repository-level flag, so the

@@ -17,6 +17,7 @@ import { EcrGuardrailsError } from '../kernel/errors.js';
 import type { Evaluation } from '../kernel/types.js';
 import { DAY_MS, NAMED_STATUSES, ScanSummariser, severityRank, type OldFindings, type ScanObservation, type ScanSummary } from './summarise.js';
 
+export const RULE_ID = 'ecr-image-scanning';
 export const RESOURCE_TYPE = 'AWS::ECR::Repository';
 export const RUNBOOK = 'EnableEcrImageScanning';
 

@@ -7,11 +7,11 @@ import { LIST_REPOSITORIES_PERMISSIONS } from '../common/ecr-permissions.js';
 import { EXEMPTION_TAG_KEY } from '../common/parameters.js';
 import { lazyCollector } from '../kernel/lazy-collector.js';
 import { defineRule } from '../kernel/types.js';
-import { evaluate, inventory, RESOURCE_TYPE, RUNBOOK, type ImageScanningFacts, type ImageScanningParams } from './evaluate.js';
+import { evaluate, inventory, RESOURCE_TYPE, RULE_ID, RUNBOOK, type ImageScanningFacts, type ImageScanningParams } from './evaluate.js';
 import { IMAGE_SCANNING_PERMISSIONS } from './permissions.js';
 
 export const rule = defineRule<ImageScanningParams, ImageScanningFacts>({
-  id: 'ecr-image-scanning',
+  id: RULE_ID,
   title: 'ECR images are scanned and carry no old critical vulnerabilities',
   description:
     'Checks that pushes to each ECR repository are scanned (effective registry scanning configuration: BASIC scan on push, or ENHANCED scan on push or continuous), ' +
@@ -78,7 +78,7 @@ export const rule = defineRule<ImageScanningParams, ImageScanningFacts>({
     nist800190: ['3.1.1', '4.1.1'],
     nist80053: ['RA-5', 'SI-2', 'SI-3'],
   },
-  collector: lazyCollector(async () => (await import('./collect.js')).collector, { forChange: true }),
+  collector: lazyCollector(async () => (await import('./collect.js')).collector, { forChange: true, prepare: true }),
   evaluate,
   inventory,
 });

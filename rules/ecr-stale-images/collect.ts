@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-config-service';
 import { ECRClient, GetLifecyclePolicyCommand, paginateDescribeImages, type ImageDetail } from '@aws-sdk/client-ecr';
 import pMap from 'p-map';
+import { shareImageListing } from '../common/ecr-images.js';
 import { listRepositories, type EcrRepository } from '../common/ecr-repositories.js';
 import { previousResults } from '../kernel/previous-results.js';
 import { awsCall, AwsCallError } from '../kernel/errors.js';
@@ -55,11 +56,17 @@ export async function summariseRepository(ctx: CollectContext<StaleImagesParams>
   const ecr = ctx.clients.get(ECRClient);
   const summariser = new ImageSummariser(ctx.params, ctx.now);
   const nowMs = ctx.now.getTime();
+  // Rules that registered for this run's image listings (ecr-image-scanning) fold the same pages.
+  const shared = await shareImageListing(ctx, repositoryName);
   const pages = paginateDescribeImages({ client: ecr, pageSize: DESCRIBE_IMAGES_PAGE_SIZE }, { repositoryName });
   for await (const page of pages) {
-    for (const image of page.imageDetails ?? []) summariser.add(observationFromDetail(image, nowMs));
+    for (const image of page.imageDetails ?? []) {
+      summariser.add(observationFromDetail(image, nowMs));
+      shared.add(image);
+    }
     if (page.nextToken && ctx.remainingTimeMs() <= 0) throw new OutOfTime();
   }
+  await shared.complete();
   return summariser.summary();
 }
 

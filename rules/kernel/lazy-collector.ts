@@ -13,9 +13,10 @@ export class CollectorShapeError extends EcrGuardrailsError {}
  *
  * `forChange` states whether the module's collector has `collectForChange` (the kernel decides
  * from its presence how to handle a change event without loading the module); the registry
- * test checks the statement against the module.
+ * test checks the statement against the module. `prepare` likewise states that the module's
+ * collector has `prepare` (it loads the module, so only rules that need it declare it).
  */
-export function lazyCollector<P, F>(load: () => Promise<Collector<P, F>>, options: { forChange: boolean }): Collector<P, F> {
+export function lazyCollector<P, F>(load: () => Promise<Collector<P, F>>, options: { forChange: boolean; prepare?: boolean }): Collector<P, F> {
   let loaded: Promise<Collector<P, F>> | undefined;
   const get = (): Promise<Collector<P, F>> => (loaded ??= load());
   const collector: Collector<P, F> = { collectAll: async (ctx: CollectContext<P>) => (await get()).collectAll(ctx) };
@@ -26,5 +27,6 @@ export function lazyCollector<P, F>(load: () => Promise<Collector<P, F>>, option
       return actual.collectForChange(item, ctx);
     };
   }
+  if (options.prepare) collector.prepare = async (ctx: CollectContext<P>) => (await get()).prepare?.(ctx);
   return collector;
 }

@@ -135,6 +135,11 @@ export interface Collector<P, F> {
   /** Everything the rule evaluates in one account and region (periodic runs and scans). */
   collectAll(ctx: CollectContext<P>): Promise<F>;
   /**
+   * Called for every rule of a scope before any `collectAll` of that scope (CLI scans), so a
+   * rule can register for listings another rule makes (rules/common/ecr-images.ts). No I/O.
+   */
+  prepare?(ctx: CollectContext<P>): Promise<void>;
+  /**
    * Facts for the resource(s) a configuration change concerns. The item may be of any of
    * `triggers.changeResourceTypes` (a subnet change re-evaluates its VPC). Returns undefined
    * when the change concerns nothing this rule evaluates.
