@@ -13,6 +13,7 @@
  * Facts that could not be read never pass. Findings of 3 and 4 name no runbook: a runbook
  * cannot fix a vulnerability; rebuilding the image does.
  */
+import { exemptionAnnotation } from '../common/exemption.js';
 import { EcrGuardrailsError } from '../kernel/errors.js';
 import type { Evaluation } from '../kernel/types.js';
 import { DAY_MS, NAMED_STATUSES, ScanSummariser, severityRank, type OldFindings, type ScanObservation, type ScanSummary } from './summarise.js';
@@ -171,10 +172,8 @@ function result(repository: ImageScanningRepository, complianceType: Evaluation[
 }
 
 export function evaluateRepository(repository: ImageScanningRepository, facts: Pick<ImageScanningFacts, 'registry' | 'inspectorEcrStatus'>, summary: ScanSummary | undefined, params: ImageScanningParams): Evaluation {
-  const exemption = repository.tags[params.ExemptionTagKey];
-  if (exemption !== undefined) {
-    return result(repository, 'NOT_APPLICABLE', `Exempt by tag ${params.ExemptionTagKey}: ${exemption.trim() || '(no reason given in the tag value)'}.`);
-  }
+  const exempt = exemptionAnnotation(repository.tags, params.ExemptionTagKey);
+  if (exempt) return result(repository, 'NOT_APPLICABLE', exempt);
   const configuration: string[] = [];
   const images: string[] = [];
   const notes: string[] = [];
