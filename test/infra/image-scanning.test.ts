@@ -3,29 +3,24 @@
  * Config rule (change + periodic), its remediation configuration, the conformance pack, and
  * the derived evaluation and automation role actions.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { automationRoleActions, loadRunbooks } from '../../automations/catalog.js';
-import { buildGuardrailsApp, type GuardrailsApp } from '../../infra/build.js';
+import { automationRoleActions } from '../../automations/catalog.js';
+import type { GuardrailsApp } from '../../infra/build.js';
 import { conformancePackTemplate } from '../../infra/conformance-pack.js';
 import { configRuleName, functionName } from '../../infra/names.js';
 import { RULES } from '../../rules/index.js';
 import { evaluationRoleActions } from '../../rules/permissions.js';
-import { config, onlyResource, REGIONS, type CfnTemplate } from './support.js';
+import { defaultApp, runbooks } from './default-app.js';
+import { onlyResource, REGIONS, type CfnTemplate } from './support.js';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 180_000 });
 
 const RULE_ID = 'ecr-image-scanning';
-const runbooks = loadRunbooks();
 let built: GuardrailsApp;
 
 beforeAll(() => {
-  const dir = mkdtempSync(join(tmpdir(), 'ecr-guardrails-scan-test-'));
-  built = buildGuardrailsApp(config(), { runbooks, bundle: false, appProps: { outdir: dir }, conformancePackDir: join(dir, 'packs') });
-  built.app.synth();
+  built = defaultApp().built;
 }, 180_000);
 
 describe('ecr-image-scanning in the deployment', () => {
