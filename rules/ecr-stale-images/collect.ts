@@ -19,15 +19,10 @@ import { listRepositories, type EcrRepository } from '../common/ecr-repositories
 import { previousResults } from '../kernel/previous-results.js';
 import { awsCall, AwsCallError } from '../kernel/errors.js';
 import type { CollectContext, Collector } from '../kernel/types.js';
-import {
-  ImageSummariser,
-  RESOURCE_TYPE,
-  type ImageObservation,
-  type ImageSummary,
-  type StaleImagesFacts,
-  type StaleImagesParams,
-  type StaleImagesRepository,
-} from './evaluate.js';
+import { RESOURCE_TYPE, type ImageSummary, type StaleImagesFacts, type StaleImagesParams, type StaleImagesRepository } from './facts.js';
+// The collector's one dependency on evaluation logic: it folds each DescribeImages page into
+// the evaluator's own summariser, so that images are never kept (see summarise.ts).
+import { ImageSummariser, type ImageObservation } from './summarise.js';
 
 /** DescribeImages' largest page. */
 export const DESCRIBE_IMAGES_PAGE_SIZE = 1000;

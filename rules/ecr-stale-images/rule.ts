@@ -7,7 +7,8 @@ import { LIST_REPOSITORIES_PERMISSIONS } from '../common/ecr-permissions.js';
 import { EXEMPTION_TAG_KEY, wildcardList } from '../common/parameters.js';
 import { lazyCollector } from '../kernel/lazy-collector.js';
 import { defineRule } from '../kernel/types.js';
-import { evaluate, inventory, RESOURCE_TYPE, type StaleImagesFacts, type StaleImagesParams } from './evaluate.js';
+import { evaluate, inventory } from './evaluate.js';
+import { RESOURCE_TYPE, type StaleImagesFacts, type StaleImagesParams } from './facts.js';
 
 /** Repositories read in parallel; see docs/rules/ecr-stale-images.md for the reasoning. */
 export const DEFAULT_CONCURRENCY = 8;

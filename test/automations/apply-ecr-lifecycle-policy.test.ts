@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { analyseLifecyclePolicy, type StaleImagesParams } from '../../rules/ecr-stale-images/evaluate.js';
+import type { StaleImagesParams } from '../../rules/ecr-stale-images/facts.js';
+import { analyseLifecyclePolicy } from '../../rules/ecr-stale-images/lifecycle-policy.js';
 import { rule } from '../../rules/ecr-stale-images/rule.js';
 import { defaultRuleParameters } from '../../rules/kernel/parameters.js';
 import { callsTo, mutatingCalls, runAutomation } from '../support/ssm/interpreter.js';

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadRunbooks } from '../../automations/catalog.js';
 import { rule } from '../../rules/ecr-stale-images/rule.js';
-import type { StaleImagesParams } from '../../rules/ecr-stale-images/evaluate.js';
+import type { StaleImagesParams } from '../../rules/ecr-stale-images/facts.js';
 import { defaultRuleParameters } from '../../rules/kernel/parameters.js';
 import { callsTo, InvalidParameterError, mutatingCalls, runAutomation } from '../support/ssm/interpreter.js';
 import { ACCOUNT, ROLE_ARN } from './ecr-fixtures.js';

@@ -5,7 +5,7 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { describe, expect, it } from 'vitest';
 import { collectStaleImages } from '../../../rules/ecr-stale-images/collect.js';
-import { DAY_MS } from '../../../rules/ecr-stale-images/evaluate.js';
+import { DAY_MS } from '../../../rules/ecr-stale-images/summarise.js';
 import type { ClientFactory } from '../../../rules/kernel/clients.js';
 import { AwsCallError } from '../../../rules/kernel/errors.js';
 import { MEMBER_ACCOUNT, REGION } from '../../support/config-events.js';

@@ -18,7 +18,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { collectStaleImages, resumeOrder } from '../../../rules/ecr-stale-images/collect.js';
-import { DAY_MS } from '../../../rules/ecr-stale-images/evaluate.js';
+import { DAY_MS } from '../../../rules/ecr-stale-images/summarise.js';
 import { rule } from '../../../rules/ecr-stale-images/rule.js';
 import { AwsCallError } from '../../../rules/kernel/errors.js';
 import { createConfigRuleHandler } from '../../../rules/kernel/handler.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { StaleImagesFacts, StaleImagesParams } from '../../../rules/ecr-stale-images/evaluate.js';
+import type { StaleImagesFacts, StaleImagesParams } from '../../../rules/ecr-stale-images/facts.js';
 import { rule } from '../../../rules/ecr-stale-images/rule.js';
 import { defaultRuleParameters } from '../../../rules/kernel/parameters.js';
 

@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRuleParameters } from '../../../rules/kernel/parameters.js';
 import { configAnnotation } from '../../../rules/kernel/config-sink.js';
+import { evaluate, inventory } from '../../../rules/ecr-stale-images/evaluate.js';
 import {
-  analyseLifecyclePolicy,
-  DAY_MS,
-  evaluate,
-  ImageSummariser,
-  inventory,
-  observationFromFact,
   StaleImagesFactsError,
-  summariseImages,
   type ImageFact,
   type StaleImagesFacts,
   type StaleImagesParams,
   type StaleImagesRepository,
-} from '../../../rules/ecr-stale-images/evaluate.js';
+} from '../../../rules/ecr-stale-images/facts.js';
+import { analyseLifecyclePolicy } from '../../../rules/ecr-stale-images/lifecycle-policy.js';
+import { DAY_MS, ImageSummariser, observationFromFact, summariseImages } from '../../../rules/ecr-stale-images/summarise.js';
 import { rule } from '../../../rules/ecr-stale-images/rule.js';
 
 const NOW = new Date('2026-11-20T09:00:00.000Z');
@@ -59,7 +55,8 @@ describe('parameters', () => {
 
 describe('image classification (one image per case, default limits 90d/90d)', () => {
   it.each<[string, ImageFact, Partial<StaleImagesParams>, { stale: number; protectedImages: number; untagged: number; inactive: number; active: number }]>([
-    ['pushed exactly at the age limit, never pulled', image({ imageTags: ['v1'], pushed: ago(90) }), {}, { stale: 0, protectedImages: 0, untagged: 0, inactive: 0, active: 1 }],
+    // Idle limit well inside the age: only the age comparison decides (`<=` would make it stale).
+    ['pushed exactly at the age limit, never pulled, idle limit long past', image({ imageTags: ['v1'], pushed: ago(90) }), { MaxIdleDays: 30 }, { stale: 0, protectedImages: 0, untagged: 0, inactive: 0, active: 1 }],
     ['pushed 1 ms past the age limit, never pulled (counts by push time)', image({ imageTags: ['v1'], pushed: ago(90, 1) }), {}, { stale: 1, protectedImages: 0, untagged: 0, inactive: 0, active: 1 }],
     ['old, pulled exactly at the idle limit', image({ imageTags: ['v1'], pushed: ago(400), pulled: ago(90) }), {}, { stale: 0, protectedImages: 0, untagged: 0, inactive: 0, active: 1 }],
     ['old, pulled 1 ms past the idle limit', image({ imageTags: ['v1'], pushed: ago(400), pulled: ago(90, 1) }), {}, { stale: 1, protectedImages: 0, untagged: 0, inactive: 0, active: 1 }],
