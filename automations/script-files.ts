@@ -13,7 +13,9 @@
  * `from <module> import a, b` (so the file runs, lints and unit-tests as ordinary Python);
  * inlining replaces that line with the module's text (each module once, recursively). Module and
  * step then share one namespace: keep their top-level names distinct. `import <module>` of a
- * sibling is refused (its `module.name` references would not survive inlining).
+ * sibling is refused (its `module.name` references would not survive inlining). A module not
+ * found beside the step is looked up in `scripts/common/` (code shared by several runbooks, e.g.
+ * the ECR image classification both ECR image runbooks verify with).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
@@ -57,20 +59,28 @@ function isScriptPath(reference: string): boolean {
 const FROM_IMPORT = /^from\s+([A-Za-z_]\w*)\s+import\s+[^\n]+$/;
 const PLAIN_IMPORT = /^import\s+([A-Za-z_]\w*)\s*$/;
 
+/** Modules shared by several runbooks' scripts live in `scripts/common/`. */
+export const COMMON_FOLDER = 'common';
+
+/** A sibling module of the step's folder, else a module of `scripts/common/`. */
+function moduleFile(folder: string, name: string): string | undefined {
+  return [join(folder, `${name}.py`), join(folder, '..', COMMON_FOLDER, `${name}.py`)].find((candidate) => existsSync(candidate));
+}
+
 function inlineModules(text: string, folder: string, seen: Set<string>): string {
   return text
     .split('\n')
     .map((line) => {
       const plain = PLAIN_IMPORT.exec(line);
-      if (plain && existsSync(join(folder, `${plain[1]}.py`))) {
+      if (plain && moduleFile(folder, plain[1]!)) {
         throw new ScriptFileError(`'${line}' imports sibling module ${plain[1]}.py as a module (expected 'from ${plain[1]} import <names>': modules are inlined)`);
       }
       const from = FROM_IMPORT.exec(line);
-      const module = from ? join(folder, `${from[1]}.py`) : undefined;
-      if (!module || !existsSync(module)) return line;
+      const module = from ? moduleFile(folder, from[1]!) : undefined;
+      if (!module) return line;
       if (seen.has(module)) return `# (${from![1]}.py inlined above)`;
       seen.add(module);
-      const body = inlineModules(readFileSync(module, 'utf8'), folder, seen).replace(/\n+$/, '');
+      const body = inlineModules(readFileSync(module, 'utf8'), dirname(module), seen).replace(/\n+$/, '');
       return `# --- ${from![1]}.py (inlined) ---\n${body}\n# --- end of ${from![1]}.py ---`;
     })
     .join('\n');

@@ -54,6 +54,12 @@ function ageBounded(rule: PolicyRule, params: Pick<StaleImagesParams, 'MaxImageA
   }
 }
 
+/** Keeps at most `max` images of what it selects. */
+function countBounded(rule: PolicyRule, max: number): boolean {
+  const count = rule.selection?.countNumber;
+  return rule.selection?.countType === 'imageCountMoreThan' && typeof count === 'number' && count <= max;
+}
+
 const describeRule = (rule: PolicyRule) => `rule ${String(rule.rulePriority)}`;
 
 /**
@@ -63,7 +69,10 @@ const describeRule = (rule: PolicyRule) => `rule ${String(rule.rulePriority)}`;
  * by a later rule, so a tagged rule that keeps images by count shields them from a later
  * age rule (acceptable only when its tags are protected anyway).
  */
-export function analyseLifecyclePolicy(text: string | null, params: Pick<StaleImagesParams, 'MaxImageAgeDays' | 'MaxIdleDays' | 'ProtectedTagPatterns'>): LifecyclePolicyAnalysis {
+export function analyseLifecyclePolicy(
+  text: string | null,
+  params: Pick<StaleImagesParams, 'MaxImageAgeDays' | 'MaxIdleDays' | 'MaxUntaggedImages' | 'ProtectedTagPatterns'>,
+): LifecyclePolicyAnalysis {
   if (text === null) return { state: 'absent', untaggedCovered: false, agedCovered: false, gaps: [] };
   let rules: PolicyRule[];
   try {
@@ -78,10 +87,16 @@ export function analyseLifecyclePolicy(text: string | null, params: Pick<StaleIm
 
   // Untagged: the first rule that selects untagged images decides.
   const untaggedRule = ordered.find((rule) => ['untagged', 'any'].includes(lower(rule.selection?.tagStatus)));
-  const untaggedCovered =
-    untaggedRule !== undefined && removes(untaggedRule) && (untaggedRule.selection?.countType === 'imageCountMoreThan' || ageBounded(untaggedRule, params));
+  // A count rule leaves `countNumber` images: covered only when that many are allowed. It also
+  // shields the images it keeps from every later rule (ECR: an image matching a rule's tag
+  // selection cannot be expired by a lower-priority rule), so a later age rule does not help.
+  const untaggedCovered = untaggedRule !== undefined && removes(untaggedRule) && (countBounded(untaggedRule, params.MaxUntaggedImages) || ageBounded(untaggedRule, params));
   if (!untaggedRule) gaps.push('no rule selects untagged images');
-  else if (!untaggedCovered) gaps.push(`${describeRule(untaggedRule)} selects untagged images but does not expire them by count or within ${params.MaxImageAgeDays} days`);
+  else if (!untaggedCovered) {
+    gaps.push(
+      `${describeRule(untaggedRule)} selects untagged images but does not expire them beyond ${params.MaxUntaggedImages} by count or within ${params.MaxImageAgeDays} days`,
+    );
+  }
 
   // Tagged: walk the rules until one takes every tagged image; earlier partial rules shield.
   let agedCovered = false;

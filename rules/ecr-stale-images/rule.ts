@@ -82,10 +82,14 @@ export const rule = defineRule<StaleImagesParams, StaleImagesFacts>({
         MaxImageAgeDays: String(params.MaxImageAgeDays),
         // The runbook's default age rule is sinceImagePulled: it must wait no longer than MaxIdleDays.
         MaxIdleDays: String(params.MaxIdleDays),
-        // The rule counts untagged images older than one day.
+        // The rule counts untagged images older than one day ...
         UntaggedExpireDays: '1',
+        // ... and accepts an untagged count rule only within its allowance.
+        MaxUntaggedImages: String(params.MaxUntaggedImages),
+        // The verification applies the rule's image semantics too (protected tags are never stale).
+        ...(params.ProtectedTagPatterns.length ? { ProtectedTagPatterns: params.ProtectedTagPatterns.join(',') } : {}),
       }),
-      summary: 'Adds lifecycle rules that expire untagged images and images past the age limit, keeping every existing rule, and verifies the policy.',
+      summary: 'Adds lifecycle rules that expire untagged images and images past the age limit, keeping every existing rule; fails naming what remains while stale images wait for the policy to expire them.',
     },
     {
       runbook: 'DeleteStaleEcrImages',
@@ -95,9 +99,14 @@ export const rule = defineRule<StaleImagesParams, StaleImagesFacts>({
         MaxIdleDays: String(params.MaxIdleDays),
         // Omitted when empty: the runbook's default is none (Config does not pass empty values).
         ...(params.ProtectedTagPatterns.length ? { ProtectedTagPatterns: params.ProtectedTagPatterns.join(',') } : {}),
+        // One definition: the runbook removes exactly what the rule counts. The rule counts the
+        // most recent images too, so none is spared by recency, and it allows MaxUntaggedImages.
+        MaxUntaggedImages: String(params.MaxUntaggedImages),
+        IncludeUntagged: 'true',
+        KeepLastImages: '0',
       }),
       destructive: true,
-      summary: 'Lists stale and old untagged images (dry run by default); after an approval step, deletes or archives them in batches of 100, never protected or most recent images.',
+      summary: 'Lists the stale images and untagged build-up the rule counts (dry run by default); after an approval step, deletes or archives them in batches of 100, never protected images, and fails unless the rule would then agree.',
     },
   ],
   controls: {

@@ -31,6 +31,8 @@ function givenPolicy(policy: unknown): void {
 beforeEach(() => {
   ecr.reset();
   stored = undefined;
+  // The final verification also looks at the images (the rule's semantics): none by default.
+  ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
   ecr.on(GetLifecyclePolicyCommand).callsFake(() => {
     if (stored === undefined) throw new LifecyclePolicyNotFoundException({ message: 'Lifecycle policy does not exist for the repository', $metadata: {} });
     return { registryId: ACCOUNT, repositoryName: NAME, lifecyclePolicyText: stored, lastEvaluatedAt: new Date('2026-11-19T00:00:00Z') };
@@ -101,7 +103,8 @@ describe('ApplyEcrLifecyclePolicy', () => {
     };
     givenPolicy(existing);
 
-    const result = await run({ AgeRule: 'sinceImagePushed', MaxImageAgeDays: '60', Preview: 'false' });
+    // The cap keeps 500 images, untagged ones included: it covers them when 500 are allowed.
+    const result = await run({ AgeRule: 'sinceImagePushed', MaxImageAgeDays: '60', MaxUntaggedImages: '500', Preview: 'false' });
 
     expect(result.failureMessage).toBeUndefined();
     expect(result.status).toBe('Success');
@@ -146,7 +149,7 @@ describe('ApplyEcrLifecyclePolicy', () => {
 
     expect(result.status).toBe('Failed');
     expect(result.failureMessage).toBe(
-      'VerifyLifecyclePolicy: script failed: ValueError: Not fixed: rule 5 selects untagged images but does not expire them by count or within 90 days; ECR allows one untagged rule, so its owners must change it',
+      'VerifyLifecyclePolicy: script failed: ValueError: Not fixed: rule 5 selects untagged images but does not expire them beyond 0 by count or within 90 days; ECR allows one untagged rule, so its owners must change it',
     );
     const [merged] = putPolicies();
     expect(merged!.rules[0]).toEqual(userRule);
@@ -202,7 +205,7 @@ describe('ApplyEcrLifecyclePolicy', () => {
 
   it('accepts what the rule passes as remediation parameters', async () => {
     const passed = rule.remediations[0].parameters!(PARAMS);
-    expect(passed).toEqual({ MaxImageAgeDays: '90', MaxIdleDays: '90', UntaggedExpireDays: '1' });
+    expect(passed).toEqual({ MaxImageAgeDays: '90', MaxIdleDays: '90', UntaggedExpireDays: '1', MaxUntaggedImages: '0' });
     const result = await run(passed);
     expect(result.status).toBe('Success');
   });
@@ -235,5 +238,39 @@ describe('ApplyEcrLifecyclePolicy', () => {
     const [applied] = putPolicies();
     for (const kept of existing.rules) expect(applied!.rules).toContainEqual(kept);
     expect(analyseLifecyclePolicy(stored!, params)).toMatchObject({ untaggedCovered: true, agedCovered: true });
+  });
+
+  // ECR: images matched by a rule's selection are never expired by a lower-priority rule, and a
+  // count rule keeps countNumber images:
+  // https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html#lifecycle_policy_evaluation
+  it('does not accept an untagged count rule keeping more than MaxUntaggedImages (fails naming it: ECR allows one untagged rule)', async () => {
+    const userRule = { rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 10000 }, action: { type: 'expire' } };
+    givenPolicy({ rules: [userRule] });
+    const result = await run({ Preview: 'false', MaxUntaggedImages: '5' });
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toBe(
+      'VerifyLifecyclePolicy: script failed: ValueError: Not fixed: rule 1 selects untagged images but does not expire them beyond 5 by count or within 90 days; ECR allows one untagged rule, so its owners must change it',
+    );
+    // Within the allowance it covers untagged images: only the age rule is added.
+    givenPolicy({ rules: [{ ...userRule, selection: { ...userRule.selection, countNumber: 5 } }] });
+    const within = await run({ Preview: 'false', MaxUntaggedImages: '5' });
+    expect(within.failureMessage).toBeUndefined();
+    expect(analyseLifecyclePolicy(stored!, { ...PARAMS, MaxUntaggedImages: 5 })).toMatchObject({ untaggedCovered: true, agedCovered: true });
+  });
+
+  it('fails naming the stale images that remain until ECR applies the policy (Success means the rule agrees)', async () => {
+    const old = new Date(Date.now() - 200 * 86_400_000);
+    ecr.on(DescribeImagesCommand).resolves({
+      imageDetails: [
+        { imageDigest: `sha256:${'4'.repeat(64)}`, imageTags: ['v0.1'], imagePushedAt: old, imageStatus: 'ACTIVE' },
+        { imageDigest: `sha256:${'5'.repeat(64)}`, imageTags: ['release-1'], imagePushedAt: old, imageStatus: 'ACTIVE' },
+      ],
+    });
+    const result = await run({ Preview: 'false', ProtectedTagPatterns: 'release-*' });
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toBe(
+      `VerifyLifecyclePolicy: script failed: ValueError: Not fixed yet: the lifecycle policy of ${NAME} now covers untagged and aged images, but ecr-stale-images still finds 1 stale image(s): v0.1 until ECR applies the policy (within 24 hours) or DeleteStaleEcrImages removes them`,
+    );
+    expect(putPolicies()).toHaveLength(1);
   });
 });

@@ -161,11 +161,15 @@ describe('DeleteStaleEcrImages', () => {
     expect(batches).toEqual([100, 100, 53]);
     expect(images.map((i) => i.imageTags![0])).toEqual(protectedImages.map((i) => i.imageTags![0]));
 
-    // With KeepLastImages the most recently pushed (old-0..2) survive even though stale.
+    // With KeepLastImages the most recently pushed (old-0..2) survive even though stale, and the
+    // run fails: the rule still counts them (Success means the rule agrees).
     ecr.resetHistory();
     images = [...older, ...stale, ...protectedImages];
     const keeping = await run({ DryRun: 'false', Approvers: [APPROVER], KeepLastImages: '3' }, { ApproveRemoval: 'Approved' });
-    expect(keeping.status).toBe('Success');
+    expect(keeping.status).toBe('Failed');
+    expect(keeping.failureMessage).toBe(
+      `VerifyRemoval: script failed: ValueError: Not fixed: ecr-stale-images would still find in ${NAME}: 3 stale image(s): old-0, old-1, old-2 (3 kept as one of the KeepLastImages=3 most recent)`,
+    );
     expect(ecr.commandCalls(BatchDeleteImageCommand).map((call) => call.args[0].input.imageIds!.length)).toEqual([100, 100, 50]);
     expect(images.map((i) => i.imageTags![0]).sort()).toEqual(['old-0', 'old-1', 'old-2', ...protectedImages.map((i) => i.imageTags![0])].sort());
   });
@@ -182,7 +186,9 @@ describe('DeleteStaleEcrImages', () => {
     expect(result.status).toBe('Failed');
     expect(result.outputs['RemoveImages.Removed']).toBe(1);
     expect(result.outputs['RemoveImages.Failures']).toEqual([`${oldUntagged.imageDigest}: ImageReferencedByManifestList Requested image referenced by manifest list: [sha256:9f]`]);
-    expect(result.failureMessage).toBe(`VerifyRemoval: script failed: ValueError: 1 listed image(s) remain in ${NAME}: ${oldUntagged.imageDigest}`);
+    expect(result.failureMessage).toBe(
+      `VerifyRemoval: script failed: ValueError: Not fixed: ecr-stale-images would still find in ${NAME}: 1 untagged image(s) older than a day (max 0): ${oldUntagged.imageDigest!.slice(0, 19)}`,
+    );
     expect(images.some((i) => i.imageDigest === stale.imageDigest)).toBe(false);
   });
 
@@ -265,7 +271,8 @@ describe('DeleteStaleEcrImages', () => {
 
   it('accepts what the rule passes, and rejects malformed patterns', async () => {
     const passed = rule.remediations[1]!.parameters!(defaultRuleParameters<StaleImagesParams>(rule.id, rule.parameters));
-    expect(passed).toEqual({ MaxImageAgeDays: '90', MaxIdleDays: '90' });
+    // One definition with the rule: nothing spared by recency, untagged allowance as in the rule.
+    expect(passed).toEqual({ MaxImageAgeDays: '90', MaxIdleDays: '90', MaxUntaggedImages: '0', IncludeUntagged: 'true', KeepLastImages: '0' });
     standardRepository();
     const result = await runAutomation(RUNBOOK, { parameters: { RepositoryName: NAME, AutomationAssumeRole: ROLE_ARN, ...passed } });
     expect(result.status).toBe('Success');
@@ -274,11 +281,24 @@ describe('DeleteStaleEcrImages', () => {
     await expect(run({ ProtectedTagPatterns: 'release-*,bad pattern' })).rejects.toThrow(InvalidParameterError);
   });
 
-  it('runs one copy of the candidate selection code (scripts/DeleteStaleEcrImages/candidates.py) in every script', () => {
-    const module = readFileSync(new URL('../../automations/scripts/DeleteStaleEcrImages/candidates.py', import.meta.url), 'utf8').trimEnd();
+  it('runs one copy of the rule semantics (scripts/common/stale_images.py) in every script, and of the candidate selection in listing and removal', () => {
+    const source = (path: string) => readFileSync(new URL(`../../automations/scripts/${path}`, import.meta.url), 'utf8').trimEnd();
+    const semantics = source('common/stale_images.py');
+    const selection = source('DeleteStaleEcrImages/candidates.py').replace(/^from stale_images import .*$/m, '');
     const runbook = loadRunbooks().find((r) => r.name === RUNBOOK)!;
-    const scripts = runbook.document.mainSteps.filter((s) => s.action === 'aws:executeScript').map((s) => String(s.inputs['Script']));
-    expect(scripts).toHaveLength(3);
-    for (const script of scripts) expect(script.split(module)).toHaveLength(2);
+    const scripts = Object.fromEntries(
+      runbook.document.mainSteps.filter((s) => s.action === 'aws:executeScript').map((s) => [s.name, String(s.inputs['Script'])]),
+    );
+    expect(Object.keys(scripts)).toEqual(['ListCandidates', 'RemoveImages', 'VerifyRemoval']);
+    for (const script of Object.values(scripts)) expect(script.split(semantics)).toHaveLength(2);
+    for (const step of ['ListCandidates', 'RemoveImages']) expect(scripts[step]!.split(selection.split('\n').slice(-8).join('\n'))).toHaveLength(2);
+  });
+
+  it('removes untagged build-up beyond MaxUntaggedImages only, oldest first, and then the rule agrees', async () => {
+    const untagged = [3, 5, 8, 13].map((days) => img({ pushed: days }));
+    images = [img({ tags: ['v1'], pushed: 2 }), ...untagged];
+    const result = await run({ DryRun: 'false', Approvers: [APPROVER], KeepLastImages: '0', MaxUntaggedImages: '2' }, { ApproveRemoval: 'Approved' });
+    expect(result.failureMessage).toBeUndefined();
+    expect(deletedDigests().sort()).toEqual([untagged[2]!.imageDigest, untagged[3]!.imageDigest].sort());
   });
 });

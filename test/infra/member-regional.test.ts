@@ -56,16 +56,21 @@ describe('member regional template (stackset mode)', () => {
         const script = deployed.find((s) => s.name === step.name)?.inputs['Script'];
         expect(typeof script, `${runbook.name} ${step.name}`).toBe('string');
         const file = join(dirname(runbook.path), reference);
+        // A module beside the step, else in scripts/common/ (modules may import modules).
         const siblingModule = (line: string): string | undefined => {
           const name = /^from (\w+) import /.exec(line)?.[1];
-          const path = name ? join(dirname(file), `${name}.py`) : undefined;
-          return path && existsSync(path) ? path : undefined;
+          const paths = name ? [join(dirname(file), `${name}.py`), join(dirname(file), '..', 'common', `${name}.py`)] : [];
+          return paths.find((path) => existsSync(path));
         };
-        const fileLines = readFileSync(file, 'utf8').trimEnd().split('\n');
-        const expected = fileLines.flatMap((line) => {
-          const module = siblingModule(line);
-          return module ? readFileSync(module, 'utf8').trimEnd().split('\n') : [line];
-        });
+        const linesOf = (path: string): string[] =>
+          readFileSync(path, 'utf8')
+            .trimEnd()
+            .split('\n')
+            .flatMap((line) => {
+              const module = siblingModule(line);
+              return module ? linesOf(module) : [line];
+            });
+        const expected = linesOf(file);
         const deployedLines = String(script).split('\n');
         expect(expected.filter((line) => !deployedLines.includes(line)), `${runbook.name} ${step.name}`).toEqual([]);
         expect(deployedLines.filter((line) => siblingModule(line)), `${runbook.name} ${step.name}`).toEqual([]);

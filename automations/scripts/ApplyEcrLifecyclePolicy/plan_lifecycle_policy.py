@@ -14,14 +14,15 @@ def removes(rule):
     return str(rule.get('action', {}).get('type', '')).lower() in ('expire', 'transition')
 
 
-def bounded(rule, limits, by_count_ok):
-    # limits: the most days a rule may wait, by countType (as the ecr-stale-images rule judges).
+def bounded(rule, limits, max_count=None):
+    # limits: the most days a rule may wait, by countType; max_count: the most images a count
+    # rule may keep (None: counting is no bound). As the ecr-stale-images rule judges.
     selection = rule.get('selection', {})
     number = selection.get('countNumber')
     if not isinstance(number, int):
         return False
-    if by_count_ok and selection.get('countType') == 'imageCountMoreThan':
-        return True
+    if selection.get('countType') == 'imageCountMoreThan':
+        return max_count is not None and number <= max_count
     return selection.get('countType') in limits and number <= limits[selection.get('countType')]
 
 
@@ -70,11 +71,12 @@ def handler(events, context):
 
     # Untagged images: the first rule that selects them decides.
     first_untagged = next((r for r in active if status(r) in ('untagged', 'any')), None)
-    if first_untagged is not None and removes(first_untagged) and bounded(first_untagged, limits, True):
+    if first_untagged is not None and removes(first_untagged) and bounded(first_untagged, limits, int(events.get('MaxUntaggedImages') or 0)):
         required.append(first_untagged)
     elif first_untagged is not None and status(first_untagged) == 'untagged':
-        blocked.append('rule %s selects untagged images but does not expire them by count or within %d days; '
-                       'ECR allows one untagged rule, so its owners must change it' % (first_untagged.get('rulePriority'), age_days))
+        blocked.append('rule %s selects untagged images but does not expire them beyond %d by count or within %d days; '
+                       'ECR allows one untagged rule, so its owners must change it'
+                       % (first_untagged.get('rulePriority'), int(events.get('MaxUntaggedImages') or 0), age_days))
     else:
         priority = free(used, 0, first_any)
         if priority is None:
@@ -100,7 +102,7 @@ def handler(events, context):
             whole = rule
             break
         partial.append(rule)
-        if not (removes(rule) and bounded(rule, limits, False)):
+        if not (removes(rule) and bounded(rule, limits)):
             shields.append(rule)
     for rule in shields:
         notes.append('rule %s keeps images tagged %s regardless of age; fine only for tags that must never expire'
@@ -108,7 +110,7 @@ def handler(events, context):
     age_number = idle_days if age_rule == 'sinceImagePulled' else age_days
     age_selection = {'countType': age_rule, 'countUnit': 'days', 'countNumber': age_number}
     description = TAG + ('expire images not pulled for %d days' if age_rule == 'sinceImagePulled' else 'expire images pushed over %d days ago') % age_number
-    if whole is not None and removes(whole) and bounded(whole, limits, False):
+    if whole is not None and removes(whole) and bounded(whole, limits):
         required.append(whole)
     elif whole is None:
         rule = {'rulePriority': max([p for p in used if isinstance(p, int)] + [0]) + 1, 'description': description,

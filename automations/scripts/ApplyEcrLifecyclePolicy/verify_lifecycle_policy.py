@@ -1,6 +1,7 @@
-# iam: ecr:GetLifecyclePolicy
+# iam: ecr:GetLifecyclePolicy, ecr:DescribeImages
 import json
 import boto3
+from stale_images import remaining_findings
 
 
 def handler(events, context):
@@ -13,4 +14,10 @@ def handler(events, context):
         raise ValueError('The lifecycle policy of %s lacks %d required rule(s): %s' % (name, len(missing), json.dumps(missing)))
     if events.get('Blocked'):
         raise ValueError('Not fixed: ' + '; '.join(events['Blocked']))
+    # The policy is right; the rule also judges what the repository holds now.
+    found, _ = remaining_findings(ecr.get_paginator('describe_images').paginate(repositoryName=name), events)
+    if found:
+        raise ValueError('Not fixed yet: the lifecycle policy of %s now covers untagged and aged images, but ecr-stale-images '
+                         'still finds %s until ECR applies the policy (within 24 hours) or DeleteStaleEcrImages removes them'
+                         % (name, '; '.join(found)))
     return {'Verified': True}

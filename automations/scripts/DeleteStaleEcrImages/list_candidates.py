@@ -2,7 +2,8 @@
 from datetime import datetime, timezone
 
 import boto3
-from candidates import fingerprint, select, when
+from candidates import fingerprint, select
+from stale_images import when
 
 
 def size(total):

@@ -127,16 +127,30 @@ describe('lifecycle policy analysis', () => {
     ['a single any-rule by age covers both', policy(expire(1, { tagStatus: 'any', ...pushedDays(60) })), {}, { state: 'present', untaggedCovered: true, agedCovered: true, gaps: [] }],
     ['any-rule longer than the age limit covers neither', policy(expire(1, { tagStatus: 'any', ...pushedDays(180) })), {}, {
       state: 'present', untaggedCovered: false, agedCovered: false,
-      gaps: ['rule 1 selects untagged images but does not expire them by count or within 90 days', 'rule 1 selects every tagged image without expiring it within 90 days'],
+      gaps: ['rule 1 selects untagged images but does not expire them beyond 0 by count or within 90 days', 'rule 1 selects every tagged image without expiring it within 90 days'],
     }],
-    ['only untagged by count (the Security Hub ECR.3 minimum)', policy(expire(1, { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 5 })), {}, {
+    // An untagged count rule keeps countNumber images, and ECR never lets a later rule expire what an
+    // earlier rule's selection matched: https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html#lifecycle_policy_evaluation
+    ['only untagged by count within MaxUntaggedImages (the Security Hub ECR.3 minimum)', policy(expire(1, { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 5 })), { MaxUntaggedImages: 5 }, {
       state: 'present', untaggedCovered: true, agedCovered: false,
       gaps: ['no rule expires every tagged image past 90 days (tagStatus any with sinceImagePushed or sinceImagePulled)'],
+    }],
+    ['untagged count rule keeping more than MaxUntaggedImages does not cover untagged', policy(expire(1, { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 10000 })), { MaxUntaggedImages: 5 }, {
+      state: 'present', untaggedCovered: false, agedCovered: false,
+      gaps: ['rule 1 selects untagged images but does not expire them beyond 5 by count or within 90 days', 'no rule expires every tagged image past 90 days (tagStatus any with sinceImagePushed or sinceImagePulled)'],
+    }],
+    ['... nor does a later any-age rule (the count rule selected the untagged images first)', policy(expire(1, { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 10000 }), expire(2, { tagStatus: 'any', ...pushedDays(30) })), {}, {
+      state: 'present', untaggedCovered: false, agedCovered: true,
+      gaps: ['rule 1 selects untagged images but does not expire them beyond 0 by count or within 90 days'],
+    }],
+    ['untagged count rule beyond MaxUntaggedImages (default 0)', policy(expire(1, { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 5 })), {}, {
+      state: 'present', untaggedCovered: false, agedCovered: false,
+      gaps: ['rule 1 selects untagged images but does not expire them beyond 0 by count or within 90 days', 'no rule expires every tagged image past 90 days (tagStatus any with sinceImagePushed or sinceImagePulled)'],
     }],
     ['only tagged by age: untagged missing', policy(expire(1, { tagStatus: 'tagged', tagPatternList: ['*'], ...pushedDays(30) })), {}, {
       state: 'present', untaggedCovered: false, agedCovered: true, gaps: ['no rule selects untagged images'],
     }],
-    ['keep-last-N for all images is not an age limit', policy(expire(1, { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 50 })), {}, {
+    ['keep-last-N for all images is not an age limit', policy(expire(1, { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 50 })), { MaxUntaggedImages: 50 }, {
       state: 'present', untaggedCovered: true, agedCovered: false, gaps: ['rule 1 selects every tagged image without expiring it within 90 days'],
     }],
     ['sinceImagePulled within the idle limit covers age', policy(expire(1, { tagStatus: 'untagged', ...pushedDays(7) }), expire(2, { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 90 })), {}, {
@@ -165,7 +179,7 @@ describe('lifecycle policy analysis', () => {
       state: 'present', untaggedCovered: true, agedCovered: true, gaps: [],
     }],
     ['rule order follows rulePriority, not array order', policy(expire(20, { tagStatus: 'any', ...pushedDays(90) }), expire(3, { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 400 })), {}, {
-      state: 'present', untaggedCovered: false, agedCovered: true, gaps: ['rule 3 selects untagged images but does not expire them by count or within 90 days'],
+      state: 'present', untaggedCovered: false, agedCovered: true, gaps: ['rule 3 selects untagged images but does not expire them beyond 0 by count or within 90 days'],
     }],
   ])('%s', (_name, text, overrides, expected) => {
     const analysis = analyseLifecyclePolicy(text, params(overrides));
@@ -218,7 +232,7 @@ describe('evaluate', () => {
     ['insufficient policy plus stale images: the policy first', repo('weak-policy', {
       lifecyclePolicyText: JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 10 }, action: { type: 'expire' } }] }),
       images: [image({ imageTags: ['v1'], pushed: ago(100), pulled: ago(95), imageSizeInBytes: 2_000_000 })],
-    }), {}, {
+    }), { MaxUntaggedImages: 10 }, {
       complianceType: 'NON_COMPLIANT',
       annotation:
         '1 stale image (pushed >90d ago, not pulled in 90d); oldest v1 pushed 2026-08-12, last pulled 2026-08-17; lifecycle policy misses >90d images; 2.0 MB reclaimable. No rule expires every tagged image past 90 days (tagStatus any with sinceImagePushed or sinceImagePulled).',
