@@ -1,4 +1,11 @@
-import { DescribeRepositoriesCommand, ECRClient, ListTagsForResourceCommand, paginateDescribeRepositories, type Repository } from '@aws-sdk/client-ecr';
+import {
+  DescribeRepositoriesCommand,
+  ECRClient,
+  ListTagsForResourceCommand,
+  paginateDescribeRepositories,
+  type ImageTagMutabilityExclusionFilter,
+  type Repository,
+} from '@aws-sdk/client-ecr';
 import pMap from 'p-map';
 import { awsCall } from '../kernel/errors.js';
 import type { CollectContext } from '../kernel/types.js';
@@ -13,6 +20,8 @@ export interface EcrRepository {
   imageTagMutability: string;
   /** WILDCARD filter values of a *_WITH_EXCLUSION mode. */
   exclusionFilters: string[];
+  /** Filters of another type or without a value, as `type:value`: cannot be judged. */
+  unrecognisedExclusionFilters?: string[];
   tags: Record<string, string>;
 }
 
@@ -20,14 +29,19 @@ export interface EcrRepository {
 /** Concurrent ListTagsForResource calls (ECR's default rate for it is 20 per second). */
 const TAG_CONCURRENCY = 8;
 
+const isWildcard = (filter: ImageTagMutabilityExclusionFilter) => filter.filterType === 'WILDCARD' && typeof filter.filter === 'string' && filter.filter !== '';
+
 export function repositoryFromApi(repository: Repository, tags: Record<string, string>): EcrRepository {
+  const filters = repository.imageTagMutabilityExclusionFilters ?? [];
+  const unrecognised = filters.filter((filter) => !isWildcard(filter));
   return {
     repositoryName: repository.repositoryName ?? '',
     repositoryArn: repository.repositoryArn ?? '',
     registryId: repository.registryId ?? '',
     ...(repository.createdAt ? { createdAt: repository.createdAt.toISOString() } : {}),
     imageTagMutability: repository.imageTagMutability ?? 'MUTABLE',
-    exclusionFilters: (repository.imageTagMutabilityExclusionFilters ?? []).map((filter) => filter.filter ?? '').filter(Boolean),
+    exclusionFilters: filters.filter(isWildcard).map((filter) => filter.filter!),
+    ...(unrecognised.length ? { unrecognisedExclusionFilters: unrecognised.map((filter) => `${filter.filterType ?? '?'}:${filter.filter ?? ''}`) } : {}),
     tags,
   };
 }

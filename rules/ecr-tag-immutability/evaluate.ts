@@ -20,7 +20,13 @@ export interface TagImmutabilityParams {
 }
 
 /** Only what the evaluator reads; collected from DescribeRepositories or a Config item. */
-export type TagImmutabilityRepository = Pick<EcrRepository, 'repositoryName' | 'imageTagMutability' | 'exclusionFilters' | 'tags'>;
+export type TagImmutabilityRepository = Pick<EcrRepository, 'repositoryName' | 'imageTagMutability' | 'exclusionFilters' | 'unrecognisedExclusionFilters' | 'tags'>;
+
+/** ECR's exclusion filter alphabet: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageTagMutabilityExclusionFilter.html */
+export const EXCLUSION_FILTER_VALUE = /^[0-9a-zA-Z._*-]{1,128}$/;
+
+/** A filter made of `*` only matches every tag (ECR wildcards: `*` matches any run of characters). */
+const matchesEveryTag = (filter: string) => /^\*+$/.test(filter);
 
 export interface TagImmutabilityFacts {
   repositories: TagImmutabilityRepository[];
@@ -36,6 +42,15 @@ export function evaluateRepository(repository: TagImmutabilityRepository, params
   const exempt = exemptionAnnotation(repository.tags, params.ExemptionTagKey);
   if (exempt) return result(repository, 'NOT_APPLICABLE', exempt);
   const filters = repository.exclusionFilters;
+  const unrecognised = repository.unrecognisedExclusionFilters ?? [];
+  if (unrecognised.length && repository.imageTagMutability.endsWith('_WITH_EXCLUSION')) {
+    return result(
+      repository,
+      'NON_COMPLIANT',
+      `Unrecognised exclusion filter(s) ${quoted(unrecognised)} (${repository.imageTagMutability}): cannot tell which tags can be overwritten.`,
+    );
+  }
+  // Which tags can be overwritten follows from the mode and the filters; the verdict judges that set.
   switch (repository.imageTagMutability) {
     case 'IMMUTABLE':
       return result(repository, 'COMPLIANT', 'Tags are immutable: a pushed tag always names the same image.');
@@ -60,6 +75,13 @@ export function evaluateRepository(repository: TagImmutabilityRepository, params
     case 'MUTABLE':
       return result(repository, 'NON_COMPLIANT', 'Every tag can be overwritten (MUTABLE): a tag can be moved to different image content under the same name.');
     case 'MUTABLE_WITH_EXCLUSION':
+      // Tags matching a filter are immutable; every other tag can be overwritten.
+      if (filters.some(matchesEveryTag)) {
+        return result(repository, 'COMPLIANT', `Tags are immutable: the exclusion filter ${quoted(filters.filter(matchesEveryTag))} matches every tag (MUTABLE_WITH_EXCLUSION).`);
+      }
+      if (params.AllowedExclusionFilters.some(matchesEveryTag)) {
+        return result(repository, 'COMPLIANT', `Tags not matching ${quoted(filters)} can be overwritten, which the allowed exclusion filter '*' permits.`);
+      }
       return result(
         repository,
         'NON_COMPLIANT',

@@ -100,4 +100,32 @@ describe('ecr-tag-immutability collector', () => {
     await collector.collectAll(ctx);
     expect(ecr).toHaveReceivedCommandTimes(DescribeRepositoriesCommand, 1);
   });
+
+  // Unreadable or unrecognised recorded filters must not become "no filters" (which would make
+  // IMMUTABLE_WITH_EXCLUSION look COMPLIANT): the repository is read from the API instead.
+  // Filter shape: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecr-repository-imagetagmutabilityexclusionfilter.html
+  it.each<[string, unknown[]]>([
+    ['a filter without a value', [{ ImageTagMutabilityExclusionFilterType: 'WILDCARD' }]],
+    ['a filter of an unknown type', [{ ImageTagMutabilityExclusionFilterType: 'REGEX', ImageTagMutabilityExclusionFilterValue: 'v.*' }]],
+    ['a value outside ECR\'s filter alphabet', [{ ImageTagMutabilityExclusionFilterType: 'WILDCARD', ImageTagMutabilityExclusionFilterValue: 'a b' }]],
+    ['an entry that is not an object', ['latest']],
+  ])('reads the repository from ECR when the item holds %s', async (_name, filters) => {
+    const recorded = item(ecrRepositoryConfiguration('team/app', { ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', ImageTagMutabilityExclusionFilters: filters }));
+    expect(repositoryFromConfigurationItem(recorded)).toBeUndefined();
+    ecr.on(DescribeRepositoriesCommand).resolves({
+      repositories: [ecrRepository('team/app', { imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'nightly-*' }] })],
+    });
+    ecr.on(ListTagsForResourceCommand).resolves({ tags: [] });
+    const facts = await collector.collectForChange?.(recorded, context());
+    expect(facts?.repositories).toEqual([expect.objectContaining({ exclusionFilters: ['nightly-*'] })]);
+  });
+
+  it('keeps API filters of an unknown type apart instead of dropping them', async () => {
+    ecr.on(DescribeRepositoriesCommand).resolves({
+      repositories: [ecrRepository('a', { imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', imageTagMutabilityExclusionFilters: [{ filterType: 'REGEX' as 'WILDCARD', filter: 'v.*' }] })],
+    });
+    ecr.on(ListTagsForResourceCommand).resolves({ tags: [] });
+    const facts = await collector.collectAll(context());
+    expect(facts.repositories[0]).toMatchObject({ exclusionFilters: [], unrecognisedExclusionFilters: ['REGEX:v.*'] });
+  });
 });

@@ -49,6 +49,15 @@ describe('ecr-tag-immutability evaluator', () => {
     ],
     ['IMMUTABLE_WITH_EXCLUSION', ['*'], { AllowedExclusionFilters: 'latest,dev-*' }, 'NON_COMPLIANT', "Tags matching '*' can be overwritten (IMMUTABLE_WITH_EXCLUSION beyond the allowed exclusion filters: 'latest', 'dev-*')."],
     ['SOMETHING_NEW', [], {}, 'NON_COMPLIANT', 'Unrecognised tag mutability "SOMETHING_NEW": cannot confirm that tags are immutable.'],
+    // MUTABLE_WITH_EXCLUSION: tags matching a filter are immutable, the rest mutable; ECR's
+    // wildcard `*` matches any characters, so a filter `*` makes every tag immutable.
+    // https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
+    // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageTagMutabilityExclusionFilter.html
+    ['MUTABLE_WITH_EXCLUSION', ['*'], {}, 'COMPLIANT', "Tags are immutable: the exclusion filter '*' matches every tag (MUTABLE_WITH_EXCLUSION)."],
+    ['MUTABLE_WITH_EXCLUSION', ['release-*', '**'], {}, 'COMPLIANT', "Tags are immutable: the exclusion filter '**' matches every tag (MUTABLE_WITH_EXCLUSION)."],
+    ['MUTABLE_WITH_EXCLUSION', ['*-*'], {}, 'NON_COMPLIANT', "Every tag except those matching '*-*' can be overwritten (MUTABLE_WITH_EXCLUSION)."],
+    ['MUTABLE_WITH_EXCLUSION', ['release-*'], { AllowedExclusionFilters: '*' }, 'COMPLIANT', "Tags not matching 'release-*' can be overwritten, which the allowed exclusion filter '*' permits."],
+    ['MUTABLE_WITH_EXCLUSION', ['release-*'], { AllowedExclusionFilters: 'latest,dev-*' }, 'NON_COMPLIANT', "Every tag except those matching 'release-*' can be overwritten (MUTABLE_WITH_EXCLUSION)."],
   ])('%s %j with %j -> %s', (mode, filters, raw, complianceType, annotation) => {
     const evaluation = evaluateRepository(repo(mode, filters), withParams(raw));
     expect(evaluation).toEqual({ resourceType: 'AWS::ECR::Repository', resourceId: 'team/app', complianceType, annotation });
@@ -75,6 +84,14 @@ describe('ecr-tag-immutability evaluator', () => {
     expect(remediation.parameters?.(withParams({ AllowedExclusionFilters: 'latest,dev-*' }))).toEqual({
       Mode: 'IMMUTABLE_WITH_EXCLUSION',
       ExclusionFilters: 'latest,dev-*',
+    });
+  });
+
+  it('never judges a *_WITH_EXCLUSION repository whose filters it cannot read (unknown filter type)', () => {
+    const repository = { ...repo('IMMUTABLE_WITH_EXCLUSION', []), unrecognisedExclusionFilters: ['REGEX:^v.*$'] };
+    expect(evaluateRepository(repository, defaults)).toMatchObject({
+      complianceType: 'NON_COMPLIANT',
+      annotation: "Unrecognised exclusion filter(s) 'REGEX:^v.*$' (IMMUTABLE_WITH_EXCLUSION): cannot tell which tags can be overwritten.",
     });
   });
 });
