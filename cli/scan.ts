@@ -33,6 +33,8 @@ export interface ScopeProblem {
   accountId: string;
   region: string;
   ruleId?: string;
+  /** Set when one resource could not be read (not evaluated); the others were. */
+  resourceId?: string;
   message: string;
 }
 
@@ -73,6 +75,11 @@ export function evaluateSnapshot(snapshot: Snapshot, runs: RuleRun[]): { finding
         continue;
       }
       for (const evaluation of run.rule.evaluate(facts, run.params, now)) {
+        if (evaluation.notReadable) {
+          // Not evaluated: listed as a problem (exit 2), with no runbook to offer.
+          problems.push({ accountId: scope.accountId, region: scope.region, ruleId: run.rule.id, resourceId: evaluation.resourceId, message: evaluation.annotation });
+          continue;
+        }
         findings.push({
           accountId: scope.accountId,
           region: scope.region,

@@ -138,7 +138,8 @@ export function registerScanCommand(program: Command, summary: string): Command 
         process.stderr.write(`Report written to ${options.output}: ${report.summary.NON_COMPLIANT} NON_COMPLIANT of ${report.summary.total}.\n`);
       } else process.stdout.write(rendered);
       for (const problem of report.problems) {
-        process.stderr.write(`ecr-guardrails: not scanned: ${problem.accountId} ${problem.region}${problem.ruleId ? ` ${problem.ruleId}` : ''}: ${problem.message}\n`);
+        const what = problem.resourceId ? `not evaluated: ${problem.accountId} ${problem.region} ${problem.ruleId} ${problem.resourceId}` : `not scanned: ${problem.accountId} ${problem.region}${problem.ruleId ? ` ${problem.ruleId}` : ''}`;
+        process.stderr.write(`ecr-guardrails: ${what}: ${problem.message}\n`);
       }
       let status = exitStatus(report, options.failOn);
       if (options.sendToSecurityHub) {

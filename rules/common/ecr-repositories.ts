@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import pMap from 'p-map';
 import { awsCall } from '../kernel/errors.js';
+import { unreadableFrom, type Unreadable } from '../kernel/not-readable.js';
 import type { CollectContext } from '../kernel/types.js';
 
 /** An ECR repository as the ECR rules see it: plain, JSON-serialisable facts. */
@@ -23,6 +24,8 @@ export interface EcrRepository {
   /** Filters of another type or without a value, as `type:value`: cannot be judged. */
   unrecognisedExclusionFilters?: string[];
   tags: Record<string, string>;
+  /** Set when the repository's tags could not be read (its policy denies the role): not evaluated. */
+  unreadable?: Unreadable;
 }
 
 
@@ -46,11 +49,17 @@ export function repositoryFromApi(repository: Repository, tags: Record<string, s
   };
 }
 
-async function tagsOf(ecr: ECRClient, repositoryArn: string): Promise<Record<string, string>> {
-  const response = await awsCall(`ecr:ListTagsForResource ${repositoryArn}`, () =>
-    ecr.send(new ListTagsForResourceCommand({ resourceArn: repositoryArn })),
-  );
-  return Object.fromEntries((response.tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+/** The repository with its tags; a per-repository denial marks it unreadable instead of failing the region. */
+async function withTags(ecr: ECRClient, repository: Repository): Promise<EcrRepository> {
+  const arn = repository.repositoryArn ?? '';
+  try {
+    const response = await ecr.send(new ListTagsForResourceCommand({ resourceArn: arn }));
+    return repositoryFromApi(repository, Object.fromEntries((response.tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])));
+  } catch (error) {
+    const unreadable = unreadableFrom('ecr:ListTagsForResource', error);
+    if (unreadable) return { ...repositoryFromApi(repository, {}), unreadable };
+    return awsCall(`ecr:ListTagsForResource ${arn}`, () => Promise.reject(error));
+  }
 }
 
 /**
@@ -68,9 +77,7 @@ export function listRepositories(ctx: CollectContext<unknown>): Promise<EcrRepos
         ctx.progress(`${ctx.accountId} ${ctx.region}: ${repositories.length} ECR repositories listed`);
       }
     });
-    return pMap(repositories, async (repository) => repositoryFromApi(repository, await tagsOf(ecr, repository.repositoryArn ?? '')), {
-      concurrency: TAG_CONCURRENCY,
-    });
+    return pMap(repositories, (repository) => withTags(ecr, repository), { concurrency: TAG_CONCURRENCY });
   });
 }
 
@@ -85,5 +92,5 @@ export async function describeRepository(ctx: CollectContext<unknown>, repositor
     if ((error as Error).name === 'RepositoryNotFoundException') return undefined;
     return awsCall(`ecr:DescribeRepositories ${repositoryName}`, () => Promise.reject(error));
   }
-  return repository ? repositoryFromApi(repository, await tagsOf(ecr, repository.repositoryArn ?? '')) : undefined;
+  return repository ? withTags(ecr, repository) : undefined;
 }

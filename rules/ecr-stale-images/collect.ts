@@ -18,6 +18,7 @@ import { shareImageListing } from '../common/ecr-images.js';
 import { listRepositories, type EcrRepository } from '../common/ecr-repositories.js';
 import { previousResults } from '../kernel/previous-results.js';
 import { awsCall, AwsCallError } from '../kernel/errors.js';
+import { unreadableFrom, type Unreadable } from '../kernel/not-readable.js';
 import type { CollectContext, Collector } from '../kernel/types.js';
 import { RESOURCE_TYPE, type ImageSummary, type StaleImagesFacts, type StaleImagesParams, type StaleImagesRepository } from './facts.js';
 // The collector's one dependency on evaluation logic: it folds each DescribeImages page into
@@ -32,6 +33,23 @@ const THROTTLING_ERRORS = new Set(['ThrottlingException', 'TooManyRequestsExcept
 
 /** Raised inside a repository's page loop when the time budget is spent. */
 class OutOfTime extends Error {}
+
+/** A call for one repository was denied (its policy, its KMS key): the repository is reported, the others go on. */
+class RepositoryUnreadable extends Error {
+  constructor(readonly unreadable: Unreadable) {
+    super(`${unreadable.call}: ${unreadable.error}`);
+  }
+}
+
+/** Runs one per-repository read; a per-resource denial becomes RepositoryUnreadable. */
+async function reading<T>(call: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    const unreadable = unreadableFrom(call, error);
+    throw unreadable ? new RepositoryUnreadable(unreadable) : error;
+  }
+}
 
 export function observationFromDetail(image: ImageDetail, nowMs: number): ImageObservation {
   return {
@@ -111,13 +129,14 @@ export async function collectStaleImages(ctx: CollectContext<StaleImagesParams>)
     ordered,
     async (repository: EcrRepository): Promise<Outcome> => {
       const base = { repositoryName: repository.repositoryName, tags: repository.tags };
+      if (repository.unreadable) return { kind: 'done', repository: { ...base, unreadable: repository.unreadable } };
       // Exempt repositories cost no further calls.
       if (repository.tags[params.ExemptionTagKey] !== undefined) return { kind: 'done', repository: base };
       if (ctx.remainingTimeMs() <= 0) return { kind: 'notReached', name: repository.repositoryName };
       try {
         const [summary, policy] = await Promise.all([
-          summariseRepository(ctx, repository.repositoryName),
-          params.RequireLifecyclePolicy ? lifecyclePolicyText(ctx, repository.repositoryName) : Promise.resolve(undefined),
+          reading('ecr:DescribeImages', () => summariseRepository(ctx, repository.repositoryName)),
+          params.RequireLifecyclePolicy ? reading('ecr:GetLifecyclePolicy', () => lifecyclePolicyText(ctx, repository.repositoryName)) : Promise.resolve(undefined),
         ]);
         finished++;
         images += summary.activeImages + summary.inactiveImages;
@@ -125,6 +144,7 @@ export async function collectStaleImages(ctx: CollectContext<StaleImagesParams>)
         return { kind: 'done', repository: { ...base, ...(policy !== undefined ? { lifecyclePolicyText: policy } : {}), summary } };
       } catch (error) {
         if (error instanceof OutOfTime) return { kind: 'notReached', name: repository.repositoryName };
+        if (error instanceof RepositoryUnreadable) return { kind: 'done', repository: { ...base, unreadable: error.unreadable } };
         const name = (error as Error).name;
         // Deleted since the listing: it is gone, the kernel reports it so.
         if (name === 'RepositoryNotFoundException') return { kind: 'gone' };

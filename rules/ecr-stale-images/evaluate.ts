@@ -11,6 +11,7 @@
  * the same `ImageSummariser` the collector uses.
  */
 import { exemptionAnnotation } from '../common/exemption.js';
+import { notReadableEvaluation } from '../kernel/not-readable.js';
 import type { Evaluation } from '../kernel/types.js';
 import {
   RESOURCE_TYPE,
@@ -124,6 +125,7 @@ export function evaluateRepository(repository: StaleImagesRepository, summary: I
 export function evaluate(facts: StaleImagesFacts, params: StaleImagesParams, now: Date): Evaluation[] {
   checkBasis(facts, params);
   return facts.repositories.map((repository) => {
+    if (repository.unreadable) return notReadableEvaluation(RESOURCE_TYPE, repository.repositoryName, repository.unreadable);
     if (repository.tags[params.ExemptionTagKey] !== undefined) {
       return evaluateRepository(repository, emptySummary(), params);
     }

@@ -4,6 +4,7 @@
  * raised when facts cannot be evaluated with the parameters given. No logic.
  */
 import { EcrGuardrailsError } from '../kernel/errors.js';
+import type { Unreadable } from '../kernel/not-readable.js';
 
 export const RESOURCE_TYPE = 'AWS::ECR::Repository';
 
@@ -82,6 +83,8 @@ export interface StaleImagesRepository {
   images?: ImageFact[];
   /** The collector's streamed reduction of the images (see `basis`). */
   summary?: ImageSummary;
+  /** Set when a call for this repository was denied: it is reported as not readable. */
+  unreadable?: Unreadable;
 }
 
 export interface StaleImagesFacts {

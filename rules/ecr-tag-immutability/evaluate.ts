@@ -8,6 +8,7 @@
 import { exemptionAnnotation } from '../common/exemption.js';
 import type { EcrRepository } from '../common/ecr-repositories.js';
 import { wildcardCovers } from '../kernel/wildcard.js';
+import { notReadableEvaluation } from '../kernel/not-readable.js';
 import type { Evaluation } from '../kernel/types.js';
 
 export const RESOURCE_TYPE = 'AWS::ECR::Repository';
@@ -20,7 +21,7 @@ export interface TagImmutabilityParams {
 }
 
 /** Only what the evaluator reads; collected from DescribeRepositories or a Config item. */
-export type TagImmutabilityRepository = Pick<EcrRepository, 'repositoryName' | 'imageTagMutability' | 'exclusionFilters' | 'unrecognisedExclusionFilters' | 'tags'>;
+export type TagImmutabilityRepository = Pick<EcrRepository, 'repositoryName' | 'imageTagMutability' | 'exclusionFilters' | 'unrecognisedExclusionFilters' | 'tags' | 'unreadable'>;
 
 /** ECR's exclusion filter alphabet: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageTagMutabilityExclusionFilter.html */
 export const EXCLUSION_FILTER_VALUE = /^[0-9a-zA-Z._*-]{1,128}$/;
@@ -39,6 +40,8 @@ function result(repository: TagImmutabilityRepository, complianceType: Evaluatio
 }
 
 export function evaluateRepository(repository: TagImmutabilityRepository, params: TagImmutabilityParams): Evaluation {
+  // Tags unreadable: not even the exemption can be judged.
+  if (repository.unreadable) return notReadableEvaluation(RESOURCE_TYPE, repository.repositoryName, repository.unreadable);
   const exempt = exemptionAnnotation(repository.tags, params.ExemptionTagKey);
   if (exempt) return result(repository, 'NOT_APPLICABLE', exempt);
   const filters = repository.exclusionFilters;

@@ -10,6 +10,7 @@ import type { JSONSchemaType } from 'ajv';
 import type { ClientFactory } from './clients.js';
 import type { ConfigurationItem } from './config-item.js';
 import type { Logger } from './logger.js';
+import type { Unreadable } from './not-readable.js';
 
 /**
  * A rule's parameter schema: a JSON schema object whose properties carry a description and a
@@ -42,6 +43,8 @@ export interface Evaluation {
    * `null`: no runbook fixes it (e.g. a vulnerability: the image must be rebuilt).
    */
   runbook?: string | null;
+  /** Set when the resource could not be read (see not-readable.ts): no verdict, no runbook. */
+  notReadable?: Unreadable;
 }
 
 /** Config's periodic frequencies. */

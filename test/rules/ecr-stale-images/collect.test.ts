@@ -142,10 +142,11 @@ describe('collector: paging and summaries', () => {
     expect(facts.repositories[0]).not.toHaveProperty('lifecyclePolicyText');
   });
 
-  it('fails loudly on an AWS error other than throttling, naming the repository', async () => {
+  // A per-repository denial is reported for that repository (collect-unreadable.test.ts).
+  it('fails loudly on an AWS error other than throttling or a per-repository denial, naming the repository', async () => {
     givenRepositories(['a']);
-    ecr.on(DescribeImagesCommand).rejects(Object.assign(new Error('User is not authorized to perform ecr:DescribeImages'), { name: 'AccessDeniedException' }));
-    await expect(collectStaleImages(context())).rejects.toThrow(new AwsCallError('ecr:DescribeImages/GetLifecyclePolicy a failed: AccessDeniedException: User is not authorized to perform ecr:DescribeImages'));
+    ecr.on(DescribeImagesCommand).rejects(Object.assign(new Error('internal error'), { name: 'ServerException' }));
+    await expect(collectStaleImages(context())).rejects.toThrow(new AwsCallError('ecr:DescribeImages/GetLifecyclePolicy a failed: ServerException: internal error'));
   });
 });
 
