@@ -20,4 +20,3 @@ def select(pages, events):
 
 def fingerprint(chosen):
     return hashlib.sha256('\n'.join(sorted(i['imageDigest'] for i in chosen)).encode()).hexdigest()[:16]
-

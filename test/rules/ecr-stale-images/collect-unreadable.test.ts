@@ -12,6 +12,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { evaluateSnapshot } from '../../../cli/scan.js';
 import { exitStatus } from '../../../cli/report/fail-on.js';
 import { collectStaleImages } from '../../../rules/ecr-stale-images/collect.js';
+import { toConfigEvaluation } from '../../../rules/kernel/config-sink.js';
 import { rule } from '../../../rules/ecr-stale-images/rule.js';
 import { collector as tagCollector } from '../../../rules/ecr-tag-immutability/collect.js';
 import { rule as tagRule } from '../../../rules/ecr-tag-immutability/rule.js';
@@ -58,6 +59,11 @@ describe('one unreadable repository', () => {
     expect(locked.annotation).toMatch(new RegExp(`^Not readable: ${call} denied \\(${error}\\); the evaluation role needs ${call}`));
     expect(locked.runbook).toBeUndefined();
     expect(locked.notReadable).toMatchObject({ call, error });
+    // What Lambda sends to Config (PutEvaluations, annotation cut to 256 characters).
+    const sent = toConfigEvaluation(locked, NOW);
+    expect(sent).toMatchObject({ ComplianceType: 'NON_COMPLIANT', ComplianceResourceId: 'team/locked' });
+    expect(sent.Annotation).toMatch(new RegExp(`^Not readable: ${call} denied`));
+    expect(sent.Annotation!.length).toBeLessThanOrEqual(256);
   });
 
   it('the tag-immutability rule reports a repository whose tags are denied, and evaluates the others', async () => {
