@@ -17,7 +17,6 @@ import {
   normaliseDnsName,
   requiredServices,
   serviceDnsNames,
-  serviceOfEndpoint,
   type RequiredService,
 } from './services.js';
 
