@@ -14,17 +14,18 @@ import { loadRunbooks, type Runbook } from '../../../automations/catalog.js';
 import {
   AUTOMATION_VARIABLES,
   flag,
-  substituteString,
   type AutomationDocument,
-  type ParameterDefinition,
   type Step,
-  type StepOutput,
 } from '../../../automations/document.js';
 import { declaredScriptActions } from '../../../automations/scripts.js';
 import { iamAction } from '../../../automations/sdk-model.js';
-import { select } from '../../../automations/selector.js';
 import { callAws } from './aws.js';
+import { chooseBranch, propertyMismatch } from './conditions.js';
+import { InterpreterError, StepFailure } from './errors.js';
 import { runPythonScript } from './script.js';
+import { extractOutputs, resolveParameters, substitute } from './values.js';
+
+export { InterpreterError, InvalidParameterError } from './errors.js';
 
 export type ApprovalDecision = 'Approved' | 'Rejected' | 'Cancelled';
 export type ExecutionStatus = 'Success' | 'Failed' | 'Cancelled';
@@ -84,14 +85,6 @@ export interface ExecutionResult {
   /** The parameters after defaults were applied. */
   parameters: Record<string, unknown>;
 }
-
-/** A problem with the test setup (not a runbook failure): thrown, never reported as a status. */
-export class InterpreterError extends Error {}
-
-/** Parameters rejected at start, as StartAutomationExecution would reject them. */
-export class InvalidParameterError extends InterpreterError {}
-
-class StepFailure extends Error {}
 
 const MAX_STEP_EXECUTIONS = 500;
 
@@ -196,49 +189,6 @@ function resolveDocument(runbook: Runbook | AutomationDocument | string): Automa
   return 'document' in runbook ? runbook.document : runbook;
 }
 
-function resolveParameters(document: AutomationDocument, given: Record<string, unknown>): Record<string, unknown> {
-  const definitions = document.parameters ?? {};
-  for (const name of Object.keys(given)) {
-    if (!(name in definitions)) throw new InvalidParameterError(`parameter '${name}' is not defined by the runbook`);
-  }
-  const resolved: Record<string, unknown> = {};
-  for (const [name, def] of Object.entries(definitions)) {
-    const value = name in given ? given[name] : def.default;
-    if (value === undefined) throw new InvalidParameterError(`parameter '${name}' is required`);
-    checkParameter(name, def, value);
-    resolved[name] = value;
-  }
-  return resolved;
-}
-
-function checkParameter(name: string, def: ParameterDefinition, value: unknown): void {
-  const values = def.type === 'StringList' ? value : [value];
-  if (!Array.isArray(values)) throw new InvalidParameterError(`parameter '${name}' must be a list`);
-  if (def.type === 'StringList' && def.maxItems !== undefined && values.length > def.maxItems) {
-    throw new InvalidParameterError(`parameter '${name}' has ${values.length} items (max ${def.maxItems})`);
-  }
-  for (const v of values) {
-    if ((def.type === 'String' || def.type === 'StringList') && typeof v !== 'string') {
-      throw new InvalidParameterError(`parameter '${name}' must be ${def.type === 'String' ? 'a string' : 'a list of strings'}`);
-    }
-    if (def.allowedPattern && typeof v === 'string' && !new RegExp(def.allowedPattern).test(v)) {
-      throw new InvalidParameterError(`parameter '${name}' value '${v}' does not match ${def.allowedPattern}`);
-    }
-    if (def.allowedValues && def.type !== 'StringList' && !def.allowedValues.includes(v)) {
-      throw new InvalidParameterError(`parameter '${name}' value '${String(v)}' is not one of ${def.allowedValues.join(', ')}`);
-    }
-  }
-}
-
-function substitute(value: unknown, lookup: (name: string) => unknown): unknown {
-  if (typeof value === 'string') return substituteString(value, lookup);
-  if (Array.isArray(value)) return value.map((v) => substitute(v, lookup));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, lookup)]));
-  }
-  return value;
-}
-
 async function runStepWithRetries(step: Step, env: StepEnv): Promise<StepRecord> {
   const maxAttempts = Math.max(1, Number(step.maxAttempts ?? 1));
   let record: StepRecord | undefined;
@@ -316,102 +266,6 @@ async function apiCall(step: Step, inputs: Record<string, unknown>, env: StepEnv
   );
   env.result.calls.push({ step: step.name, service, api, action: iamAction(service, api), input, via: 'step' });
   return callAws(service, api, input, env.region);
-}
-
-function extractOutputs(outputs: StepOutput[] | undefined, response: unknown): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const output of outputs ?? []) {
-    const value = select(response, output.Selector);
-    if (value === undefined) continue; // not produced; a later reference fails the referencing step
-    values[output.Name] = convert(value, output.Type ?? 'String', output.Name);
-  }
-  return values;
-}
-
-/** SSM's output type conversions (docs: "Using action outputs as inputs"). */
-function convert(value: unknown, type: string, name: string): unknown {
-  const single = Array.isArray(value) && value.length === 1 ? value[0] : value;
-  switch (type) {
-    case 'String':
-      if (typeof single === 'string') return single;
-      if (typeof single === 'number' || typeof single === 'boolean') return String(single);
-      break;
-    case 'StringList':
-      if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
-      if (['string', 'number', 'boolean'].includes(typeof value)) return [String(value)];
-      break;
-    case 'Integer':
-      if (typeof single === 'number' && Number.isInteger(single)) return single;
-      if (typeof single === 'string' && /^-?\d+$/.test(single)) return Number(single);
-      break;
-    case 'Boolean':
-      if (typeof single === 'boolean') return single;
-      if (single === 'true' || single === 'false') return single === 'true';
-      break;
-    case 'MapList':
-      if (Array.isArray(value) && value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) return value;
-      break;
-    case 'StringMap':
-      if (single && typeof single === 'object' && !Array.isArray(single)) return single;
-      break;
-  }
-  throw new StepFailure(`output '${name}': cannot convert ${JSON.stringify(value)} to ${type}`);
-}
-
-function propertyMismatch(response: unknown, inputs: Record<string, unknown>): string | undefined {
-  const selector = String(inputs['PropertySelector']);
-  const desired = (Array.isArray(inputs['DesiredValues']) ? inputs['DesiredValues'] : []).map(String);
-  const value = select(response, selector);
-  const actual = (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
-  if (!actual.length) return `${selector} selected nothing (expected one of ${desired.join(', ')})`;
-  const wrong = actual.filter((v) => !desired.includes(v));
-  return wrong.length ? `${selector} is ${wrong.join(', ')} (expected one of ${desired.join(', ')})` : undefined;
-}
-
-function chooseBranch(inputs: Record<string, unknown>, lookup: (name: string) => unknown): string | undefined {
-  const choices = Array.isArray(inputs['Choices']) ? (inputs['Choices'] as Record<string, unknown>[]) : [];
-  for (const choice of choices) {
-    if (evaluate(choice, lookup)) return String(choice['NextStep']);
-  }
-  return typeof inputs['Default'] === 'string' ? inputs['Default'] : undefined;
-}
-
-function evaluate(condition: Record<string, unknown>, lookup: (name: string) => unknown): boolean {
-  if (Array.isArray(condition['And'])) return (condition['And'] as Record<string, unknown>[]).every((c) => evaluate(c, lookup));
-  if (Array.isArray(condition['Or'])) return (condition['Or'] as Record<string, unknown>[]).some((c) => evaluate(c, lookup));
-  if (condition['Not'] !== undefined) {
-    const inner = Array.isArray(condition['Not']) ? condition['Not'][0] : condition['Not'];
-    return !evaluate(inner as Record<string, unknown>, lookup);
-  }
-  const value = substituteString(String(condition['Variable']), lookup);
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  const [operator, expected] = Object.entries(condition).find(([k]) => k !== 'Variable' && k !== 'NextStep') ?? [];
-  switch (operator) {
-    case 'StringEquals':
-      return text === String(expected);
-    case 'EqualsIgnoreCase':
-      return text.toLowerCase() === String(expected).toLowerCase();
-    case 'StartsWith':
-      return text.startsWith(String(expected));
-    case 'EndsWith':
-      return text.endsWith(String(expected));
-    case 'Contains':
-      return Array.isArray(value) ? value.map(String).includes(String(expected)) : text.includes(String(expected));
-    case 'NumericEquals':
-      return Number(value) === Number(expected);
-    case 'NumericGreater':
-      return Number(value) > Number(expected);
-    case 'NumericLesser':
-      return Number(value) < Number(expected);
-    case 'NumericGreaterOrEquals':
-      return Number(value) >= Number(expected);
-    case 'NumericLesserOrEquals':
-      return Number(value) <= Number(expected);
-    case 'BooleanEquals':
-      return (value === true || value === 'true') === (expected === true || expected === 'true');
-    default:
-      throw new StepFailure(`unsupported branch operator ${String(operator)}`);
-  }
 }
 
 async function runScript(step: Step, inputs: Record<string, unknown>, env: StepEnv): Promise<Record<string, unknown>> {
