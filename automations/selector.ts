@@ -68,7 +68,7 @@ export function select(value: unknown, selector: string): unknown {
           if (Array.isArray(v) && token.index < v.length) next.push(v[token.index]);
           break;
         case 'wildcard':
-          if (Array.isArray(v)) next.push(...v);
+          if (Array.isArray(v)) next.push(...(v as unknown[]));
           else if (isObject(v)) next.push(...Object.values(v));
           break;
         case 'descend':

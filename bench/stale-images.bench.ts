@@ -97,7 +97,7 @@ function serve(repositories: number, images: number): void {
         const repo = repoIndex(String(body.repositoryName));
         if (repo % 4 === 0) return { status: 400, json: '{"__type":"LifecyclePolicyNotFoundException","message":"Lifecycle policy does not exist"}' };
         const text = JSON.stringify('{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"sinceImagePulled","countUnit":"days","countNumber":90},"action":{"type":"expire"}}]}');
-        return { status: 200, json: `{"registryId":"${ACCOUNT}","repositoryName":"${body.repositoryName}","lifecyclePolicyText":${text}}` };
+        return { status: 200, json: `{"registryId":"${ACCOUNT}","repositoryName":"${String(body.repositoryName)}","lifecyclePolicyText":${text}}` };
       }
       case 'DescribeImages': {
         const repo = repoIndex(String(body.repositoryName));

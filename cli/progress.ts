@@ -3,8 +3,8 @@
  * is a terminal: pipes, files and CI logs stay clean.
  */
 export interface Progress {
-  update(message: string): void;
-  done(): void;
+  update: (message: string) => void;
+  done: () => void;
 }
 
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, enabled = stream.isTTY === true): Progress {

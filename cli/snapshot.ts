@@ -57,7 +57,7 @@ const validateEnvelope = ajv.compile(envelopeSchema);
 
 /** Checks a parsed snapshot; `source` names the file in messages. */
 export function parseSnapshot(data: unknown, source: string): Snapshot {
-  if (typeof data === 'object' && data !== null && 'format' in data && (data as { format: unknown }).format === SNAPSHOT_FORMAT) {
+  if (typeof data === 'object' && data !== null && 'format' in data && data.format === SNAPSHOT_FORMAT) {
     const version = (data as { version?: unknown }).version;
     if (version !== SNAPSHOT_VERSION) {
       throw new SnapshotError(
@@ -73,7 +73,7 @@ export function parseSnapshot(data: unknown, source: string): Snapshot {
     });
     throw new SnapshotError(`${source}: not a valid ecr-guardrails snapshot: ${problems.join('; ')}.`);
   }
-  return data as unknown as Snapshot;
+  return data;
 }
 
 export async function readSnapshot(path: string): Promise<Snapshot> {

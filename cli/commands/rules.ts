@@ -14,7 +14,7 @@ export function describeRules(): string {
     out.push(`  Controls: Security Hub ${rule.controls.securityHub.join(', ')}; NIST SP 800-190 ${rule.controls.nist800190.join(', ')}; NIST SP 800-53 ${rule.controls.nist80053.join(', ')}.`);
     out.push('  Parameters:');
     for (const [name, property] of Object.entries(rule.parameters.properties)) {
-      out.push(`    ${name}: ${expectedForm(property as Parameters<typeof expectedForm>[0])}`);
+      out.push(`    ${name}: ${expectedForm(property)}`);
       if (property.description) out.push(`      ${property.description}`);
     }
     out.push('  Runbooks:');

@@ -90,7 +90,9 @@ export async function describeRepository(ctx: CollectContext<unknown>, repositor
     repository = response.repositories?.[0];
   } catch (error) {
     if ((error as Error).name === 'RepositoryNotFoundException') return undefined;
-    return awsCall(`ecr:DescribeRepositories ${repositoryName}`, () => Promise.reject(error));
+    return awsCall(`ecr:DescribeRepositories ${repositoryName}`, async () => {
+      throw error;
+    });
   }
   return repository ? withTags(ecr, repository) : undefined;
 }

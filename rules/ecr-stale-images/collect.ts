@@ -150,7 +150,9 @@ export async function collectStaleImages(ctx: CollectContext<StaleImagesParams>)
         if (name === 'RepositoryNotFoundException') return { kind: 'gone' };
         // Still throttled after the SDK's retries: leave it for the next run, which starts with it.
         if (THROTTLING_ERRORS.has(name)) return { kind: 'notReached', name: repository.repositoryName, throttled: true };
-        return awsCall(`ecr:DescribeImages/GetLifecyclePolicy ${repository.repositoryName}`, () => Promise.reject(error));
+        return awsCall(`ecr:DescribeImages/GetLifecyclePolicy ${repository.repositoryName}`, async () => {
+          throw error;
+        });
       }
     },
     { concurrency: params.Concurrency },

@@ -97,6 +97,12 @@ export function parseConfigEvent(raw: unknown): ParsedConfigEvent {
   return { event: raw as unknown as ConfigRuleEvent, invokingEvent: invokingEvent as unknown as InvokingEvent, ruleParameters };
 }
 
+/** A scalar field as text (a number too, as String would give it); `fallback` when absent. */
+function scalarText(value: unknown, fallback = ''): string {
+  if (value === undefined || value === null) return fallback;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+}
+
 /** Accepts the invoking event's item (and tolerates the snapshot spelling accountId/arn). */
 export function normaliseEventItem(raw: unknown): ConfigurationItem {
   if (!isRecord(raw) || typeof raw.resourceType !== 'string' || typeof raw.resourceId !== 'string') {
@@ -104,14 +110,14 @@ export function normaliseEventItem(raw: unknown): ConfigurationItem {
   }
   const configuration = raw.configuration;
   return {
-    configurationItemStatus: String(raw.configurationItemStatus ?? 'OK'),
+    configurationItemStatus: scalarText(raw.configurationItemStatus, 'OK'),
     resourceType: raw.resourceType,
     resourceId: raw.resourceId,
     ...(typeof raw.resourceName === 'string' ? { resourceName: raw.resourceName } : {}),
     ...(typeof (raw.ARN ?? raw.arn) === 'string' ? { arn: String(raw.ARN ?? raw.arn) } : {}),
-    awsAccountId: String(raw.awsAccountId ?? raw.accountId ?? ''),
-    awsRegion: String(raw.awsRegion ?? ''),
-    configurationItemCaptureTime: String(raw.configurationItemCaptureTime ?? ''),
+    awsAccountId: scalarText(raw.awsAccountId ?? raw.accountId),
+    awsRegion: scalarText(raw.awsRegion),
+    configurationItemCaptureTime: scalarText(raw.configurationItemCaptureTime),
     configuration: typeof configuration === 'string' ? (JSON.parse(configuration) as Record<string, unknown>) : isRecord(configuration) ? configuration : null,
     tags: isRecord(raw.tags) ? (raw.tags as Record<string, string>) : {},
     relationships: Array.isArray(raw.relationships) ? (raw.relationships as ConfigurationItem['relationships']) : [],

@@ -67,7 +67,8 @@ export function expectedForm(property: PropertySchema): string {
       else parts.push(property.pattern ? `a string matching ${property.pattern}` : 'a string');
   }
   if (property.default !== undefined) {
-    const shown = Array.isArray(property.default) ? property.default.join(',') : String(property.default);
+    const value = property.default;
+    const shown = Array.isArray(value) ? value.join(',') : typeof value === 'string' ? value : JSON.stringify(value);
     parts.push(`default ${shown === '' ? 'empty' : shown}`);
   }
   return parts.join('; ');

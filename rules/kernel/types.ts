@@ -151,6 +151,7 @@ export interface Collector<P, F> {
 }
 
 /** A complete rule: metadata + collector + pure evaluator. Facts `F` must be JSON-serialisable. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- `Rule` alone is any rule of the registry, whatever its parameter and fact types
 export interface Rule<P = any, F = any> extends RuleMetadata<P> {
   collector: Collector<P, F>;
   /** Pure: no I/O, no clock. The same facts, parameters and time give the same evaluations. */

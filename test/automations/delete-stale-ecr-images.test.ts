@@ -200,10 +200,10 @@ describe('DeleteStaleEcrImages', () => {
     expect(result.failureMessage).toBeUndefined();
     expect(result.status).toBe('Success');
     expect(ecr).not.toHaveReceivedCommand(BatchDeleteImageCommand);
-    expect(callsTo(result, 'UpdateImageStorageClass').map((c) => c.input).sort((a, b) => String(a.imageId).localeCompare(String(b.imageId)))).toEqual(
+    expect(callsTo(result, 'UpdateImageStorageClass').map((c) => c.input).sort((a, b) => JSON.stringify(a.imageId).localeCompare(JSON.stringify(b.imageId)))).toEqual(
       [stale, oldUntagged]
         .map((i) => ({ repositoryName: NAME, imageId: { imageDigest: i.imageDigest }, targetStorageClass: 'ARCHIVE' }))
-        .sort((a, b) => String(a.imageId).localeCompare(String(b.imageId))),
+        .sort((a, b) => JSON.stringify(a.imageId).localeCompare(JSON.stringify(b.imageId))),
     );
     expect(images.filter((i) => i.imageStatus === 'ARCHIVED').map((i) => i.imageDigest).sort()).toEqual(
       [stale.imageDigest, oldUntagged.imageDigest, images.find((i) => i.imageTags?.[0] === 'v0.0')!.imageDigest].sort(),

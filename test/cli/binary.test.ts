@@ -53,6 +53,7 @@ describe('ecr-guardrails scan --demo', () => {
     expect(row('COMPLIANT', 'payments/api')).toBeDefined();
     expect(row('NOT_APPLICABLE', 'sandbox/experiments')).toContain('Scratch images, never deployed');
     expect(stdout).toContain('aws ssm start-automation-execution --region eu-west-3 --document-name EcrGuardrails-');
+    // eslint-disable-next-line no-control-regex -- the escape character is what this test looks for
     expect(stdout).not.toMatch(/\x1b\[/); // NO_COLOR and not a terminal: plain text
   });
 

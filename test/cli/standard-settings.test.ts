@@ -4,7 +4,7 @@
  * carry. A small fake AWS endpoint on loopback answers STS (query protocol, XML) and ECR
  * (JSON 1.1) and records who called what with which access key.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,7 +30,7 @@ async function body(request: IncomingMessage): Promise<string> {
 }
 
 beforeAll(async () => {
-  server = createServer(async (request, response) => {
+  const answer = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const text = await body(request);
     // SigV4: Credential=AKID/20261120/eu-west-3/ecr/aws4_request
     const credential = /Credential=([^/]+)\/\d{8}\/([^/]+)\//.exec(request.headers.authorization ?? '');
@@ -69,7 +69,8 @@ beforeAll(async () => {
     if (operation === 'ListTagsForResource') return json({ tags: [{ Key: 'team', Value: 'shop' }] });
     response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
     response.end(JSON.stringify({ __type: 'UnknownOperationException', message: `fake endpoint does not know ${operation}` }));
-  });
+  };
+  server = createServer((request, response) => void answer(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   dir = await mkdtemp(join(tmpdir(), 'ecr-guardrails-aws-'));

@@ -179,7 +179,7 @@ describe('loadConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ecr-guardrails-config-'));
     const path = join(dir, 'partial.json');
     writeFileSync(path, JSON.stringify({ organizationId: 'o-a1b2c3d4e5' }));
-    expect(() => loadConfig(path)).toThrow(/Invalid configuration file .*partial\.json:\n  - adminAccountId is missing/);
+    expect(() => loadConfig(path)).toThrow(/Invalid configuration file .*partial\.json:\n {2}- adminAccountId is missing/);
   });
 });
 

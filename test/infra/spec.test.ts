@@ -65,7 +65,7 @@ function checkValue(value: unknown, type: PropertyType, path: string): string[] 
     case 'ref': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${path}: expected an object`];
       const definition = db.get('typeDefinition', type.reference.$ref);
-      return checkProperties(value as Record<string, unknown>, definition.properties as Props, path);
+      return checkProperties(value as Record<string, unknown>, definition.properties, path);
     }
     default:
       return [];
@@ -98,7 +98,7 @@ function checkTemplate(template: CfnTemplate): string[] {
       problems.push(`${id}: unknown resource type ${resource.Type}`);
       continue;
     }
-    problems.push(...checkProperties(resource.Properties ?? {}, found[0]!.properties as Props, `${id} (${resource.Type})`));
+    problems.push(...checkProperties(resource.Properties ?? {}, found[0]!.properties, `${id} (${resource.Type})`));
     const dependsOn = resource.DependsOn === undefined ? [] : ([] as unknown[]).concat(resource.DependsOn);
     for (const target of dependsOn) if (typeof target !== 'string' || !(target in template.Resources)) problems.push(`${id}: DependsOn ${String(target)} is not a resource`);
   }

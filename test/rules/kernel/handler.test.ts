@@ -69,7 +69,7 @@ describe('change-triggered evaluation', () => {
           ComplianceResourceType: 'AWS::ECR::Repository',
           ComplianceResourceId: 'payments/worker',
           ComplianceType: 'NON_COMPLIANT',
-          Annotation: expect.stringContaining('MUTABLE') as unknown as string,
+          Annotation: expect.stringContaining('MUTABLE'),
           OrderingTimestamp: new Date(CAPTURE_TIME),
         },
       ],
