@@ -27,7 +27,7 @@ beforeAll(async () => {
 describe('--format csv', () => {
   it('has one row per result under a header row, and round-trips through an RFC 4180 parser', async () => {
     const { rendered } = await scanDemo('csv');
-    const rows = parse(rendered, { columns: true, record_delimiter: '\r\n' }) as Array<Record<string, string>>;
+    const rows = parse<Record<string, string>>(rendered, { columns: true, record_delimiter: '\r\n' });
     expect(Object.keys(rows[0] ?? {})).toEqual([...CSV_COLUMNS]);
     expect(rows).toHaveLength(report.results.length);
     rows.forEach((row, i) => {
@@ -40,7 +40,7 @@ describe('--format csv', () => {
   it('neutralises values a spreadsheet would run as formulas', async () => {
     const { renderCsv } = await import('../../cli/report/csv.js');
     const tampered: ScanReport = { ...report, results: [{ ...report.results[0]!, annotation: '=HYPERLINK("http://x")' }] };
-    const [row] = parse(renderCsv(tampered), { columns: true }) as Array<Record<string, string>>;
+    const [row] = parse<Record<string, string>>(renderCsv(tampered), { columns: true });
     expect(row?.reason).toBe(`'=HYPERLINK("http://x")`);
   });
 });
@@ -143,7 +143,7 @@ describe('--format ocsf', () => {
   const schema = JSON.parse(readFileSync(new URL('../support/schemas/ocsf-1.1.0-compliance-finding.schema.json', import.meta.url), 'utf8')) as object;
 
   it('gives one OCSF 1.1.0 Compliance Finding per result, each valid against the class', async () => {
-    const events = JSON.parse((await scanDemo('ocsf')).rendered) as Array<Record<string, any>>;
+    const events = JSON.parse((await scanDemo('ocsf')).rendered) as Array<{ compliance: { status_id: number }; type_uid: number; class_uid: number; activity_id: number; time: number }>;
     const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
     expect(events).toHaveLength(report.results.length);
     for (const event of events) expect(validate(event), JSON.stringify(validate.errors)).toBe(true);
