@@ -34,7 +34,7 @@ const results = (ctx: CollectContext<unknown>) => ctx.memo(RESULTS, async () => 
 
 /** Registers a consumer for the images other rules list in this run. */
 export async function registerImageConsumer<R>(ctx: CollectContext<unknown>, consumer: ImageConsumer<R>): Promise<void> {
-  (await consumers(ctx)).push(consumer as ImageConsumer);
+  (await consumers(ctx)).push(consumer);
 }
 
 /** The result a consumer's fold produced for the repository in this run (taken once), if any. */

@@ -58,7 +58,7 @@ async function withTags(ecr: ECRClient, repository: Repository): Promise<EcrRepo
   } catch (error) {
     const unreadable = unreadableFrom('ecr:ListTagsForResource', error);
     if (unreadable) return { ...repositoryFromApi(repository, {}), unreadable };
-    return awsCall(`ecr:ListTagsForResource ${arn}`, () => Promise.reject(error));
+    return awsCall(`ecr:ListTagsForResource ${arn}`, () => Promise.reject(error as Error));
   }
 }
 

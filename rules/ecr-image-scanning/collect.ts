@@ -122,7 +122,7 @@ export async function inspectorOldFindings(ctx: CollectContext<ImageScanningPara
           const image = resource.details?.awsEcrContainerImage;
           if (!image?.repositoryName || !image.imageHash) continue;
           let images = byRepository.get(image.repositoryName);
-          if (!images) byRepository.set(image.repositoryName, (images = new Map()));
+          if (!images) byRepository.set(image.repositoryName, (images = new Map<string, OldFindings>()));
           const old = images.get(image.imageHash);
           images.set(image.imageHash, old ? { count: old.count + 1, oldestMs: Math.min(old.oldestMs, first) } : { count: 1, oldestMs: first });
         }
@@ -236,7 +236,7 @@ export async function collectRepositories(
         const name = (error as Error).name;
         if (name === 'RepositoryNotFoundException') return { kind: 'gone' };
         if (THROTTLING_ERRORS.has(name)) return { kind: 'notReached', name: repository.repositoryName };
-        return awsCall(`ecr:DescribeImages ${repository.repositoryName}`, () => Promise.reject(error));
+        return awsCall(`ecr:DescribeImages ${repository.repositoryName}`, () => Promise.reject(error as Error));
       }
     },
     { concurrency: params.Concurrency },

@@ -35,8 +35,6 @@ export function shortDigest(digest: string): string {
   return `${algorithm}:${(hex ?? '').slice(0, 12)}`;
 }
 
-const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
 /**
  * Streams images into a summary. Memory is constant per repository: counters plus the
  * OLDEST_KEPT least recently used stale images.

@@ -15,7 +15,7 @@ import {
   ListTagsForResourceCommand,
   type ImageDetail,
 } from '@aws-sdk/client-ecr';
-import { BatchGetAccountStatusCommand, Inspector2Client, ListFindingsCommand } from '@aws-sdk/client-inspector2';
+import { Inspector2Client } from '@aws-sdk/client-inspector2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { collectSnapshot, type RuleRun } from '../../../cli/scan.js';
