@@ -1,10 +1,11 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Browser tests need Debian's Chromium: `npm run test:browser` (CI runs it).
-    exclude: ['test/browser/**', 'node_modules/**'],
+    // Browser tests need Debian's Chromium: `npm run test:browser` (CI runs it). The integration
+    // tier needs the AWS API emulator: `npm run test:integration` (vitest.integration.config.ts).
+    exclude: [...configDefaults.exclude, 'test/browser/**', 'test/integration/**'],
     setupFiles: ['test/support/setup.ts'],
     environment: 'node',
     testTimeout: 30_000,
