@@ -23,6 +23,12 @@ export const seed: RuleSeed = {
     await pushImage(ctx, noPolicy, 'v1', 5);
     truth[noPolicy] = { complianceType: 'NON_COMPLIANT', case: 'recent images, no lifecycle policy' };
 
+    // The common legacy case: old images and no lifecycle policy at all.
+    const legacy = await createRepository(ctx, unique('stale-legacy'));
+    await pushImage(ctx, legacy, 'v1', 400);
+    for (let i = 0; i < 10; i++) await pushImage(ctx, legacy, `v2.${i}`, 30 - i);
+    truth[legacy] = { complianceType: 'NON_COMPLIANT', case: '1 stale image behind 10 recent ones, no lifecycle policy' };
+
     const partialPolicy = await createRepository(ctx, unique('stale-partial'));
     await pushImage(ctx, partialPolicy, 'v1');
     await putLifecyclePolicy(ctx, partialPolicy, [COVERING_POLICY[1]!].map((rule) => ({ ...rule, rulePriority: 1, selection: { ...rule.selection, tagStatus: 'tagged', tagPatternList: ['v*'] } })));

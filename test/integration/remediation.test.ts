@@ -1,0 +1,78 @@
+/**
+ * The remediation loop against the emulator: every NON_COMPLIANT finding of the JSON report
+ * gets the runbook and parameters its `remediation` offers, run by the project's SSM
+ * interpreter (test/support/ssm; its aws:executeScript steps' boto3 calls go through the SDK,
+ * hence to AWS_ENDPOINT_URL) with approvals granted and dry run off. Then the CLI evaluates
+ * again: a run that ends Success must leave the finding COMPLIANT; otherwise the run must end
+ * Failed with a message saying why. Success with the rule still NON_COMPLIANT fails the test.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadRunbooks } from '../../automations/catalog.js';
+import type { Finding } from '../../cli/scan.js';
+import { RULES } from '../../rules/index.js';
+import { runAutomation, type ExecutionResult } from '../support/ssm/interpreter.js';
+import { seedEstate, type Estate, type SeededRule } from './estate.js';
+import { EMULATOR_ACCOUNT, useEmulator } from './support/emulator.js';
+import { scanJson } from './support/verdicts.js';
+
+const REGIONS = ['ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-south-1', 'ap-northeast-3'];
+const RUNBOOKS = new Map(loadRunbooks().map((runbook) => [runbook.name, runbook]));
+
+/** What an operator running the offered fix chooses: no dry run or preview, approvals granted. */
+function operatorRun(finding: Finding, region: string): Promise<ExecutionResult> {
+  const remediation = finding.remediation!;
+  const runbook = RUNBOOKS.get(remediation.runbook);
+  if (!runbook) throw new Error(`${finding.ruleId} offers ${remediation.runbook}, which is not in automations/`);
+  const declared = runbook.document.parameters ?? {};
+  const parameters: Record<string, unknown> = { ...remediation.parameters };
+  if ('DryRun' in declared) parameters.DryRun = 'false';
+  if ('Preview' in declared) parameters.Preview = 'false';
+  if ('Approvers' in declared) parameters.Approvers = [`arn:aws:iam::${finding.accountId}:role/SecurityApprover`];
+  const approvals = Object.fromEntries(runbook.document.mainSteps.filter((step) => step.action === 'aws:approve').map((step) => [step.name, 'Approved' as const]));
+  return runAutomation(runbook, { parameters, approvals, region, variables: { 'global:ACCOUNT_ID': finding.accountId } });
+}
+
+describe('remediation loop: each NON_COMPLIANT finding is fixed, or its runbook fails saying why', () => {
+  let estate: Estate;
+  const findings = new Map<string, Finding[]>();
+
+  beforeAll(async () => {
+    useEmulator();
+    estate = await seedEstate(REGIONS);
+    const { report } = await scanJson(['--region', estate.rules.map((r) => r.scope.region).join(',')]);
+    for (const seeded of estate.rules) {
+      findings.set(
+        seeded.ruleId,
+        report.results.filter((r) => r.ruleId === seeded.ruleId && r.region === seeded.scope.region && r.complianceType === 'NON_COMPLIANT'),
+      );
+    }
+  });
+
+  it('has a seed for every rule in RULES', () => {
+    expect(estate.missing).toEqual([]);
+  });
+
+  it.each(RULES.map((rule) => rule.id))('%s', async (ruleId) => {
+    const seeded = estate.rules.find((r) => r.ruleId === ruleId) as SeededRule;
+    const todo = findings.get(ruleId) ?? [];
+    // The seed holds NON_COMPLIANT cases, so the loop really runs.
+    expect(todo.length).toBe(Object.values(seeded.truth).filter((e) => e.complianceType === 'NON_COMPLIANT').length);
+    const runs = new Map<string, ExecutionResult>();
+    for (const finding of todo) {
+      expect(finding.remediation, `${finding.resourceId}: a NON_COMPLIANT finding offers a runbook`).toBeDefined();
+      runs.set(finding.resourceId, await operatorRun(finding, seeded.scope.region));
+    }
+    const { report } = await scanJson(['--region', seeded.scope.region, '--rules', ruleId]);
+    for (const finding of todo) {
+      const run = runs.get(finding.resourceId)!;
+      const after = report.results.find((r) => r.resourceId === finding.resourceId);
+      const label = `${finding.resourceId} (${seeded.truth[finding.resourceId]?.case}): ${finding.remediation!.runbook} ended ${run.status}${run.failureMessage ? ` (${run.failureMessage})` : ''}; the rule now says ${after?.complianceType}: ${after?.annotation}`;
+      if (run.status === 'Success') expect.soft(after?.complianceType, label).toBe('COMPLIANT');
+      else {
+        expect.soft(run.status, label).toBe('Failed');
+        expect.soft(run.failureMessage ?? '', label).not.toBe('');
+        expect.soft(after?.complianceType, label).toBe('NON_COMPLIANT');
+      }
+    }
+  });
+});
