@@ -4,7 +4,7 @@
  * end (also when tests fail). Tests read the endpoint and the clock file through `inject`.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,6 +32,9 @@ function freePort(): Promise<number> {
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {
+  if (!existsSync(START)) {
+    throw new Error(`The AWS API emulator's start script is not at ${START}: set EMULATOR_START to its start.sh (see docs/testing.md).`);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'ecr-guardrails-integ-'));
   const faketimeFile = join(dir, 'faketime');
   writeFileSync(faketimeFile, '+0\n');
