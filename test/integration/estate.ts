@@ -26,7 +26,7 @@ async function loadSeed(ruleId: string): Promise<RuleSeed | undefined> {
     return module.seed;
   } catch (error) {
     if ((error as Error).message.includes('must export')) throw error;
-    if (/Cannot find module|Failed to load url|Does the file exist/i.test((error as Error).message)) return undefined;
+    if (/Cannot find module|Failed to load url|Does the file exist|Unknown variable dynamic import/i.test((error as Error).message)) return undefined;
     throw error;
   }
 }

@@ -35,6 +35,8 @@ function operatorRun(finding: Finding, region: string): Promise<ExecutionResult>
 describe('remediation loop: each NON_COMPLIANT finding is fixed, or its runbook fails saying why', () => {
   let estate: Estate;
   const findings = new Map<string, Finding[]>();
+  /** Runbooks the loop ran, with how each run ended. */
+  const ran = new Map<string, Set<string>>();
 
   beforeAll(async () => {
     useEmulator();
@@ -60,7 +62,9 @@ describe('remediation loop: each NON_COMPLIANT finding is fixed, or its runbook 
     const runs = new Map<string, ExecutionResult>();
     for (const finding of todo) {
       expect(finding.remediation, `${finding.resourceId}: a NON_COMPLIANT finding offers a runbook`).toBeDefined();
-      runs.set(finding.resourceId, await operatorRun(finding, seeded.scope.region));
+      const run = await operatorRun(finding, seeded.scope.region);
+      runs.set(finding.resourceId, run);
+      ran.set(finding.remediation!.runbook, (ran.get(finding.remediation!.runbook) ?? new Set()).add(run.status));
     }
     const { report } = await scanJson(['--region', seeded.scope.region, '--rules', ruleId]);
     for (const finding of todo) {
@@ -74,5 +78,11 @@ describe('remediation loop: each NON_COMPLIANT finding is fixed, or its runbook 
         expect.soft(after?.complianceType, label).toBe('NON_COMPLIANT');
       }
     }
+  });
+
+  it('ran every runbook of automations/ against the emulator, at least once to Success', () => {
+    const all = [...RUNBOOKS.keys()].sort();
+    expect([...ran.keys()].sort()).toEqual(all);
+    expect(all.filter((name) => !ran.get(name)?.has('Success'))).toEqual([]);
   });
 });
