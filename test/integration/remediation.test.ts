@@ -12,7 +12,7 @@ import type { Finding } from '../../cli/scan.js';
 import { RULES } from '../../rules/index.js';
 import { runAutomation, type ExecutionResult } from '../support/ssm/interpreter.js';
 import { seedEstate, type Estate, type SeededRule } from './estate.js';
-import { EMULATOR_ACCOUNT, useEmulator } from './support/emulator.js';
+import { useEmulator } from './support/emulator.js';
 import { scanJson } from './support/verdicts.js';
 
 const REGIONS = ['ap-southeast-1', 'ap-southeast-2', 'ap-northeast-1', 'ap-northeast-2', 'ap-south-1', 'ap-northeast-3'];
