@@ -3,6 +3,7 @@
  * the runbook behind its Remediate button, manual or automatic), computed once and used by
  * the admin stacks, the member templates and the conformance pack so they cannot disagree.
  */
+import { checkConfigLimits } from './limits.js';
 import type { Runbook } from '../automations/catalog.js';
 import type { RemediationRef, Rule } from '../rules/kernel/types.js';
 import { ConfigurationError, ruleInputParameters, ruleSettings, type GuardrailsConfig } from './config.js';
@@ -90,6 +91,7 @@ export function buildPlan(inputs: PlanInputs): DeploymentPlan {
       remediation: remediationPlan(config, rule, params, inputs.runbooks),
     };
   });
+  checkConfigLimits(rules);
   return {
     config,
     rules,
