@@ -1,50 +1,15 @@
+/**
+ * CreateEcrVpcEndpoints, executed step by step against a stateful EC2 world: what it creates, what
+ * it refuses, and that the rule agrees afterwards.
+ */
 import { CreateVpcEndpointCommand, DeleteSecurityGroupCommand } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { evaluate, type VpcEndpointsParams } from '../../rules/ecr-vpc-endpoints/evaluate.js';
-import { rule } from '../../rules/ecr-vpc-endpoints/rule.js';
-import { defaultRuleParameters } from '../../rules/kernel/parameters.js';
-import { ec2World } from '../fixtures/ecr-vpc-endpoints/ec2-world.js';
-import { ACCOUNT, baseEstate, factsOf, IDS, securityGroup, tcp443, VPC_ID, type Estate } from '../fixtures/ecr-vpc-endpoints/estate.js';
-import { callsTo, InvalidParameterError, mutatingCalls, runAutomation, type ExecutionResult } from '../support/ssm/interpreter.js';
+import { baseEstate, factsOf, IDS, securityGroup, tcp443, VPC_ID } from '../fixtures/ecr-vpc-endpoints/estate.js';
+import { evaluate } from '../../rules/ecr-vpc-endpoints/evaluate.js';
+import { bare, currentWorld, DEFAULTS, EXECUTION_ID, inputsOf, PRIVATE, restoreWorld, run, tagsFor, verdict } from '../fixtures/ecr-vpc-endpoints/runbook.js';
+import { callsTo, mutatingCalls } from '../support/ssm/interpreter.js';
 
-const RUNBOOK = 'CreateEcrVpcEndpoints';
-const ROLE_ARN = 'arn:aws:iam::111122223333:role/EcrGuardrailsAutomationRole';
-const EXECUTION_ID = '4f6c2a9e-1b3d-4e5f-8a7b-9c0d1e2f3a4b';
-const PRIVATE = [IDS.subnetA, IDS.subnetB, IDS.subnetC];
-const DEFAULTS = defaultRuleParameters<VpcEndpointsParams>(rule.id, rule.parameters);
-
-let world: ReturnType<typeof ec2World> | undefined;
-afterEach(() => world?.restore());
-
-function run(
-  estate: Estate,
-  parameters: Record<string, string> = {},
-  options: { endpointServices?: string[]; prefixLists?: Record<string, string[]> } = {},
-): Promise<ExecutionResult> {
-  world = ec2World(estate, options);
-  return runAutomation(RUNBOOK, {
-    parameters: { VpcId: VPC_ID, AutomationAssumeRole: ROLE_ARN, ...parameters },
-    variables: { 'automation:EXECUTION_ID': EXECUTION_ID },
-    region: 'eu-west-3',
-  });
-}
-
-/** What the rule says about the VPC in the world after the run. */
-function verdict(estate: Estate, prefixLists: Record<string, string[]> = {}) {
-  return evaluate(factsOf(estate, [], prefixLists), DEFAULTS)[0]?.complianceType;
-}
-
-function bare(): Estate {
-  const estate = baseEstate();
-  estate.endpoints = estate.endpoints.filter((e) => !(e.ServiceName ?? '').match(/ecr\.(api|dkr)$|s3$/));
-  estate.networkInterfaces = estate.networkInterfaces.filter((n) => n.InterfaceType !== 'vpc_endpoint');
-  estate.securityGroups = [securityGroup(IDS.sgApp, [])];
-  estate.dns[VPC_ID] = { support: true, hostnames: false };
-  return estate;
-}
-
-const inputsOf = (result: ExecutionResult, api: string) => callsTo(result, api).map((c) => c.input);
-const tagsFor = (type: string, name: string) => [{ ResourceType: type, Tags: [{ Key: 'Name', Value: name }, { Key: 'ecr-guardrails:created-by', Value: EXECUTION_ID }] }];
+afterEach(restoreWorld);
 
 describe('CreateEcrVpcEndpoints', () => {
   it('builds everything in a VPC that has nothing, and the rule then finds it COMPLIANT', async () => {
@@ -179,7 +144,7 @@ describe('CreateEcrVpcEndpoints', () => {
     const estate = bare();
     const first = await run(estate);
     expect(first.status, first.failureMessage).toBe('Success');
-    world!.restore();
+    currentWorld().restore();
 
     const second = await run(estate);
 
@@ -205,7 +170,7 @@ describe('CreateEcrVpcEndpoints', () => {
     const estate = bare();
     const run1 = run(estate);
     // The second endpoint cannot be created (e.g. a quota).
-    world!.ec2
+    currentWorld().ec2
       .on(CreateVpcEndpointCommand, { ServiceName: 'com.amazonaws.eu-west-3.ecr.dkr' })
       .rejects(Object.assign(new Error('You have reached the maximum number of VPC endpoints'), { name: 'VpcEndpointLimitExceeded' }));
     const result = await run1;
@@ -228,7 +193,7 @@ describe('CreateEcrVpcEndpoints', () => {
   it('cleans up when an endpoint never becomes available', async () => {
     const estate = bare();
     const pending = run(estate);
-    world!.ec2
+    currentWorld().ec2
       .on(CreateVpcEndpointCommand, { ServiceName: 'com.amazonaws.eu-west-3.ecr.api' })
       .callsFake((input) => {
         const endpoint = { VpcEndpointId: 'vpce-0bad00000000000b1', VpcId: input.VpcId, ServiceName: input.ServiceName, VpcEndpointType: 'Interface', State: 'failed', SubnetIds: input.SubnetIds, Groups: [], Tags: input.TagSpecifications?.[0]?.Tags };
@@ -246,12 +211,12 @@ describe('CreateEcrVpcEndpoints', () => {
   it('retries deleting its security group while the deleted endpoints\' interfaces linger (EC2 errors are plain ClientErrors in boto3)', async () => {
     const estate = bare();
     const pending = run(estate);
-    world!.ec2
+    currentWorld().ec2
       .on(CreateVpcEndpointCommand, { ServiceName: 'com.amazonaws.eu-west-3.ecr.dkr' })
       .rejects(Object.assign(new Error('You have reached the maximum number of VPC endpoints'), { name: 'VpcEndpointLimitExceeded' }));
     // As on AWS: the first attempts fail while the endpoint's network interfaces are deleted.
     let attempts = 0;
-    world!.ec2.on(DeleteSecurityGroupCommand).callsFake((input) => {
+    currentWorld().ec2.on(DeleteSecurityGroupCommand).callsFake((input) => {
       if (++attempts < 3) throw Object.assign(new Error('resource sg has a dependent object'), { name: 'DependencyViolation' });
       estate.securityGroups = estate.securityGroups.filter((g) => g.GroupId !== input.GroupId);
       return { Return: true, GroupId: input.GroupId };
@@ -273,7 +238,7 @@ describe('CreateEcrVpcEndpoints', () => {
     estate.securityGroups = [securityGroup(IDS.sgEndpoints, []), securityGroup(IDS.sgApp, [])];
     estate.endpoints = estate.endpoints.filter((e) => e.VpcEndpointId !== IDS.dkr);
     const pending = run(estate, { Services: 'ecr.api,ecr.dkr' });
-    world!.ec2
+    currentWorld().ec2
       .on(CreateVpcEndpointCommand, { ServiceName: 'com.amazonaws.eu-west-3.ecr.dkr' })
       .callsFake((input) => {
         const endpoint = { VpcEndpointId: 'vpce-0bad00000000000b1', VpcId: input.VpcId, ServiceName: input.ServiceName, VpcEndpointType: 'Interface', State: 'failed', SubnetIds: input.SubnetIds, Groups: (input.SecurityGroupIds ?? []).map((GroupId: string) => ({ GroupId })), Tags: input.TagSpecifications?.[0]?.Tags };
@@ -335,89 +300,5 @@ describe('CreateEcrVpcEndpoints', () => {
       expect.objectContaining({ ServiceName: 'com.amazonaws.eu-west-3.ecr-fips.dkr', SecurityGroupIds: [result.outputs['ApplyEndpoints.SecurityGroupId']], ClientToken: `${EXECUTION_ID}-ecr-fips.dkr` }),
     ]);
     expect(evaluate(factsOf(estate), { ...DEFAULTS, RequiredServices: ['ecr.api', 'ecr-fips.dkr', 's3'] })[0]?.complianceType).toBe('COMPLIANT');
-  });
-
-  describe('endpoint security groups admitting 443 other than by the VPC CIDR (accepted as the rule accepts them)', () => {
-    const PREFIX_LIST = 'pl-0c1d2e3f40000a001';
-    const SG_BATCH = 'sg-0ba7c4000000000b1';
-    // The VPC's 10.0.0.0/16 in two halves (merged, as the rule merges them), and an IPv6 entry.
-    const PREFIX_LISTS = { [PREFIX_LIST]: ['10.0.0.0/17', '10.0.128.0/17', '2001:db8::/56'], 'pl-0c1d2e3f40000a002': ['10.0.0.0/17'] };
-
-    /** The baseline VPC with the endpoints' group admitting 443 by these rules only. */
-    function admittedBy(...rules: Parameters<typeof tcp443>[0][]): Estate {
-      const estate = baseEstate();
-      estate.securityGroups = [securityGroup(IDS.sgEndpoints, rules.map(tcp443)), securityGroup(IDS.sgApp, []), securityGroup(SG_BATCH, [])];
-      return estate;
-    }
-    /** The Lambda (eu-west-3c, 10.0.32.0/20) is not in the app group the endpoints admit. */
-    function lambdaOutsideApp(estate: Estate): Estate {
-      estate.networkInterfaces.find((n) => n.InterfaceType === 'lambda')!.Groups = [{ GroupId: SG_BATCH, GroupName: 'batch' }];
-      return estate;
-    }
-    const fromApp = { UserIdGroupPairs: [{ GroupId: IDS.sgApp, UserId: ACCOUNT }] };
-
-    const compliant: Array<[string, () => Estate]> = [
-      ['a prefix list whose entries cover the VPC CIDR', () => admittedBy({ PrefixListIds: [{ PrefixListId: PREFIX_LIST }] })],
-      ['a security group every workload interface is a member of', () => admittedBy(fromApp)],
-      ['a security group, and a CIDR covering the subnet of the one workload outside it', () => lambdaOutsideApp(admittedBy(fromApp, { IpRanges: [{ CidrIp: '10.0.32.0/20' }] }))],
-      ['a security group, and a prefix list covering the subnet of the one workload outside it', () => lambdaOutsideApp(admittedBy(fromApp, { PrefixListIds: [{ PrefixListId: 'pl-0c1d2e3f40000a002' }] }))],
-    ];
-
-    it.each(compliant)('changes nothing when the rule is satisfied by %s', async (_, fixture) => {
-      const estate = fixture();
-      expect(verdict(estate, PREFIX_LISTS)).toBe('COMPLIANT');
-
-      const result = await run(estate, {}, { prefixLists: PREFIX_LISTS });
-
-      expect(result.status, result.failureMessage).toBe('Success');
-      expect(result.executedSteps).toEqual(['PlanEndpoints', 'ChooseChanges', 'VerifyCompliance']);
-      expect(result.outputs['PlanEndpoints.Summary']).toBe('nothing to change');
-      expect(mutatingCalls(result)).toEqual([]);
-      expect(verdict(estate, PREFIX_LISTS)).toBe('COMPLIANT');
-    });
-
-    it('reads the entries of the prefix lists the endpoints\' groups admit 443 from', async () => {
-      const result = await run(compliant[0]![1](), {}, { prefixLists: PREFIX_LISTS });
-      expect(result.status, result.failureMessage).toBe('Success');
-      expect(callsTo(result, 'GetManagedPrefixListEntries').map((c) => [c.step, c.input])).toEqual([
-        ['PlanEndpoints', { PrefixListId: PREFIX_LIST }],
-        ['VerifyCompliance', { PrefixListId: PREFIX_LIST }],
-      ]);
-    });
-
-    const notCompliant: Array<[string, () => Estate]> = [
-      ['a prefix list covering half of the VPC CIDR', () => admittedBy({ PrefixListIds: [{ PrefixListId: 'pl-0c1d2e3f40000a002' }] })],
-      ['a security group one workload interface is not a member of', () => lambdaOutsideApp(admittedBy(fromApp))],
-      ['a security group no workload is a member of', () => admittedBy({ UserIdGroupPairs: [{ GroupId: SG_BATCH, UserId: ACCOUNT }] })],
-      ['a security group on port 80 only', () => admittedBy({ ...fromApp, FromPort: 80, ToPort: 80 })],
-    ];
-
-    it.each(notCompliant)('adds its security group when the rule is not satisfied by %s, and the rule then agrees', async (_, fixture) => {
-      const estate = fixture();
-      expect(verdict(estate, PREFIX_LISTS)).toBe('NON_COMPLIANT');
-
-      const result = await run(estate, {}, { prefixLists: PREFIX_LISTS });
-
-      expect(result.status, result.failureMessage).toBe('Success');
-      const groupId = String(result.outputs['ApplyEndpoints.SecurityGroupId']);
-      expect(inputsOf(result, 'ModifyVpcEndpoint')).toEqual([
-        { VpcEndpointId: IDS.api, AddSecurityGroupIds: [groupId] },
-        { VpcEndpointId: IDS.dkr, AddSecurityGroupIds: [groupId] },
-      ]);
-      expect(verdict(estate, PREFIX_LISTS)).toBe('COMPLIANT');
-    });
-  });
-
-  it.each([
-    [{ VpcId: 'vpc-xyz' }],
-    [{ Services: 'ecr.api,ecs' }],
-    [{ SubnetIds: 'subnet-1' }],
-    [{ SecurityGroupId: 'default' }],
-    [{ EnablePrivateDns: 'yes' }],
-  ])('refuses %j', async (parameters) => {
-    world = ec2World(baseEstate());
-    await expect(
-      runAutomation(RUNBOOK, { parameters: { VpcId: VPC_ID, AutomationAssumeRole: ROLE_ARN, ...parameters } }),
-    ).rejects.toThrow(InvalidParameterError);
   });
 });
