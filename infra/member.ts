@@ -199,9 +199,9 @@ export class MemberRegionalStack extends Stack {
         type: 'AWS::Config::RemediationConfiguration',
         properties: remediationProperties(r, automationRoleArn),
       });
-      remediation.addDependency(rule);
+      remediation.addResourceDependency(rule);
       const document = documents.get(r.remediation.runbook.name);
-      if (document) remediation.addDependency(document);
+      if (document) remediation.addResourceDependency(document);
     }
   }
 }
