@@ -38,6 +38,7 @@ function fail(message: string): void {
   process.exitCode = USAGE_OR_AWS_ERROR;
 }
 
+/** Runs the CLI on `argv` (process.argv shape) and sets `process.exitCode`: 0 clean, 1 findings, 2 usage or AWS errors. */
 export async function main(argv: string[]): Promise<void> {
   const program = await createProgram(argv.slice(2));
   if (argv.length <= 2) {

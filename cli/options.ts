@@ -36,6 +36,7 @@ export function ruleRuns(rules: Rule[], params: string[]): RuleRun[] {
   return rules.map((rule) => ({ rule, params: parseRuleParameters(rule.id, rule.parameters, raw.get(rule.id)) }));
 }
 
+/** Commander option parser for repeatable, comma-separable values: `--region a,b --region c` gives `[a, b, c]`. */
 export function collectRepeatable(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(',').map((item) => item.trim()).filter(Boolean)];
 }

@@ -14,10 +14,12 @@ export function packageRoot(): string {
   }
 }
 
+/** The installed package's version (package.json). */
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/** Path of the bundled demo estate snapshot (`examples/demo-estate.json`). */
 export function demoEstatePath(): string {
   return join(packageRoot(), 'examples', 'demo-estate.json');
 }

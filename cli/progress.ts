@@ -7,6 +7,7 @@ export interface Progress {
   done: () => void;
 }
 
+/** A progress line for `stream` (stderr by default), shown only when it is a terminal; `done()` clears it. */
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, enabled = stream.isTTY === true): Progress {
   if (!enabled) return { update: () => undefined, done: () => undefined };
   let last = 0;

@@ -76,6 +76,7 @@ export function parseSnapshot(data: unknown, source: string): Snapshot {
   return data;
 }
 
+/** Reads and validates a snapshot file; a missing, unreadable or foreign file is a SnapshotError naming the file and the problem. */
 export async function readSnapshot(path: string): Promise<Snapshot> {
   let text: string;
   try {
@@ -93,6 +94,7 @@ export async function readSnapshot(path: string): Promise<Snapshot> {
   return parseSnapshot(data, path);
 }
 
+/** Writes a snapshot as JSON. */
 export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<void> {
   await writeFile(path, `${JSON.stringify(snapshot, null, 2)}\n`, 'utf8');
 }

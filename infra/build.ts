@@ -47,6 +47,7 @@ export interface GuardrailsApp {
   conformancePackFiles: string[];
 }
 
+/** The deployment plan of a configuration: every rule and runbook of the project, with the derived IAM actions. */
 export function planFor(config: GuardrailsConfig, options: Pick<BuildOptions, 'rules' | 'runbooks'> = {}): DeploymentPlan {
   const rules = options.rules ?? RULES;
   const runbooks = options.runbooks ?? loadRunbooks();
@@ -59,6 +60,7 @@ export function planFor(config: GuardrailsConfig, options: Pick<BuildOptions, 'r
   });
 }
 
+/** Builds the whole CDK app for a configuration: one admin stack per region, the organization stack (member StackSets), conformance packs and cdk-nag. */
 export function buildGuardrailsApp(config: GuardrailsConfig, options: BuildOptions = {}): GuardrailsApp {
   const plan = planFor(config, options);
   const member = synthesizeMemberTemplates(plan, { nag: options.nag !== false });

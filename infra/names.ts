@@ -21,6 +21,7 @@ function checkLength(kind: string, name: string, max: number): string {
   return name;
 }
 
+/** Name of the admin stack of a region. */
 export const adminStackName = (region: string): string => `${ADMIN_STACK_PREFIX}${region}`;
 
 /** The Config rule in each member account. */
@@ -36,7 +37,9 @@ export const LAMBDA_ROLE_PREFIX = 'EcrGuardrailsRule-';
 export const lambdaRoleName = (ruleId: string, region: string): string =>
   checkLength('IAM role name', `${LAMBDA_ROLE_PREFIX}${ruleId}-${region}`, 64);
 
+/** ARN of a rule's central Lambda in a region of the admin account. */
 export const functionArn = (partition: string, region: string, account: string, ruleId: string): string =>
   `arn:${partition}:lambda:${region}:${account}:function:${functionName(ruleId)}`;
 
+/** ARN of an IAM role. */
 export const roleArn = (partition: string, account: string, roleName: string): string => `arn:${partition}:iam::${account}:role/${roleName}`;

@@ -31,6 +31,7 @@ export interface OrgStackProps extends StackProps {
   templateBodyLimit?: number;
 }
 
+/** The organization stack (admin account, home region): the two service-managed member StackSets, with auto-deployment to the target OUs. */
 export class OrgStack extends Stack {
   readonly globalStackSet: cloudformation.CfnStackSet;
   readonly regionalStackSet: cloudformation.CfnStackSet;

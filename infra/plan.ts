@@ -79,6 +79,7 @@ function remediationPlan(config: GuardrailsConfig, rule: Rule, params: unknown, 
   };
 }
 
+/** Resolves a validated configuration into what the stacks create: per rule its Config rule name, InputParameters and remediation; checks Config limits (limits.ts). */
 export function buildPlan(inputs: PlanInputs): DeploymentPlan {
   const { config } = inputs;
   const rules = inputs.rules.map((rule): RulePlan => {

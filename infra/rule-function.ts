@@ -31,6 +31,7 @@ export interface RuleFunctionProps {
   deadLetterQueue: sqs.IQueue;
 }
 
+/** One rule's central Lambda with its log group, execution role and policy, and Config's invoke permission. */
 export class RuleFunction extends Construct {
   readonly function: NodejsFunction;
 

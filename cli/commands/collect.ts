@@ -11,6 +11,7 @@ interface CollectOptions extends CommonOptions {
   output?: string;
 }
 
+/** Registers `collect`: reads live accounts and writes their facts as a snapshot file; returns the command. */
 export function registerCollectCommand(program: Command, summary: string): Command {
   return addCommonOptions(
     program

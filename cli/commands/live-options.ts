@@ -15,6 +15,7 @@ export interface CommonOptions {
   concurrency: number;
 }
 
+/** Adds the options `scan` and `collect` share (profile, regions, org, accounts, role, rules, parameters, concurrency); returns the command. */
 export function addCommonOptions(command: Command): Command {
   return command
     .option('--profile <name>', 'AWS profile to use (default: the standard credential chain)')

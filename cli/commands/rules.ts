@@ -26,6 +26,7 @@ export function describeRules(): string {
   return out.join('\n');
 }
 
+/** Registers `rules`: prints every rule with its parameters, controls, runbooks and IAM actions; returns the command. */
 export function registerRulesCommand(program: Command, summary: string): Command {
   return program
     .command('rules')

@@ -52,6 +52,7 @@ export function checkRunbooks(dir?: string): string[] {
   return validateRunbooks(dir).map(formatProblem);
 }
 
+/** Registers `runbooks` (and `runbooks --check`): prints or validates every runbook; returns the command. */
 export function registerRunbooksCommand(program: Command, summary: string): Command {
   return program
     .command('runbooks')

@@ -108,6 +108,7 @@ function formatsHelp(): string {
   return REPORT_FORMATS.map((format) => `  ${format.name.padEnd(width)}  ${format.description}\n  ${' '.repeat(width)}  e.g. ${format.example}`).join('\n');
 }
 
+/** Registers `scan` with its sources, report formats, `--fail-on` and `--send-to-security-hub`; returns the command. */
 export function registerScanCommand(program: Command, summary: string): Command {
   return addCommonOptions(
     program

@@ -50,6 +50,7 @@ export function asffId(finding: Finding): string {
   return clip(`ecr-guardrails/${finding.accountId}/${finding.region}/${finding.ruleId}/${finding.resourceId}`, ASFF_LIMITS.Id);
 }
 
+/** One result of the report as an ASFF finding. */
 export function toAsff(report: ScanReport, finding: Finding): AsffFinding {
   const rule = report.rules.find((candidate) => candidate.id === finding.ruleId);
   const failed = finding.complianceType === 'NON_COMPLIANT';

@@ -15,6 +15,7 @@ export type FailOn = string;
 
 export const EXIT = { CLEAN: 0, FINDINGS: 1, ERROR: 2 } as const;
 
+/** The scan's exit status for `--fail-on` (see above): 0, 1 or 2. */
 export function exitStatus(report: ScanReport, failOn: FailOn = 'non-compliant'): number {
   if (report.problems.length) return EXIT.ERROR;
   if (failOn === 'never') return EXIT.CLEAN;

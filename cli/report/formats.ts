@@ -64,6 +64,7 @@ export const REPORT_FORMATS: readonly ReportFormat[] = [
 
 export const FORMAT_NAMES = REPORT_FORMATS.map((format) => format.name);
 
+/** The report format of that name; the CLI offers only registered names, so an unknown one is a programming error. */
 export function reportFormat(name: string): ReportFormat {
   const format = REPORT_FORMATS.find((candidate) => candidate.name === name);
   if (!format) throw new Error(`unknown report format ${name}`);

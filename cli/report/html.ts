@@ -93,6 +93,7 @@ const SCRIPT = `
 const STATUS_ORDER: Record<ComplianceType, string> = { NON_COMPLIANT: '0', COMPLIANT: '1', NOT_APPLICABLE: '2' };
 const SEVERITY_ORDER: Record<string, string> = { CRITICAL: '0', HIGH: '1', MEDIUM: '2', LOW: '3', INFORMATIONAL: '4' };
 
+/** The report as one self-contained HTML page (see above). */
 export function renderHtml(report: ScanReport): string {
   const { summary } = report;
   const rows = report.results

@@ -26,6 +26,7 @@ export interface ScopeStatus {
 
 const ORDER: Record<ComplianceType, number> = { NON_COMPLIANT: 0, COMPLIANT: 1, NOT_APPLICABLE: 2 };
 
+/** Builds the report every format renders: results sorted by rule, status (NON_COMPLIANT first), account, region and resource, with counts. */
 export function buildReport(input: {
   version: string;
   source: ScanReport['source'];

@@ -38,6 +38,7 @@ function standards(controls: { securityHub: string[]; nist800190: string[]; nist
   ];
 }
 
+/** One result of the report as an OCSF 1.1.0 Compliance Finding event. */
 export function toOcsf(report: ScanReport, finding: Finding): Record<string, unknown> {
   const rule = report.rules.find((candidate) => candidate.id === finding.ruleId);
   const controls = rule?.controls ?? { securityHub: [], nist800190: [], nist80053: [] };

@@ -16,6 +16,7 @@ function typeSlug(resourceType: string): string {
   return resourceType.replace(/^AWS::/, '').split('::').join('-').toLowerCase();
 }
 
+/** The finding's stable pseudo-path `aws/<account>/<region>/<type>/<id>` (code scanning accepts only relative paths). */
 export function resourcePath(finding: Finding): string {
   return `aws/${finding.accountId}/${finding.region}/${typeSlug(finding.resourceType)}/${finding.resourceId}`;
 }
@@ -24,6 +25,7 @@ function fingerprint(finding: Finding): string {
   return createHash('sha256').update([finding.ruleId, finding.accountId, finding.region, finding.resourceType, finding.resourceId].join('\n')).digest('hex');
 }
 
+/** The report as a SARIF 2.1.0 log: one result per NON_COMPLIANT finding, each with its runbook command. */
 export function renderSarif(report: ScanReport): string {
   const rules: ReportingDescriptor[] = report.rules.map((rule) => ({
     id: rule.id,

@@ -34,6 +34,7 @@ const TAG_CONCURRENCY = 8;
 
 const isWildcard = (filter: ImageTagMutabilityExclusionFilter) => filter.filterType === 'WILDCARD' && typeof filter.filter === 'string' && filter.filter !== '';
 
+/** An ECR repository as the rules see it, from DescribeRepositories and its tags. */
 export function repositoryFromApi(repository: Repository, tags: Record<string, string>): EcrRepository {
   const filters = repository.imageTagMutabilityExclusionFilters ?? [];
   const unrecognised = filters.filter((filter) => !isWildcard(filter));

@@ -34,6 +34,7 @@ const THROTTLING_ERRORS = new Set(['ThrottlingException', 'TooManyRequestsExcept
 
 class OutOfTime extends Error {}
 
+/** The registry's scanning configuration (GetRegistryScanningConfiguration), read once per account and region (memo). */
 export async function registryScanning(ctx: CollectContext<unknown>): Promise<RegistryScanning> {
   const response = await awsCall('ecr:GetRegistryScanningConfiguration', () => ctx.clients.get(ECRClient).send(new GetRegistryScanningConfigurationCommand({})));
   const configuration = response.scanningConfiguration;
@@ -132,6 +133,7 @@ export async function inspectorOldFindings(ctx: CollectContext<ImageScanningPara
   return byRepository;
 }
 
+/** What the scanning summariser needs of one DescribeImages entry. */
 export function observationFromDetail(image: ImageDetail): ScanObservation {
   return {
     digest: image.imageDigest ?? '',

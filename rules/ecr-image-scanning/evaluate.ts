@@ -109,6 +109,7 @@ export function inspectorOldFindings(findings: ImageScanFact['inspectorFindings'
   return count ? { count, oldestMs } : undefined;
 }
 
+/** What the scanning summariser needs of one image fact (hand-written snapshots and the demo). */
 export function observationFromFact(image: ImageScanFact): ScanObservation {
   return {
     digest: image.imageDigest,
@@ -171,6 +172,7 @@ function result(repository: ImageScanningRepository, complianceType: Evaluation[
   return { resourceType: RESOURCE_TYPE, resourceId: repository.repositoryName, complianceType, annotation, ...(runbook !== undefined ? { runbook } : {}) };
 }
 
+/** The evaluation of one repository from its scanning configuration and image summary. */
 export function evaluateRepository(repository: ImageScanningRepository, facts: Pick<ImageScanningFacts, 'registry' | 'inspectorEcrStatus'>, summary: ScanSummary | undefined, params: ImageScanningParams): Evaluation {
   const exempt = exemptionAnnotation(repository.tags, params.ExemptionTagKey);
   if (exempt) return result(repository, 'NOT_APPLICABLE', exempt);
@@ -215,6 +217,7 @@ export function evaluateRepository(repository: ImageScanningRepository, facts: P
   return result(repository, 'NON_COMPLIANT', `${[...configuration, ...images].join('. ')}.${noteText}`, runbook);
 }
 
+/** Pure: evaluates every repository of the facts as of `now`; one evaluation per repository. */
 export function evaluate(facts: ImageScanningFacts, params: ImageScanningParams, now: Date): Evaluation[] {
   checkBasis(facts, params);
   const enhanced = facts.registry.scanType === 'ENHANCED';

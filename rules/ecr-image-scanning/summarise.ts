@@ -8,6 +8,8 @@
  * `imageScanFindingsSummary` (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html,
  * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageScanStatus.html).
  */
+import { shortDigest } from '../common/digest.js';
+
 export const DAY_MS = 86_400_000;
 /** How many images with old findings a summary keeps (the annotation names them, oldest first). */
 export const OLDEST_KEPT = 3;
@@ -75,13 +77,9 @@ export interface ScanSummary {
   oldest: ImageRef[];
 }
 
+/** Rank of a finding severity, INFORMATIONAL lowest; a severity outside SEVERITIES (ECR's UNDEFINED, Inspector's UNTRIAGED) ranks -1, below every threshold. */
 export function severityRank(severity: string): number {
   return SEVERITIES.indexOf(severity as Severity);
-}
-
-export function shortDigest(digest: string): string {
-  const [algorithm, hex] = digest.includes(':') ? digest.split(':', 2) : ['sha256', digest];
-  return `${algorithm}:${(hex ?? '').slice(0, 12)}`;
 }
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -104,6 +102,7 @@ export function basicOldFindings(observation: ScanObservation, params: SummaryPa
   return { count, oldestMs: since };
 }
 
+/** Streams one repository's images into a constant-size summary of scan statuses and old findings. */
 export class ScanSummariser {
   private readonly inUseCutoff: number;
   private readonly oldest: Array<ImageRef & { oldestMs: number }> = [];

@@ -51,6 +51,7 @@ async function reading<T>(call: string, read: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What the stale-images summariser needs of one DescribeImages entry. */
 export function observationFromDetail(image: ImageDetail, nowMs: number): ImageObservation {
   return {
     digest: image.imageDigest ?? '',
@@ -118,6 +119,7 @@ export function resumeOrder<R extends { repositoryName: string }>(repositories: 
 
 type Outcome = { kind: 'done'; repository: StaleImagesRepository } | { kind: 'notReached'; name: string; throttled?: boolean } | { kind: 'gone' };
 
+/** Collects every repository of the account and region with its image summary and lifecycle policy, within the time budget; unreached repositories are listed for the next run. */
 export async function collectStaleImages(ctx: CollectContext<StaleImagesParams>): Promise<StaleImagesFacts> {
   const { params } = ctx;
   const listed = await listRepositories(ctx);

@@ -24,6 +24,7 @@ import {
 import { analyseLifecyclePolicy } from './lifecycle-policy.js';
 import { emptySummary, summariseImages } from './summarise.js';
 
+/** Bytes in a short human form (2.7 GB). */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
   let value = bytes;
@@ -63,6 +64,7 @@ export function checkBasis(facts: StaleImagesFacts, params: StaleImagesParams): 
   }
 }
 
+/** The evaluation of one repository from its image summary and lifecycle policy. */
 export function evaluateRepository(repository: StaleImagesRepository, summary: ImageSummary, params: StaleImagesParams): Evaluation {
   const exempt = exemptionAnnotation(repository.tags, params.ExemptionTagKey);
   if (exempt) return result(repository, 'NOT_APPLICABLE', exempt);
@@ -122,6 +124,7 @@ export function evaluateRepository(repository: StaleImagesRepository, summary: I
   return result(repository, 'NON_COMPLIANT', annotation[0]!.toUpperCase() + annotation.slice(1), runbook);
 }
 
+/** Pure: evaluates every repository of the facts as of `now`; one evaluation per repository. */
 export function evaluate(facts: StaleImagesFacts, params: StaleImagesParams, now: Date): Evaluation[] {
   checkBasis(facts, params);
   return facts.repositories.map((repository) => {

@@ -9,6 +9,7 @@
  * same class, so both paths classify an image identically. This is a deliberate dependency of
  * the collector on evaluation logic: it is the only one, and it lives in this module.
  */
+import { shortDigest } from '../common/digest.js';
 import { wildcardToRegExp } from '../kernel/wildcard.js';
 import type { ImageFact, ImageSummary, StaleImageRef, StaleImagesParams } from './facts.js';
 
@@ -29,11 +30,6 @@ export interface ImageObservation {
   isReferrer: boolean;
 }
 
-
-export function shortDigest(digest: string): string {
-  const [algorithm, hex] = digest.includes(':') ? digest.split(':', 2) : ['sha256', digest];
-  return `${algorithm}:${(hex ?? '').slice(0, 12)}`;
-}
 
 /**
  * Streams images into a summary. Memory is constant per repository: counters plus the
@@ -94,6 +90,7 @@ export class ImageSummariser {
   }
 }
 
+/** What the summariser needs of one image fact (hand-written snapshots and the demo). */
 export function observationFromFact(image: ImageFact): ImageObservation {
   return {
     digest: image.imageDigest,
@@ -106,12 +103,14 @@ export function observationFromFact(image: ImageFact): ImageObservation {
   };
 }
 
+/** Summarises a list of image facts with the same summariser the collector streams pages into. */
 export function summariseImages(images: readonly ImageFact[], params: StaleImagesParams, now: Date): ImageSummary {
   const summariser = new ImageSummariser(params, now);
   for (const image of images) summariser.add(observationFromFact(image));
   return summariser.summary();
 }
 
+/** The summary of a repository without images. */
 export function emptySummary(): ImageSummary {
   return { activeImages: 0, activeBytes: 0, inactiveImages: 0, staleImages: 0, staleBytes: 0, protectedImages: 0, untaggedImages: 0, reclaimableBytes: 0, oldestStale: [] };
 }

@@ -39,6 +39,7 @@ function result(repository: TagImmutabilityRepository, complianceType: Evaluatio
   return { resourceType: RESOURCE_TYPE, resourceId: repository.repositoryName, complianceType, annotation };
 }
 
+/** The evaluation of one repository from its tag mutability mode and exclusion filters. */
 export function evaluateRepository(repository: TagImmutabilityRepository, params: TagImmutabilityParams): Evaluation {
   // Tags unreadable: not even the exemption can be judged.
   if (repository.unreadable) return notReadableEvaluation(RESOURCE_TYPE, repository.repositoryName, repository.unreadable);
@@ -101,6 +102,7 @@ export function evaluateRepository(repository: TagImmutabilityRepository, params
   }
 }
 
+/** Pure: evaluates every repository of the facts; one evaluation per repository. */
 export function evaluate(facts: TagImmutabilityFacts, params: TagImmutabilityParams): Evaluation[] {
   return facts.repositories.map((repository) => evaluateRepository(repository, params));
 }

@@ -17,6 +17,7 @@ const WORKLOAD_INTERFACE_TYPES = new Set(['interface', 'lambda', 'branch', 'trun
 /** Requester-managed `interface` ENIs of managed services that run no containers. */
 const MANAGED_SERVICE_DESCRIPTION = /^(ELB |RDSNetworkInterface|EFS mount target|ElastiCache|Route 53 Resolver|DMSNetworkInterface|AWS created network interface for directory|Interface for NAT Gateway|VPC Endpoint Interface)/;
 
+/** Whether a network interface is a workload that pulls images in the VPC (see the table in docs/rules/ecr-vpc-endpoints.md). */
 export function isWorkloadInterface(eni: Pick<NetworkInterface, 'InterfaceType' | 'RequesterManaged' | 'Description'>): boolean {
   const type = eni.InterfaceType ?? 'interface';
   if (!WORKLOAD_INTERFACE_TYPES.has(type)) return false;

@@ -354,6 +354,7 @@ export function evaluateVpc(vpc: VpcFacts, facts: VpcEndpointsFacts, params: Vpc
   return result(vpc.vpcId, 'NON_COMPLIANT', `${texts.join('; ')}.`);
 }
 
+/** Pure: evaluates every VPC of the facts; VPCs whose facts were not all collected (time budget) get no evaluation this run. */
 export function evaluate(facts: VpcEndpointsFacts, params: VpcEndpointsParams): Evaluation[] {
   return facts.vpcs.flatMap((vpc) => evaluateVpc(vpc, facts, params) ?? []);
 }

@@ -18,6 +18,7 @@ export function configAnnotation(annotation: string): string | undefined {
   return text.slice(0, ANNOTATION_LIMIT - TRUNCATION_MARKER.length).trimEnd() + TRUNCATION_MARKER;
 }
 
+/** An evaluation in PutEvaluations' shape, its annotation cut to Config's 256 characters with a visible mark. */
 export function toConfigEvaluation(evaluation: Evaluation, orderingTimestamp: Date): ConfigEvaluation {
   const annotation = configAnnotation(evaluation.annotation);
   return {

@@ -23,6 +23,7 @@ export function createMemo(): CollectContext<unknown>['memo'] {
   };
 }
 
+/** The context a collector receives for one account and region: clients, parameters, clock, logger, memo, time budget and progress. */
 export function createCollectContext<P>(
   scope: Scope,
   params: P,

@@ -24,6 +24,7 @@ export const SECURITY_HUB_CONTROL_SEVERITY: Readonly<Record<string, Severity>> =
 /** Used when a rule neither states a severity nor maps to a known Security Hub control. */
 export const DEFAULT_SEVERITY: Severity = 'MEDIUM';
 
+/** Rank of a severity, INFORMATIONAL lowest. */
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }

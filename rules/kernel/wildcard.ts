@@ -7,6 +7,7 @@ export function wildcardToRegExp(filter: string): RegExp {
   return new RegExp(`^${escaped.join('.*')}$`, 's');
 }
 
+/** Whether `value` matches an ECR-style wildcard filter (`*` any run of characters, everything else literal). */
 export function matchesWildcard(filter: string, value: string): boolean {
   return wildcardToRegExp(filter).test(value);
 }
