@@ -21,7 +21,7 @@ import pMap from 'p-map';
 import { registerImageConsumer, takeImageFoldResult, type ImageFold } from '../common/ecr-images.js';
 import { describeRepository, listRepositories } from '../common/ecr-repositories.js';
 import type { ConfigurationItem } from '../kernel/config-item.js';
-import { awsCall, AwsCallError } from '../kernel/errors.js';
+import { awsCall, AwsCallError, EcrGuardrailsError } from '../kernel/errors.js';
 import type { CollectContext, Collector } from '../kernel/types.js';
 import { RULE_ID, type ImageScanningFacts, type ImageScanningParams, type ImageScanningRepository, type RegistryScanning, type RepositoryScanning } from './evaluate.js';
 import { DAY_MS, ScanSummariser, SEVERITIES, severityRank, type OldFindings, type ScanObservation, type ScanSummary } from './summarise.js';
@@ -32,7 +32,7 @@ export const DESCRIBE_IMAGES_PAGE_SIZE = 1000;
 export const LIST_FINDINGS_PAGE_SIZE = 100;
 const THROTTLING_ERRORS = new Set(['ThrottlingException', 'TooManyRequestsException', 'ThrottledException']);
 
-class OutOfTime extends Error {}
+class OutOfTimeError extends EcrGuardrailsError {}
 
 /** The registry's scanning configuration (GetRegistryScanningConfiguration), read once per account and region (memo). */
 export async function registryScanning(ctx: CollectContext<unknown>): Promise<RegistryScanning> {
@@ -151,7 +151,7 @@ export async function summariseRepository(ctx: CollectContext<ImageScanningParam
   const pages = paginateDescribeImages({ client: ctx.clients.get(ECRClient), pageSize: DESCRIBE_IMAGES_PAGE_SIZE }, { repositoryName });
   for await (const page of pages) {
     for (const image of page.imageDetails ?? []) fold.add(image);
-    if (page.nextToken && ctx.remainingTimeMs() <= 0) throw new OutOfTime();
+    if (page.nextToken && ctx.remainingTimeMs() <= 0) throw new OutOfTimeError('the time budget of this run is spent');
   }
   return fold.result();
 }
@@ -234,7 +234,7 @@ export async function collectRepositories(
         if (++finished % 50 === 0) ctx.progress(`${ctx.accountId} ${ctx.region}: ${finished}/${listed.length} repositories read`);
         return { kind: 'done', repository: { ...base, ...('scanning' in configured ? { scanning: configured.scanning } : { scanningFailure: configured.failure }), summary } };
       } catch (error) {
-        if (error instanceof OutOfTime) return { kind: 'notReached', name: repository.repositoryName };
+        if (error instanceof OutOfTimeError) return { kind: 'notReached', name: repository.repositoryName };
         const name = (error as Error).name;
         if (name === 'RepositoryNotFoundException') return { kind: 'gone' };
         if (THROTTLING_ERRORS.has(name)) return { kind: 'notReached', name: repository.repositoryName };

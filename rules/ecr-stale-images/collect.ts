@@ -17,7 +17,7 @@ import pMap from 'p-map';
 import { shareImageListing } from '../common/ecr-images.js';
 import { listRepositories, type EcrRepository } from '../common/ecr-repositories.js';
 import { previousResults } from '../kernel/previous-results.js';
-import { awsCall, AwsCallError } from '../kernel/errors.js';
+import { awsCall, AwsCallError, EcrGuardrailsError } from '../kernel/errors.js';
 import { unreadableFrom, type Unreadable } from '../kernel/not-readable.js';
 import type { CollectContext, Collector } from '../kernel/types.js';
 import { RESOURCE_TYPE, type ImageSummary, type StaleImagesFacts, type StaleImagesParams, type StaleImagesRepository } from './facts.js';
@@ -32,22 +32,22 @@ const LOGGED_NAMES = 100;
 const THROTTLING_ERRORS = new Set(['ThrottlingException', 'TooManyRequestsException', 'ThrottledException', 'RequestLimitExceeded']);
 
 /** Raised inside a repository's page loop when the time budget is spent. */
-class OutOfTime extends Error {}
+class OutOfTimeError extends EcrGuardrailsError {}
 
 /** A call for one repository was denied (its policy, its KMS key): the repository is reported, the others go on. */
-class RepositoryUnreadable extends Error {
+class RepositoryUnreadableError extends EcrGuardrailsError {
   constructor(readonly unreadable: Unreadable) {
     super(`${unreadable.call}: ${unreadable.error}`);
   }
 }
 
-/** Runs one per-repository read; a per-resource denial becomes RepositoryUnreadable. */
+/** Runs one per-repository read; a per-resource denial becomes RepositoryUnreadableError. */
 async function reading<T>(call: string, read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
     const unreadable = unreadableFrom(call, error);
-    throw unreadable ? new RepositoryUnreadable(unreadable) : error;
+    throw unreadable ? new RepositoryUnreadableError(unreadable) : error;
   }
 }
 
@@ -78,7 +78,7 @@ export async function summariseRepository(ctx: CollectContext<StaleImagesParams>
       summariser.add(observationFromDetail(image, nowMs));
       shared.add(image);
     }
-    if (page.nextToken && ctx.remainingTimeMs() <= 0) throw new OutOfTime();
+    if (page.nextToken && ctx.remainingTimeMs() <= 0) throw new OutOfTimeError('the time budget of this run is spent');
   }
   await shared.complete();
   return summariser.summary();
@@ -145,8 +145,8 @@ export async function collectStaleImages(ctx: CollectContext<StaleImagesParams>)
         if (finished % 50 === 0) ctx.progress(`${ctx.accountId} ${ctx.region}: ${finished}/${ordered.length} repositories, ${images} images read`);
         return { kind: 'done', repository: { ...base, ...(policy !== undefined ? { lifecyclePolicyText: policy } : {}), summary } };
       } catch (error) {
-        if (error instanceof OutOfTime) return { kind: 'notReached', name: repository.repositoryName };
-        if (error instanceof RepositoryUnreadable) return { kind: 'done', repository: { ...base, unreadable: error.unreadable } };
+        if (error instanceof OutOfTimeError) return { kind: 'notReached', name: repository.repositoryName };
+        if (error instanceof RepositoryUnreadableError) return { kind: 'done', repository: { ...base, unreadable: error.unreadable } };
         const name = (error as Error).name;
         // Deleted since the listing: it is gone, the kernel reports it so.
         if (name === 'RepositoryNotFoundException') return { kind: 'gone' };
