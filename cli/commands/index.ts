@@ -13,5 +13,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'scan', summary: 'evaluate the rules and print a report', load: async () => ({ register: (await import('./scan.js')).registerScanCommand }) },
   { name: 'collect', summary: 'save the collected facts as a snapshot for offline scans', load: async () => ({ register: (await import('./collect.js')).registerCollectCommand }) },
   { name: 'rules', summary: 'list the rules, their parameters, controls and runbooks', load: async () => ({ register: (await import('./rules.js')).registerRulesCommand }) },
+  { name: 'detections', summary: 'list the detections of risky registry and network changes, or classify an event offline', load: async () => ({ register: (await import('./detections.js')).registerDetectionsCommand }) },
   { name: 'runbooks', summary: 'list the runbooks: parameters, IAM actions, the rules they remediate', load: async () => ({ register: (await import('./runbooks.js')).registerRunbooksCommand }) },
 ];

@@ -1,0 +1,87 @@
+/**
+ * The contract of a detection: an EventBridge pattern (what the member accounts forward), a
+ * pure classifier (what of that is worth a person's attention, and how serious), metadata
+ * (the related rule and runbook), and sample events with the documentation they follow.
+ */
+import type { Severity } from '../../rules/kernel/severity.js';
+import type { EventPattern } from './match.js';
+
+/** An EventBridge event as delivered to rules and targets. */
+export interface EventBridgeEvent {
+  version?: string;
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: unknown[];
+  detail: Record<string, unknown>;
+}
+
+/** Who made the change, from CloudTrail's `userIdentity` and `sourceIPAddress`. */
+export interface Actor {
+  /** The principal: an assumed-role session ARN, a user ARN, or the invoking AWS service. */
+  arn: string;
+  /** The account the principal belongs to. */
+  accountId?: string;
+  /** For a role session: the role's name (sessionContext.sessionIssuer.userName). */
+  roleName?: string;
+  sourceIp?: string;
+}
+
+/** What a detection reports: enough for a person to act without opening CloudTrail. */
+export interface Alert {
+  detectionId: string;
+  title: string;
+  severity: Severity;
+  account: string;
+  region: string;
+  time: string;
+  /** Config resource type and id the change touched (repository name, VPC endpoint id, ...). */
+  resourceType: string;
+  resourceId: string;
+  /** One sentence: what changed. */
+  change: string;
+  actor: Actor;
+  /** The Config rule whose verdict this change can affect, and the runbook that restores it. */
+  relatedRule?: string;
+  runbook?: string;
+  /** What to do now. */
+  advice: string;
+  /** Same actor, resource and change: alerts with equal keys within the window are one. */
+  dedupeKey: string;
+}
+
+/** What classify may know beyond the event. Absent knowledge never silences an alert. */
+export interface DetectionContext {
+  /** Account ids of the organisation; when unknown, "outside the organisation" cannot be ruled out. */
+  organizationAccounts?: ReadonlySet<string>;
+  /** The role the runbooks run as (its own deletions are expected). */
+  automationRoleName: string;
+  /** Rates a repository policy document (the ecr-repository-access evaluator), if that rule exists. */
+  ratePolicy?: (policyText: string, account: string) => Severity | undefined;
+}
+
+export interface DetectionSample {
+  name: string;
+  /** The AWS documentation the event's shape follows. */
+  source: string;
+  event: EventBridgeEvent;
+}
+
+export interface Detection {
+  /** Folder name, kebab-case. */
+  id: string;
+  title: string;
+  /** The highest severity it can report (classify may report lower). */
+  severity: Severity;
+  relatedRule?: string;
+  runbook?: string;
+  /** Matches read-only management events: its EventBridge rule needs the state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS. */
+  readOnlyEvents?: boolean;
+  pattern: EventPattern;
+  /** Pure: undefined when the matched event is not a risk (e.g. tags set back to IMMUTABLE). */
+  classify: (event: EventBridgeEvent, context: DetectionContext) => Alert | undefined;
+  samples: { positive: DetectionSample[]; negative: DetectionSample[] };
+}
