@@ -9,6 +9,8 @@ import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DETECTIONS } from '../detections/index.js';
+import { DetectionCenter } from './detections.js';
 import { logicalId } from './member.js';
 import { adminStackName } from './names.js';
 import type { DeploymentPlan } from './plan.js';
@@ -44,5 +46,6 @@ export class AdminStack extends Stack {
       const ruleFunction = new RuleFunction(this, logicalId(r.rule.id), { plan, rule: r, region, deadLetterQueue: this.deadLetterQueue });
       this.functions.set(r.rule.id, ruleFunction.function);
     }
+    new DetectionCenter(this, 'Detections', { plan, detections: DETECTIONS, deadLetterQueue: this.deadLetterQueue });
   }
 }

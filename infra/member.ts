@@ -19,7 +19,9 @@ import { App, Aws, BootstraplessSynthesizer, CfnResource, Fn, Stack, Validations
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { DETECTIONS } from '../detections/index.js';
 import { ConfigurationError } from './config.js';
+import { DetectionForwarding } from './detections.js';
 import { addNagChecks } from './nag.js';
 import { AUTOMATION_ROLE_NAME, EVALUATION_ROLE_NAME, LAMBDA_ROLE_PREFIX, functionName, lambdaRoleName, roleArn } from './names.js';
 import { configRuleProperties, remediationProperties } from './config-rules.js';
@@ -188,6 +190,7 @@ export class MemberRegionalStack extends Stack {
         }),
       );
     }
+    new DetectionForwarding(this, 'Detections', { plan, detections: DETECTIONS });
     if (settings.deploymentMode !== 'stackset') return;
 
     const automationRoleArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${AUTOMATION_ROLE_NAME}`;

@@ -1,0 +1,83 @@
+/**
+ * Detections deployed: forwarding rules and their role in the member regional template; the
+ * central bus, its organisation-only policy, the rule, the Lambda and its least-privilege role,
+ * and the alert topic in each admin stack. cdk-nag runs on every synth of these templates.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { DETECTIONS } from '../../detections/index.js';
+import { DETECTION_BUS_NAME, detectionSources } from '../../infra/detections.js';
+import { defaultApp, type DefaultApp } from './default-app.js';
+import { ADMIN, ORG_ID, onlyResource, render, resourcesOfType, type CfnTemplate } from './support.js';
+
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 180_000 });
+
+let app: DefaultApp;
+beforeAll(() => {
+  app = defaultApp();
+}, 120_000);
+
+describe('member regional template: forwarding', () => {
+  it('has one rule per detection with its pattern, forwarding to the central bus of the same region through the forwarding role', () => {
+    const json = app.built.member.regional as CfnTemplate;
+    const rules = resourcesOfType(json, 'AWS::Events::Rule');
+    expect(rules).toHaveLength(DETECTIONS.length);
+    for (const detection of DETECTIONS) {
+      const [, rule] = onlyResource(json, 'AWS::Events::Rule', (p) => p['Name'] === `EcrGuardrails-${detection.id}`);
+      expect(rule['EventPattern']).toEqual(detection.pattern);
+      expect(rule['State']).toBe(detection.readOnlyEvents ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED');
+      const [target] = rule['Targets'] as Record<string, unknown>[];
+      expect(render(target!['Arn'])).toBe(`arn:\${AWS::Partition}:events:\${AWS::Region}:${ADMIN}:event-bus/${DETECTION_BUS_NAME}`);
+      expect(render(target!['RoleArn'])).toContain('DetectionsRole');
+    }
+  });
+
+  it('lets the forwarding role do only events:PutEvents on that bus, assumed by EventBridge of this account', () => {
+    const json = app.built.member.regional as CfnTemplate;
+    const [, policy] = onlyResource(json, 'AWS::IAM::ManagedPolicy', (p) => render(p).includes('PutEventsOnCentralBus'));
+    const statements = (policy['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toMatchObject({ Action: 'events:PutEvents', Effect: 'Allow' });
+    expect(render(statements[0]!['Resource'])).toContain(`event-bus/${DETECTION_BUS_NAME}`);
+    const [, role] = onlyResource(json, 'AWS::IAM::Role', (p) => render(p).includes('EcrGuardrailsDetectionForwarding-'));
+    expect(render(role['AssumeRolePolicyDocument'])).toContain('events.amazonaws.com');
+    expect(render(role['AssumeRolePolicyDocument'])).toContain('aws:SourceAccount');
+  });
+});
+
+describe('admin stacks: detection center', () => {
+  it('admits PutEvents on the bus only from the organisation', () => {
+    for (const template of app.admin) {
+      template.hasResourceProperties('AWS::Events::EventBus', { Name: DETECTION_BUS_NAME });
+      template.hasResourceProperties('AWS::Events::EventBusPolicy', {
+        Statement: { Effect: 'Allow', Principal: '*', Action: 'events:PutEvents', Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG_ID } } },
+      });
+    }
+  });
+
+  it('routes every detection source on the bus to the detection Lambda, which only its rule may invoke', () => {
+    expect(detectionSources(DETECTIONS)).toEqual(['aws.ec2', 'aws.ecr', 'aws.route53resolver']);
+    for (const template of app.admin) {
+      template.hasResourceProperties('AWS::Events::Rule', { EventBusName: Match.anyValue(), EventPattern: { source: detectionSources(DETECTIONS) } });
+      template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction', SourceArn: Match.anyValue() });
+      template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'EcrGuardrails-Detections', Environment: { Variables: Match.objectLike({ ALERT_TOPIC_ARN: Match.anyValue() }) } });
+    }
+  });
+
+  it('publishes to an encrypted topic, and the Lambda role may only publish there, write its logs and dead letters', () => {
+    for (const template of app.admin) {
+      const json = template.toJSON() as CfnTemplate;
+      const [, topic] = onlyResource(json, 'AWS::SNS::Topic');
+      expect(topic['TopicName']).toBe('EcrGuardrails-Alerts');
+      expect(render(topic['KmsMasterKeyId'])).toContain('alias/aws/sns');
+      const [, policy] = onlyResource(json, 'AWS::IAM::ManagedPolicy', (p) => render(p).includes('PublishAlerts'));
+      const statements = (policy['PolicyDocument'] as { Statement: { Action: unknown; Sid: string }[] }).Statement;
+      expect(statements.map((s) => [s.Sid, s.Action])).toEqual([
+        ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents']],
+        ['SendDeadLetters', 'sqs:SendMessage'],
+        ['PublishAlerts', 'sns:Publish'],
+      ]);
+      expect(render(statements)).not.toMatch(/"\*"/);
+    }
+  });
+});
