@@ -81,6 +81,19 @@ export interface GuardrailsConfig {
    * role. Absent: only the rule Lambdas may assume it.
    */
   scanPrincipalArns?: string[];
+  /** Where detection alerts go, and how long a repeat of the same change is suppressed. */
+  detections: DetectionSettings;
+}
+
+/** A subscription of the alert topic: e-mail, an HTTPS webhook (chat integrations), SQS or Lambda. */
+export interface AlertSubscription {
+  protocol: 'email' | 'https' | 'sqs' | 'lambda';
+  endpoint: string;
+}
+
+export interface DetectionSettings {
+  subscriptions: AlertSubscription[];
+  dedupeWindowSeconds: number;
 }
 
 /** CloudWatch Logs retention values (days) the service accepts. */
@@ -172,6 +185,27 @@ export const CONFIG_SCHEMA = {
         },
         additionalProperties: false,
       },
+    },
+    detections: {
+      type: 'object',
+      default: {},
+      properties: {
+        subscriptions: {
+          type: 'array',
+          default: [],
+          items: {
+            type: 'object',
+            properties: {
+              protocol: { enum: ['email', 'https', 'sqs', 'lambda'] },
+              endpoint: { type: 'string', minLength: 1 },
+            },
+            required: ['protocol', 'endpoint'],
+            additionalProperties: false,
+          },
+        },
+        dedupeWindowSeconds: { type: 'integer', minimum: 0, maximum: 86400, default: 900 },
+      },
+      additionalProperties: false,
     },
     scanPrincipalArns: {
       type: 'array',

@@ -16,7 +16,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Detection } from '../detections/kernel/types.js';
-import { TOPIC_ENV } from '../detections/handler.js';
+import { TOPIC_ENV, WINDOW_ENV } from '../detections/handler.js';
 import { logicalId } from './member.js';
 import type { DeploymentPlan } from './plan.js';
 import { PROJECT_ROOT, RULE_RUNTIME } from './rule-function.js';
@@ -86,6 +86,10 @@ export class DetectionCenter extends Construct {
 
     const key = kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns');
     this.topic = new sns.Topic(this, 'Topic', { topicName: DETECTION_TOPIC_NAME, displayName: 'ecr-guardrails alerts', masterKey: key, enforceSSL: true });
+    // Subscriptions from the configuration: e-mail, HTTPS webhooks (chat integrations), SQS, Lambda.
+    config.detections.subscriptions.forEach((subscription, index) => {
+      new sns.Subscription(this, `Subscription${index}`, { topic: this.topic, protocol: subscription.protocol as sns.SubscriptionProtocol, endpoint: subscription.endpoint });
+    });
 
     const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: `/aws/lambda/${DETECTION_FUNCTION_NAME}`, retention: config.lambda.logRetentionDays as logs.RetentionDays });
     Validations.of(logGroup).acknowledge({ id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', reason: 'CloudWatch Logs encrypts at rest by default; the logs hold alert summaries, no secrets.' });
@@ -118,7 +122,7 @@ export class DetectionCenter extends Construct {
       deadLetterQueueEnabled: true,
       deadLetterQueue: props.deadLetterQueue,
       retryAttempts: 2,
-      environment: { [TOPIC_ENV]: this.topic.topicArn, NODE_OPTIONS: '--enable-source-maps' },
+      environment: { [TOPIC_ENV]: this.topic.topicArn, [WINDOW_ENV]: String(config.detections.dedupeWindowSeconds), NODE_OPTIONS: '--enable-source-maps' },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       bundling: {

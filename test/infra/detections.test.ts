@@ -64,6 +64,15 @@ describe('admin stacks: detection center', () => {
     }
   });
 
+  it('subscribes the configured endpoints to the topic and passes the dedupe window to the Lambda', () => {
+    for (const template of app.admin) {
+      template.resourceCountIs('AWS::SNS::Subscription', 2);
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'secops@example.com', TopicArn: Match.anyValue() });
+      template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://global.sns-api.chatbot.amazonaws.com' });
+      template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'EcrGuardrails-Detections', Environment: { Variables: Match.objectLike({ DEDUPE_WINDOW_SECONDS: '600' }) } });
+    }
+  });
+
   it('publishes to an encrypted topic, and the Lambda role may only publish there, write its logs and dead letters', () => {
     for (const template of app.admin) {
       const json = template.toJSON() as CfnTemplate;

@@ -16,6 +16,7 @@ export function rawConfig(overrides: Record<string, unknown> = {}): Record<strin
     organizationalUnitIds: OUS,
     stackSet: { retainStacksOnAccountRemoval: true, maxConcurrentPercentage: 50, failureTolerancePercentage: 5 },
     lambda: { reservedConcurrency: 7, logRetentionDays: 90 },
+    detections: { subscriptions: [{ protocol: 'email', endpoint: 'secops@example.com' }, { protocol: 'https', endpoint: 'https://global.sns-api.chatbot.amazonaws.com' }], dedupeWindowSeconds: 600 },
     rules: RULES.some((r) => r.id === 'ecr-tag-immutability')
       ? {
           'ecr-tag-immutability': {

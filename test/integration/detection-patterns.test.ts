@@ -68,9 +68,9 @@ describe('detection patterns: offline matcher agrees with TestEventPattern', () 
 });
 
 describe('matcher semantics: the offline cases agree with TestEventPattern', () => {
-  it.each(MATCH_CASES)('%s', async (_name, pattern, expected) => {
+  it.each(MATCH_CASES)('%s', async (name, pattern, expected) => {
     const { Result } = await client.send(new TestEventPatternCommand({ EventPattern: JSON.stringify(pattern), Event: JSON.stringify(MATCH_EVENT) }));
     // Where the emulator departs from the documented semantics, pin its (wrong) answer.
-    expect(Result).toBe(EMULATOR_DIFFERS.has(_name) ? !expected : expected);
+    expect(Result).toBe(EMULATOR_DIFFERS.has(name) ? !expected : expected);
   });
 });
