@@ -4,19 +4,64 @@
  * within the window, and publishes each alert to the SNS topic, a subject and a message a
  * person can act on. A classification error is published too (never a silent drop).
  */
+import { ConfigServiceClient, StartConfigRulesEvaluationCommand } from '@aws-sdk/client-config-service';
+import { BatchImportFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import { RULES } from '../rules/index.js';
+import { EvaluationRoleCredentials } from '../rules/kernel/credentials.js';
 import { AUTOMATION_ROLE_NAME } from '../rules/names.js';
 import { ClientFactory } from '../rules/kernel/clients.js';
 import { awsCall, EcrGuardrailsError } from '../rules/kernel/errors.js';
 import { DETECTIONS } from './index.js';
+import { alertToAsff } from './kernel/asff.js';
 import { AlertDeduplicator } from './kernel/dedupe.js';
+import { DETECTION_ROLE_NAME, periodicRelatedRule } from './kernel/follow-up.js';
 import { asEventBridgeEvent, detect, renderAlert } from './kernel/detect.js';
-import type { Alert, DetectionContext } from './kernel/types.js';
+import type { Alert, Detection, DetectionContext } from './kernel/types.js';
 
 /** Environment: the topic alerts go to, the dedupe window, the organisation's accounts. */
 export const TOPIC_ENV = 'ALERT_TOPIC_ARN';
 export const WINDOW_ENV = 'DEDUPE_WINDOW_SECONDS';
 export const ORG_ACCOUNTS_ENV = 'ORGANIZATION_ACCOUNTS';
+/** "true" to import alerts into Security Hub in the member account. */
+export const SECURITY_HUB_ENV = 'SECURITY_HUB_FINDINGS';
+/** JSON object: rule id -> Config rule name in the member accounts (absent: no re-evaluation). */
+export const CONFIG_RULE_NAMES_ENV = 'CONFIG_RULE_NAMES';
+export const PARTITION_ENV = 'AWS_PARTITION';
+
+/** Member-account follow-up: Security Hub import and Config re-evaluation. */
+export interface FollowUp {
+  partition: string;
+  securityHub: boolean;
+  configRuleNames: Record<string, string>;
+  credentials: (account: string) => Promise<AwsCredentialIdentity>;
+  securityHubClient?: (region: string, credentials: AwsCredentialIdentity) => SecurityHubClient;
+  configClient?: (region: string, credentials: AwsCredentialIdentity) => ConfigServiceClient;
+}
+
+/** A member-account call that failed: reported after every alert is sent, so the Lambda retries. */
+export class DetectionFollowUpError extends EcrGuardrailsError {}
+
+export async function followUp(alert: Alert, detection: Detection, plan: FollowUp): Promise<string[]> {
+  const done: string[] = [];
+  const rule = periodicRelatedRule(detection, RULES);
+  const ruleName = rule ? plan.configRuleNames[rule.id] : undefined;
+  if (!plan.securityHub && !ruleName) return done;
+  const credentials = await plan.credentials(alert.account);
+  if (plan.securityHub) {
+    const client = (plan.securityHubClient ?? ((region, c) => new SecurityHubClient({ region, credentials: c })))(alert.region, credentials);
+    const response = await awsCall('securityhub:BatchImportFindings', () => client.send(new BatchImportFindingsCommand({ Findings: [alertToAsff(alert, plan.partition) as AwsSecurityFinding] })));
+    if (response.FailedCount) throw new DetectionFollowUpError(`securityhub:BatchImportFindings rejected the finding of ${alert.detectionId} in ${alert.account}: ${JSON.stringify(response.FailedFindings ?? [])}`);
+    done.push('security-hub');
+  }
+  if (ruleName) {
+    const client = (plan.configClient ?? ((region, c) => new ConfigServiceClient({ region, credentials: c })))(alert.region, credentials);
+    await awsCall('config:StartConfigRulesEvaluation', () => client.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: [ruleName] })));
+    done.push(`re-evaluate ${ruleName}`);
+  }
+  return done;
+}
 
 /** The Lambda's environment lacks a setting it needs. */
 export class DetectionSetupError extends EcrGuardrailsError {}
@@ -35,7 +80,7 @@ export function subject(alert: Alert): string {
   return `[${alert.severity}] ${alert.title}: ${alert.resourceId} (${alert.account})`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 }
 
-export async function handleEvent(raw: unknown, deps: { sns: SNSClient; topicArn: string; context: DetectionContext; now?: number }): Promise<{ published: number; suppressed: number }> {
+export async function handleEvent(raw: unknown, deps: { sns: SNSClient; topicArn: string; context: DetectionContext; now?: number; followUp?: FollowUp }): Promise<{ published: number; suppressed: number }> {
   let published = 0;
   let suppressed = 0;
   const send = (title: string, message: string) => awsCall('sns:Publish', () => deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, Subject: title, Message: message })));
@@ -47,7 +92,8 @@ export async function handleEvent(raw: unknown, deps: { sns: SNSClient; topicArn
     await send('[HIGH] ecr-guardrails could not classify an event', `${(error as Error).message}\n\nEvent:\n${JSON.stringify(raw, null, 2).slice(0, 200_000)}`);
     return { published: 1, suppressed: 0 };
   }
-  for (const { alert } of results) {
+  const failures: string[] = [];
+  for (const { alert, detection } of results) {
     if (!alert) continue;
     if (!deduplicator.offer(alert.dedupeKey, deps.now ?? Date.now())) {
       suppressed += 1;
@@ -55,7 +101,15 @@ export async function handleEvent(raw: unknown, deps: { sns: SNSClient; topicArn
     }
     await send(subject(alert), `${renderAlert(alert)}\n\n${JSON.stringify(alert, null, 2)}`);
     published += 1;
+    if (deps.followUp) {
+      try {
+        await followUp(alert, detection, deps.followUp);
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
   }
+  if (failures.length > 0) throw new DetectionFollowUpError(`Alerts were sent, but the member-account follow-up failed: ${failures.join('; ')}`);
   return { published, suppressed };
 }
 
@@ -63,5 +117,20 @@ export async function handler(event: unknown): Promise<{ published: number; supp
   const topicArn = process.env[TOPIC_ENV];
   if (!topicArn) throw new DetectionSetupError(`${TOPIC_ENV} is not set: the detection Lambda needs the alert topic.`);
   const sns = new ClientFactory(process.env.AWS_REGION ?? 'us-east-1').get(SNSClient);
-  return handleEvent(event, { sns, topicArn, context: contextFromEnvironment() });
+  return handleEvent(event, { sns, topicArn, context: contextFromEnvironment(), followUp: followUpFromEnvironment() });
+}
+
+const roleCredentials = new EvaluationRoleCredentials(DETECTION_ROLE_NAME, 'ecr-guardrails-detections');
+
+export function followUpFromEnvironment(env: NodeJS.ProcessEnv = process.env): FollowUp {
+  const partition = env[PARTITION_ENV] ?? 'aws';
+  let configRuleNames: Record<string, string> = {};
+  if (env[CONFIG_RULE_NAMES_ENV]) {
+    try {
+      configRuleNames = JSON.parse(env[CONFIG_RULE_NAMES_ENV]) as Record<string, string>;
+    } catch (error) {
+      throw new DetectionSetupError(`${CONFIG_RULE_NAMES_ENV} is not JSON; expected an object of rule id to Config rule name.`, { cause: error });
+    }
+  }
+  return { partition, securityHub: env[SECURITY_HUB_ENV] === 'true', configRuleNames, credentials: (account) => roleCredentials.forAccount(partition, account) };
 }

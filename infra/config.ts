@@ -94,6 +94,8 @@ export interface AlertSubscription {
 export interface DetectionSettings {
   subscriptions: AlertSubscription[];
   dedupeWindowSeconds: number;
+  /** Import each alert into Security Hub in the member account (Security Hub must be enabled there). */
+  securityHub: boolean;
 }
 
 /** CloudWatch Logs retention values (days) the service accepts. */
@@ -204,6 +206,7 @@ export const CONFIG_SCHEMA = {
           },
         },
         dedupeWindowSeconds: { type: 'integer', minimum: 0, maximum: 86400, default: 900 },
+        securityHub: { type: 'boolean', default: true },
       },
       additionalProperties: false,
     },

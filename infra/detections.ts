@@ -16,7 +16,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Detection } from '../detections/kernel/types.js';
-import { TOPIC_ENV, WINDOW_ENV } from '../detections/handler.js';
+import { CONFIG_RULE_NAMES_ENV, PARTITION_ENV, SECURITY_HUB_ENV, TOPIC_ENV, WINDOW_ENV } from '../detections/handler.js';
+import { DETECTION_ROLE_NAME, detectionRoleActions, IMPORT_FINDINGS_ACTION, REEVALUATE_ACTION } from '../detections/kernel/follow-up.js';
+import { RULES } from '../rules/index.js';
+import { configRuleName } from './names.js';
 import { logicalId } from './member.js';
 import type { DeploymentPlan } from './plan.js';
 import { PROJECT_ROOT, RULE_RUNTIME } from './rule-function.js';
@@ -61,6 +64,52 @@ export class DetectionForwarding extends Construct {
   }
 }
 
+/**
+ * Member side, global (IAM): the role the detection Lambda assumes to import findings and
+ * re-evaluate rules. Trusted only by the detection Lambda roles of the admin account, inside
+ * the organisation; actions derived from the detections (detectionRoleActions).
+ */
+export class DetectionMemberRole extends Construct {
+  readonly role: iam.Role | undefined;
+
+  constructor(scope: Construct, id: string, props: { plan: DeploymentPlan; detections: readonly Detection[] }) {
+    super(scope, id);
+    const { config } = props.plan;
+    const ruleIds = props.plan.rules.map((r) => r.rule.id);
+    const rules = RULES.filter((rule) => ruleIds.includes(rule.id));
+    const actions = detectionRoleActions(props.detections, config.deploymentMode === 'stackset' ? rules : [], config.detections.securityHub);
+    if (actions.length === 0) return;
+    const statements: iam.PolicyStatement[] = [];
+    if (actions.includes(IMPORT_FINDINGS_ACTION)) {
+      statements.push(new iam.PolicyStatement({ sid: 'ImportFindings', actions: [IMPORT_FINDINGS_ACTION], resources: [`arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:product/${Aws.ACCOUNT_ID}/default`] }));
+    }
+    if (actions.includes(REEVALUATE_ACTION)) {
+      statements.push(new iam.PolicyStatement({ sid: 'ReevaluateRules', actions: [REEVALUATE_ACTION], resources: [`arn:${Aws.PARTITION}:config:*:${Aws.ACCOUNT_ID}:config-rule/*`] }));
+    }
+    const policy = new iam.ManagedPolicy(this, 'Policy', { description: 'ecr-guardrails detections: import alerts into Security Hub and re-evaluate the related periodic rules.', statements });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:securityhub:*:<AWS::AccountId>:product/<AWS::AccountId>/default]',
+      reason: 'Findings go to this account\'s own default product in whichever configured region the change happened; IAM is global, so the region is a wildcard.',
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:config:*:<AWS::AccountId>:config-rule/*]',
+      reason: 'Config rule ARNs carry a generated id (config-rule/config-rule-xxxx), not the rule name, so only this account (and any region) can be named.',
+    });
+    this.role = new iam.Role(this, 'Role', {
+      roleName: DETECTION_ROLE_NAME,
+      description: 'Role the ecr-guardrails detection Lambda assumes: Security Hub findings and Config re-evaluation.',
+      assumedBy: new iam.AccountPrincipal(config.adminAccountId).withConditions({
+        ArnLike: { 'aws:PrincipalArn': `arn:${Aws.PARTITION}:iam::${config.adminAccountId}:role/${DETECTION_LAMBDA_ROLE_PREFIX}*` },
+        StringEquals: { 'aws:PrincipalOrgID': config.organizationId },
+      }),
+      managedPolicies: [policy],
+    });
+  }
+}
+
+/** Prefix of the detection Lambda's execution role (one per region). */
+export const DETECTION_LAMBDA_ROLE_PREFIX = 'EcrGuardrailsDetections-';
+
 /** Admin side: the central bus and its policy, the alert topic, the detection Lambda and its rule. */
 export class DetectionCenter extends Construct {
   readonly bus: events.CfnEventBus;
@@ -99,10 +148,21 @@ export class DetectionCenter extends Construct {
         new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
         new iam.PolicyStatement({ sid: 'SendDeadLetters', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }),
         new iam.PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+        // The member detection role, only in accounts of our organisation.
+        new iam.PolicyStatement({
+          sid: 'AssumeMemberDetectionRole',
+          actions: ['sts:AssumeRole'],
+          resources: [`arn:${Aws.PARTITION}:iam::*:role/${DETECTION_ROLE_NAME}`],
+          conditions: { StringEquals: { 'aws:ResourceOrgID': config.organizationId } },
+        }),
       ],
     });
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${DETECTION_ROLE_NAME}]`,
+      reason: 'The detection role has one fixed name in every member account and accounts join over time, so the account is a wildcard bounded by aws:ResourceOrgID to this organisation.',
+    });
     const role = new iam.Role(this, 'Role', {
-      roleName: `EcrGuardrailsDetections-${Stack.of(this).region}`,
+      roleName: `${DETECTION_LAMBDA_ROLE_PREFIX}${Stack.of(this).region}`,
       description: 'Execution role of the ecr-guardrails detection Lambda.',
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       managedPolicies: [policy],
@@ -122,7 +182,15 @@ export class DetectionCenter extends Construct {
       deadLetterQueueEnabled: true,
       deadLetterQueue: props.deadLetterQueue,
       retryAttempts: 2,
-      environment: { [TOPIC_ENV]: this.topic.topicArn, [WINDOW_ENV]: String(config.detections.dedupeWindowSeconds), NODE_OPTIONS: '--enable-source-maps' },
+      environment: {
+        [TOPIC_ENV]: this.topic.topicArn,
+        [WINDOW_ENV]: String(config.detections.dedupeWindowSeconds),
+        [SECURITY_HUB_ENV]: String(config.detections.securityHub),
+        [PARTITION_ENV]: Aws.PARTITION,
+        // Re-evaluation needs the Config rules this app creates (stackset mode).
+        ...(config.deploymentMode === 'stackset' ? { [CONFIG_RULE_NAMES_ENV]: JSON.stringify(Object.fromEntries(props.plan.rules.map((r) => [r.rule.id, configRuleName(r.rule.id)]))) } : {}),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       bundling: {

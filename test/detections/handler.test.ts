@@ -2,14 +2,32 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { contextFromEnvironment, handleEvent, subject } from '../../detections/handler.js';
+import { ConfigServiceClient, StartConfigRulesEvaluationCommand } from '@aws-sdk/client-config-service';
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { contextFromEnvironment, followUpFromEnvironment, handleEvent, subject, type FollowUp } from '../../detections/handler.js';
+import { detection as repositoryDeleted } from '../../detections/ecr-repository-deleted/detection.js';
 import { detection as tagMutability } from '../../detections/ecr-tag-mutability/detection.js';
 import { detection as vpcDns } from '../../detections/vpc-dns-disabled/detection.js';
 import { SAMPLE_CONTEXT } from '../../detections/kernel/samples.js';
 
 const sns = mockClient(SNSClient);
+const hub = mockClient(SecurityHubClient);
+const config = mockClient(ConfigServiceClient);
+const memberCredentials = { accessKeyId: 'ASIAMEMBER', secretAccessKey: 'secret', sessionToken: 'token' };
+const accounts: string[] = [];
+const follow = (securityHub = true): FollowUp => ({
+  partition: 'aws',
+  securityHub,
+  configRuleNames: { 'ecr-vpc-endpoints': 'ecr-guardrails-ecr-vpc-endpoints', 'ecr-tag-immutability': 'ecr-guardrails-ecr-tag-immutability' },
+  credentials: async (account) => (accounts.push(account), memberCredentials),
+});
 const topicArn = 'arn:aws:sns:eu-west-3:111122223333:EcrGuardrails-Alerts';
 beforeEach(() => {
+  hub.reset();
+  config.reset();
+  accounts.length = 0;
+  hub.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 1, FailedFindings: [] });
+  config.on(StartConfigRulesEvaluationCommand).resolves({});
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'b1a8c1e4-6a5e-5f9e-9f0c-1a2b3c4d5e6f' });
 });
@@ -51,5 +69,49 @@ describe('detection Lambda', () => {
   it('reads the organisation accounts from the environment', () => {
     expect(contextFromEnvironment({ ORGANIZATION_ACCOUNTS: '111122223333, 777788889999' }).organizationAccounts).toEqual(new Set(['111122223333', '777788889999']));
     expect(contextFromEnvironment({}).organizationAccounts).toBeUndefined();
+  });
+});
+
+describe('member-account follow-up', () => {
+  const deps = () => ({ sns: new SNSClient({ region: 'eu-west-3' }), topicArn, context: SAMPLE_CONTEXT, now: 5_000_000_000 + Math.random() * 1e9 });
+
+  it('imports the alert into Security Hub in the member account, with the rule and runbook, and re-evaluates the periodic related rule', async () => {
+    const event = vpcDns.samples.positive[1]!.event;
+    await handleEvent(event, { ...deps(), followUp: follow() });
+    expect(accounts).toEqual(['111122223333']);
+    expect(hub).toHaveReceivedCommandTimes(BatchImportFindingsCommand, 1);
+    const [finding] = hub.commandCalls(BatchImportFindingsCommand)[0]!.args[0].input.Findings!;
+    expect(finding).toMatchObject({
+      SchemaVersion: '2018-10-08',
+      ProductArn: 'arn:aws:securityhub:eu-west-3:111122223333:product/111122223333/default',
+      GeneratorId: 'ecr-guardrails/detections/vpc-dns-disabled',
+      AwsAccountId: '111122223333',
+      Severity: { Label: 'HIGH' },
+      Resources: [{ Type: 'AwsEc2Vpc', Id: 'arn:aws:ec2:eu-west-3:111122223333:vpc/vpc-0a1b2c3d4e5f60718', Partition: 'aws', Region: 'eu-west-3' }],
+      ProductFields: expect.objectContaining({ 'ecr-guardrails/RelatedRule': 'ecr-vpc-endpoints', 'ecr-guardrails/Actor': expect.stringContaining('assumed-role/') }),
+    });
+    expect(config).toHaveReceivedCommandWith(StartConfigRulesEvaluationCommand, { ConfigRuleNames: ['ecr-guardrails-ecr-vpc-endpoints'] });
+  });
+
+  it('imports without re-evaluation when the detection has no related rule', async () => {
+    await handleEvent(repositoryDeleted.samples.positive[0]!.event, { ...deps(), followUp: follow() });
+    expect(hub).toHaveReceivedCommandTimes(BatchImportFindingsCommand, 1);
+    expect(config).not.toHaveReceivedCommand(StartConfigRulesEvaluationCommand);
+  });
+
+  it('fails the invocation (for a retry) after sending the alert when Security Hub rejects the finding', async () => {
+    hub.on(BatchImportFindingsCommand).resolves({ FailedCount: 1, SuccessCount: 0, FailedFindings: [{ Id: 'x', ErrorCode: 'InvalidInput', ErrorMessage: 'bad' }] });
+    await expect(handleEvent(repositoryDeleted.samples.positive[1]!.event, { ...deps(), followUp: follow() })).rejects.toThrow(/Alerts were sent, but the member-account follow-up failed: securityhub:BatchImportFindings rejected/);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('assumes no role when neither Security Hub nor a re-evaluation is due', async () => {
+    await handleEvent(repositoryDeleted.samples.positive[0]!.event, { ...deps(), followUp: follow(false) });
+    expect(accounts).toEqual([]);
+  });
+
+  it('reads its settings from the environment, and names a malformed rule-name map', () => {
+    expect(followUpFromEnvironment({ SECURITY_HUB_FINDINGS: 'true', AWS_PARTITION: 'aws-us-gov', CONFIG_RULE_NAMES: '{"ecr-vpc-endpoints":"n"}' })).toMatchObject({ partition: 'aws-us-gov', securityHub: true, configRuleNames: { 'ecr-vpc-endpoints': 'n' } });
+    expect(() => followUpFromEnvironment({ CONFIG_RULE_NAMES: '{' })).toThrow(/CONFIG_RULE_NAMES is not JSON/);
   });
 });

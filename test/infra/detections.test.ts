@@ -6,7 +6,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DETECTIONS } from '../../detections/index.js';
+import { detectionRoleActions } from '../../detections/kernel/follow-up.js';
 import { DETECTION_BUS_NAME, detectionSources } from '../../infra/detections.js';
+import { RULES } from '../../rules/index.js';
 import { defaultApp, type DefaultApp } from './default-app.js';
 import { ADMIN, ORG_ID, onlyResource, render, resourcesOfType, type CfnTemplate } from './support.js';
 
@@ -73,7 +75,7 @@ describe('admin stacks: detection center', () => {
     }
   });
 
-  it('publishes to an encrypted topic, and the Lambda role may only publish there, write its logs and dead letters', () => {
+  it('publishes to an encrypted topic, and the Lambda role may only publish there, write its logs and dead letters, and assume the member detection role in the organisation', () => {
     for (const template of app.admin) {
       const json = template.toJSON() as CfnTemplate;
       const [, topic] = onlyResource(json, 'AWS::SNS::Topic');
@@ -85,8 +87,42 @@ describe('admin stacks: detection center', () => {
         ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents']],
         ['SendDeadLetters', 'sqs:SendMessage'],
         ['PublishAlerts', 'sns:Publish'],
+        ['AssumeMemberDetectionRole', 'sts:AssumeRole'],
       ]);
+      expect(render(statements[3])).toContain(`"aws:ResourceOrgID":"${ORG_ID}"`);
+      expect(render(statements[3])).toContain(':role/EcrGuardrailsDetectionRole');
       expect(render(statements)).not.toMatch(/"\*"/);
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: 'EcrGuardrails-Detections',
+        Environment: { Variables: Match.objectLike({ SECURITY_HUB_FINDINGS: 'true', CONFIG_RULE_NAMES: JSON.stringify({ 'ecr-tag-immutability': 'ecr-guardrails-ecr-tag-immutability', 'ecr-vpc-endpoints': 'ecr-guardrails-ecr-vpc-endpoints', 'ecr-stale-images': 'ecr-guardrails-ecr-stale-images' }) }) },
+      });
     }
+  });
+});
+
+describe('member global template: detection role', () => {
+  it('is trusted only by the detection Lambda roles of the admin account, inside the organisation', () => {
+    const json = app.built.member.global as CfnTemplate;
+    const [, role] = onlyResource(json, 'AWS::IAM::Role', (p) => p['RoleName'] === 'EcrGuardrailsDetectionRole');
+    const trust = render(role['AssumeRolePolicyDocument']);
+    expect(trust).toContain(`:iam::${ADMIN}:role/EcrGuardrailsDetections-*`);
+    expect(trust).toContain(`"aws:PrincipalOrgID":"${ORG_ID}"`);
+  });
+
+  it('grants exactly the derived actions: findings into its own default product, re-evaluation of its own rules', () => {
+    const json = app.built.member.global as CfnTemplate;
+    const [, policy] = onlyResource(json, 'AWS::IAM::ManagedPolicy', (p) => render(p).includes('ImportFindings'));
+    const statements = (policy['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
+    expect(statements.map((s) => s['Action']).sort()).toEqual(detectionRoleActions(DETECTIONS, RULES, true));
+    expect(statements.map((s) => render(s['Resource']))).toEqual([
+      'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default',
+      'arn:${AWS::Partition}:config:*:${AWS::AccountId}:config-rule/*',
+    ]);
+  });
+
+  it('derives no re-evaluation without periodic related rules, and nothing at all without Security Hub', () => {
+    expect(detectionRoleActions(DETECTIONS, [], true)).toEqual(['securityhub:BatchImportFindings']);
+    expect(detectionRoleActions(DETECTIONS, [], false)).toEqual([]);
+    expect(detectionRoleActions(DETECTIONS, RULES, false)).toEqual(['config:StartConfigRulesEvaluation']);
   });
 });
