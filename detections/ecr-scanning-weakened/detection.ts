@@ -23,6 +23,7 @@ export const detection: Detection = {
   title: 'Image scanning weakened',
   severity: 'HIGH',
   relatedRule: 'ecr-image-scanning',
+  runbook: 'EnableEcrImageScanning',
   pattern: cloudTrailPattern('aws.ecr', 'ecr.amazonaws.com', ['PutImageScanningConfiguration', 'PutRegistryScanningConfiguration']),
   classify(event) {
     if (failed(event)) return undefined;
@@ -33,7 +34,7 @@ export const detection: Detection = {
       if (config?.scanOnPush === true) return undefined;
       return alertFor(detection, event, {
         severity: 'HIGH', resourceType: 'AWS::ECR::Repository', resourceId: repository, change: 'scan on push turned off',
-        advice: `New images pushed to ${repository} are no longer scanned on push (Security Hub ECR.1). Turn it back on unless registry-level scanning covers the repository.`,
+        advice: `New images pushed to ${repository} are no longer scanned on push (Security Hub ECR.1). Run EcrGuardrails-EnableEcrImageScanning for the repository unless registry-level scanning covers it.`,
       });
     }
     if (coversEveryRepository(parameters.rules)) return undefined;

@@ -94,7 +94,7 @@ describe('admin stacks: detection center', () => {
       expect(render(statements)).not.toMatch(/"\*"/);
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: 'EcrGuardrails-Detections',
-        Environment: { Variables: Match.objectLike({ SECURITY_HUB_FINDINGS: 'true', CONFIG_RULE_NAMES: JSON.stringify({ 'ecr-tag-immutability': 'ecr-guardrails-ecr-tag-immutability', 'ecr-vpc-endpoints': 'ecr-guardrails-ecr-vpc-endpoints', 'ecr-stale-images': 'ecr-guardrails-ecr-stale-images' }) }) },
+        Environment: { Variables: Match.objectLike({ SECURITY_HUB_FINDINGS: 'true', CONFIG_RULE_NAMES: JSON.stringify(Object.fromEntries(RULES.map((rule) => [rule.id, `ecr-guardrails-${rule.id}`]))) }) },
       });
     }
   });
