@@ -6,6 +6,7 @@
  */
 import { ConfigServiceClient, StartConfigRulesEvaluationCommand } from '@aws-sdk/client-config-service';
 import { BatchImportFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { RULES } from '../rules/index.js';
@@ -17,6 +18,7 @@ import { DETECTIONS } from './index.js';
 import { alertToAsff } from './kernel/asff.js';
 import { AlertDeduplicator } from './kernel/dedupe.js';
 import { DETECTION_ROLE_NAME, periodicRelatedRule } from './kernel/follow-up.js';
+import { OrganizationAccounts } from './kernel/organization.js';
 import { asEventBridgeEvent, detect, renderAlert } from './kernel/detect.js';
 import type { Alert, Detection, DetectionContext } from './kernel/types.js';
 
@@ -113,11 +115,26 @@ export async function handleEvent(raw: unknown, deps: { sns: SNSClient; topicArn
   return { published, suppressed };
 }
 
+const factory = new ClientFactory(process.env.AWS_REGION ?? 'us-east-1');
+const organization = new OrganizationAccounts(factory.get(OrganizationsClient));
+
+/** The context with the organisation's accounts; without them, other accounts are "not verified". */
+export async function contextWithOrganization(accounts: OrganizationAccounts, env: NodeJS.ProcessEnv = process.env): Promise<DetectionContext> {
+  const context = contextFromEnvironment(env);
+  if (context.organizationAccounts) return context;
+  try {
+    context.organizationAccounts = await accounts.get();
+  } catch (error) {
+    process.stderr.write(`ecr-guardrails detections: ${(error as Error).message}; accounts outside this one are reported as not verified.\n`);
+  }
+  return context;
+}
+
 export async function handler(event: unknown): Promise<{ published: number; suppressed: number }> {
   const topicArn = process.env[TOPIC_ENV];
   if (!topicArn) throw new DetectionSetupError(`${TOPIC_ENV} is not set: the detection Lambda needs the alert topic.`);
-  const sns = new ClientFactory(process.env.AWS_REGION ?? 'us-east-1').get(SNSClient);
-  return handleEvent(event, { sns, topicArn, context: contextFromEnvironment(), followUp: followUpFromEnvironment() });
+  const sns = factory.get(SNSClient);
+  return handleEvent(event, { sns, topicArn, context: await contextWithOrganization(organization), followUp: followUpFromEnvironment() });
 }
 
 const roleCredentials = new EvaluationRoleCredentials(DETECTION_ROLE_NAME, 'ecr-guardrails-detections');

@@ -148,6 +148,8 @@ export class DetectionCenter extends Construct {
         new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
         new iam.PolicyStatement({ sid: 'SendDeadLetters', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }),
         new iam.PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+        // The organisation's accounts, for "outside the organisation" (no resource-level permissions).
+        new iam.PolicyStatement({ sid: 'ListOrganizationAccounts', actions: ['organizations:ListAccounts'], resources: ['*'] }),
         // The member detection role, only in accounts of our organisation.
         new iam.PolicyStatement({
           sid: 'AssumeMemberDetectionRole',
@@ -156,6 +158,10 @@ export class DetectionCenter extends Construct {
           conditions: { StringEquals: { 'aws:ResourceOrgID': config.organizationId } },
         }),
       ],
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'organizations:ListAccounts supports no resource-level permissions (it lists the accounts of the caller\'s organisation, read-only).',
     });
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${DETECTION_ROLE_NAME}]`,

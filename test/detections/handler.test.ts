@@ -4,7 +4,9 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigServiceClient, StartConfigRulesEvaluationCommand } from '@aws-sdk/client-config-service';
 import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { contextFromEnvironment, followUpFromEnvironment, handleEvent, subject, type FollowUp } from '../../detections/handler.js';
+import { OrganizationsClient, ListAccountsCommand } from '@aws-sdk/client-organizations';
+import { OrganizationAccounts } from '../../detections/kernel/organization.js';
+import { contextFromEnvironment, contextWithOrganization, followUpFromEnvironment, handleEvent, subject, type FollowUp } from '../../detections/handler.js';
 import { detection as repositoryDeleted } from '../../detections/ecr-repository-deleted/detection.js';
 import { detection as tagMutability } from '../../detections/ecr-tag-mutability/detection.js';
 import { detection as vpcDns } from '../../detections/vpc-dns-disabled/detection.js';
@@ -113,5 +115,26 @@ describe('member-account follow-up', () => {
   it('reads its settings from the environment, and names a malformed rule-name map', () => {
     expect(followUpFromEnvironment({ SECURITY_HUB_FINDINGS: 'true', AWS_PARTITION: 'aws-us-gov', CONFIG_RULE_NAMES: '{"ecr-vpc-endpoints":"n"}' })).toMatchObject({ partition: 'aws-us-gov', securityHub: true, configRuleNames: { 'ecr-vpc-endpoints': 'n' } });
     expect(() => followUpFromEnvironment({ CONFIG_RULE_NAMES: '{' })).toThrow(/CONFIG_RULE_NAMES is not JSON/);
+  });
+});
+
+describe('organisation accounts', () => {
+  const organizations = mockClient(OrganizationsClient);
+  beforeEach(() => organizations.reset());
+
+  it('lists every page of the organisation (suspended accounts too) and caches it for an hour', async () => {
+    organizations.on(ListAccountsCommand).resolvesOnce({ Accounts: [{ Id: '111122223333', Status: 'ACTIVE' }], NextToken: 'page-2' }).resolvesOnce({ Accounts: [{ Id: '777788889999', Status: 'SUSPENDED' }] });
+    let now = 0;
+    const accounts = new OrganizationAccounts(new OrganizationsClient({ region: 'eu-west-3' }), () => now);
+    expect(await contextWithOrganization(accounts, {})).toMatchObject({ organizationAccounts: new Set(['111122223333', '777788889999']) });
+    now = 59 * 60 * 1000;
+    await accounts.get();
+    expect(organizations).toHaveReceivedCommandTimes(ListAccountsCommand, 2);
+  });
+
+  it('leaves the organisation unknown when the lookup fails, so other accounts are reported as not verified', async () => {
+    organizations.on(ListAccountsCommand).rejects(Object.assign(new Error('You don\'t have permissions to access this resource.'), { name: 'AccessDeniedException' }));
+    const context = await contextWithOrganization(new OrganizationAccounts(new OrganizationsClient({ region: 'eu-west-3' })), {});
+    expect(context.organizationAccounts).toBeUndefined();
   });
 });

@@ -87,11 +87,13 @@ describe('admin stacks: detection center', () => {
         ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents']],
         ['SendDeadLetters', 'sqs:SendMessage'],
         ['PublishAlerts', 'sns:Publish'],
+        ['ListOrganizationAccounts', 'organizations:ListAccounts'],
         ['AssumeMemberDetectionRole', 'sts:AssumeRole'],
       ]);
-      expect(render(statements[3])).toContain(`"aws:ResourceOrgID":"${ORG_ID}"`);
-      expect(render(statements[3])).toContain(':role/EcrGuardrailsDetectionRole');
-      expect(render(statements)).not.toMatch(/"\*"/);
+      expect(render(statements[4])).toContain(`"aws:ResourceOrgID":"${ORG_ID}"`);
+      expect(render(statements[4])).toContain(':role/EcrGuardrailsDetectionRole');
+      // Only ListAccounts (no resource-level permissions) has a wildcard resource.
+      expect(statements.filter((s) => render(s).includes('"Resource":"*"')).map((s) => s.Sid)).toEqual(['ListOrganizationAccounts']);
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: 'EcrGuardrails-Detections',
         Environment: { Variables: Match.objectLike({ SECURITY_HUB_FINDINGS: 'true', CONFIG_RULE_NAMES: JSON.stringify(Object.fromEntries(RULES.map((rule) => [rule.id, `ecr-guardrails-${rule.id}`]))) }) },
