@@ -26,9 +26,9 @@ beforeAll(() => {
   built.app.synth();
 }, 120_000);
 
-function bundleDir(ruleId: string): string {
+function bundleDir(ruleId: string, name = functionName(ruleId)): string {
   const template = JSON.parse(readFileSync(join(outdir, `${built.adminStacks[0]!.stackName}.template.json`), 'utf8')) as CfnTemplate;
-  const [, fn] = onlyResource(template, 'AWS::Lambda::Function', (p) => p['FunctionName'] === functionName(ruleId));
+  const [, fn] = onlyResource(template, 'AWS::Lambda::Function', (p) => p['FunctionName'] === name);
   const key = (fn['Code'] as { S3Key: string }).S3Key;
   return join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
 }
@@ -54,6 +54,16 @@ describe('real synth (esbuild, cdk-nag, no Docker, no network)', () => {
 
   it.each(RULES.map((r) => [r.id]))('%s: the bundle loads under Node and exports the handler', async (ruleId) => {
     const module = (await import(pathToFileURL(join(bundleDir(ruleId), 'index.mjs')).href)) as { handler?: unknown };
+    expect(typeof module.handler).toBe('function');
+  });
+
+  it('the detection Lambda bundles with its SDK clients and loads, exporting the handler', async () => {
+    const dir = bundleDir('', 'EcrGuardrails-Detections');
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    expect(statSync(join(dir, 'index.mjs')).size).toBeLessThan(3_000_000);
+    process.env.AWS_REGION ??= 'eu-west-3';
+    const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler?: unknown };
     expect(typeof module.handler).toBe('function');
   });
 });
