@@ -29,13 +29,13 @@ export function matchesPattern(event: Json, pattern: EventPattern): boolean {
 function matchObject(value: Json, pattern: EventPattern, path: string): boolean {
   for (const [key, sub] of Object.entries(pattern)) {
     const here = path ? `${path}.${key}` : key;
-    const field = isObject(value) && Object.hasOwn(value, key) ? (value as Record<string, Json>)[key] : ABSENT;
+    const field = isObject(value) && Object.hasOwn(value, key) ? value[key] : ABSENT;
     if (Array.isArray(sub)) {
-      if (!matchLeaf(field, sub as readonly PatternLeaf[], here)) return false;
+      if (!matchLeaf(field, sub, here)) return false;
     } else if (isObject(sub)) {
       if (field === ABSENT) return false;
       const candidates = Array.isArray(field) ? field : [field];
-      if (!candidates.some((candidate) => matchObject(candidate, sub as EventPattern, here))) return false;
+      if (!candidates.some((candidate) => matchObject(candidate, sub, here))) return false;
     } else {
       throw new EventPatternError(`Event pattern at "${here}": expected an array of values or a nested object, got ${JSON.stringify(sub)}.`);
     }
@@ -43,7 +43,7 @@ function matchObject(value: Json, pattern: EventPattern, path: string): boolean 
   return true;
 }
 
-function matchLeaf(field: Json | typeof ABSENT, alternatives: readonly PatternLeaf[], path: string): boolean {
+function matchLeaf(field: unknown, alternatives: readonly PatternLeaf[], path: string): boolean {
   return alternatives.some((alternative) => {
     if (isObject(alternative)) return matchOperator(field, alternative, path);
     if (field === ABSENT) return false;
@@ -52,7 +52,7 @@ function matchLeaf(field: Json | typeof ABSENT, alternatives: readonly PatternLe
   });
 }
 
-function matchOperator(field: Json | typeof ABSENT, operator: Record<string, unknown>, path: string): boolean {
+function matchOperator(field: unknown, operator: Record<string, unknown>, path: string): boolean {
   const entries = Object.entries(operator);
   if (entries.length !== 1) throw new EventPatternError(`Event pattern at "${path}": an operator object has exactly one key, got ${JSON.stringify(operator)}.`);
   const [name, argument] = entries[0]!;
@@ -92,9 +92,10 @@ function anythingButExcludes(value: Json, argument: unknown, path: string): bool
 
 function numericMatches(value: number, argument: unknown, path: string): boolean {
   if (!Array.isArray(argument) || argument.length % 2 !== 0) throw new EventPatternError(`Event pattern at "${path}": "numeric" takes pairs of operator and number.`);
-  for (let i = 0; i < argument.length; i += 2) {
-    const op = argument[i];
-    const bound = argument[i + 1];
+  const pairs = argument as unknown[];
+  for (let i = 0; i < pairs.length; i += 2) {
+    const op = pairs[i];
+    const bound = pairs[i + 1];
     if (typeof bound !== 'number') throw new EventPatternError(`Event pattern at "${path}": "numeric" bound must be a number.`);
     const ok = op === '=' ? value === bound : op === '>' ? value > bound : op === '>=' ? value >= bound : op === '<' ? value < bound : op === '<=' ? value <= bound : undefined;
     if (ok === undefined) throw new EventPatternError(`Event pattern at "${path}": unknown numeric operator ${JSON.stringify(op)}.`);

@@ -7,7 +7,7 @@
  * private addresses. The record alone cannot tell whether the VPC relies on endpoints; the
  * related rule re-evaluates it.
  */
-import { alertFor, cloudTrailPattern, failed, requestParameters } from '../kernel/cloudtrail.js';
+import { alertFor, CLOUDTRAIL_DETAIL_TYPE, failed, requestParameters } from '../kernel/cloudtrail.js';
 import type { Detection } from '../kernel/types.js';
 import { samples } from './samples.js';
 
@@ -25,7 +25,7 @@ export const detection: Detection = {
   relatedRule: 'ecr-vpc-endpoints',
   pattern: {
     source: ['aws.ec2', 'aws.route53resolver'],
-    'detail-type': ['AWS API Call via CloudTrail'],
+    'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
     detail: { eventSource: ['ec2.amazonaws.com', 'route53resolver.amazonaws.com'], eventName: ['AssociateDhcpOptions', 'AssociateResolverRule', 'DisassociateResolverRule'] },
   },
   classify(event) {

@@ -25,7 +25,7 @@ describe('repository policy severity comes from the injected policy evaluator', 
     ['no evaluator', SAMPLE_CONTEXT],
     ['an evaluator that cannot rate the policy', { ...SAMPLE_CONTEXT, ratePolicy: () => undefined }],
   ])('is HIGH with %s (never quieter for lack of a rating)', (_name, context) => {
-    expect(repositoryPolicy.classify(setPolicy, context as DetectionContext)).toMatchObject({ severity: 'HIGH', change: expect.stringContaining('not rated') });
+    expect(repositoryPolicy.classify(setPolicy, context)).toMatchObject({ severity: 'HIGH', change: expect.stringContaining('not rated') });
   });
 });
 
