@@ -45,6 +45,7 @@ export interface FollowUp {
 /** A member-account call that failed: reported after every alert is sent, so the Lambda retries. */
 export class DetectionFollowUpError extends EcrGuardrailsError {}
 
+/** After an alert: files it in the member account's Security Hub and re-evaluates the periodic related Config rule, as configured; returns what was done. */
 export async function followUp(alert: Alert, detection: Detection, plan: FollowUp): Promise<string[]> {
   const done: string[] = [];
   const rule = periodicRelatedRule(detection, RULES);
@@ -70,6 +71,7 @@ export class DetectionSetupError extends EcrGuardrailsError {}
 
 const deduplicator = new AlertDeduplicator(Number(process.env[WINDOW_ENV] ?? '900') * 1000);
 
+/** The classification context from the Lambda's environment: the automation role name and, when set, the organisation's accounts. */
 export function contextFromEnvironment(env: NodeJS.ProcessEnv = process.env): DetectionContext {
   const context: DetectionContext = { automationRoleName: AUTOMATION_ROLE_NAME };
   const accounts = env[ORG_ACCOUNTS_ENV]?.split(',').map((id) => id.trim()).filter(Boolean);
@@ -82,6 +84,7 @@ export function subject(alert: Alert): string {
   return `[${alert.severity}] ${alert.title}: ${alert.resourceId} (${alert.account})`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 }
 
+/** Classifies one forwarded event, drops duplicates within the window, publishes each alert to SNS and runs the follow-up; an event that cannot be classified is itself published as an alert. */
 export async function handleEvent(raw: unknown, deps: { sns: SNSClient; topicArn: string; context: DetectionContext; now?: number; followUp?: FollowUp }): Promise<{ published: number; suppressed: number }> {
   let published = 0;
   let suppressed = 0;
@@ -130,6 +133,7 @@ export async function contextWithOrganization(accounts: OrganizationAccounts, en
   return context;
 }
 
+/** The detection Lambda: `handleEvent` with the clients and settings of its environment. */
 export async function handler(event: unknown): Promise<{ published: number; suppressed: number }> {
   const topicArn = process.env[TOPIC_ENV];
   if (!topicArn) throw new DetectionSetupError(`${TOPIC_ENV} is not set: the detection Lambda needs the alert topic.`);
@@ -139,6 +143,7 @@ export async function handler(event: unknown): Promise<{ published: number; supp
 
 const roleCredentials = new EvaluationRoleCredentials(DETECTION_ROLE_NAME, 'ecr-guardrails-detections');
 
+/** The follow-up settings from the Lambda's environment (partition, Config rule names, Security Hub on or off). */
 export function followUpFromEnvironment(env: NodeJS.ProcessEnv = process.env): FollowUp {
   const partition = env[PARTITION_ENV] ?? 'aws';
   let configRuleNames: Record<string, string> = {};

@@ -13,6 +13,7 @@ import { AUTOMATION_ROLE_NAME } from '../../rules/names.js';
 
 const ALERTS_FIRED = 1;
 
+/** What `ecr-guardrails detections` prints: each detection with its severity, related rule, runbook and EventBridge pattern. */
 export function describeDetections(detections: readonly Detection[] = DETECTIONS): string {
   const out: string[] = [];
   for (const detection of detections) {
@@ -23,6 +24,7 @@ export function describeDetections(detections: readonly Detection[] = DETECTIONS
   return out.join('\n');
 }
 
+/** Reads `--event FILE`: one EventBridge event or an array of them; an unreadable or non-JSON file is a DetectionEventError naming it. */
 export function readEvents(path: string): unknown[] {
   let text: string;
   try {
@@ -68,6 +70,7 @@ function parseAccounts(value: string): ReadonlySet<string> {
   return new Set(ids);
 }
 
+/** Registers `detections` (list) and `detections --event FILE` (classify offline); returns the command. */
 export function registerDetectionsCommand(program: Command, summary: string): Command {
   return program
     .command('detections')

@@ -16,6 +16,7 @@ export type DetectionFinding = Omit<AsffFinding, 'Compliance'>;
 
 const clip = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 6)} [...]`);
 
+/** An alert as an ASFF finding for the member account, naming the related rule and runbook. */
 export function alertToAsff(alert: Alert, partition: string): DetectionFinding {
   const ref = { partition, region: alert.region, accountId: alert.account, resourceType: alert.resourceType, resourceId: alert.resourceId };
   const digest = createHash('sha256').update(alert.dedupeKey).digest('hex').slice(0, 32);

@@ -21,6 +21,7 @@ export function cloudTrailPattern(source: string, eventSource: string, eventName
 type Obj = Record<string, unknown>;
 const asObject = (value: unknown): Obj => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : {});
 
+/** The CloudTrail record's `requestParameters` (an empty object when absent). */
 export function requestParameters(event: EventBridgeEvent): Obj {
   return asObject(event.detail.requestParameters);
 }
@@ -30,6 +31,7 @@ export function failed(event: EventBridgeEvent): boolean {
   return typeof event.detail.errorCode === 'string';
 }
 
+/** Who made the change: the caller ARN, account, role name and source IP; a record without a caller is a DetectionEventError. */
 export function actorOf(event: EventBridgeEvent): Actor {
   const identity = asObject(event.detail.userIdentity);
   const issuer = asObject(asObject(identity.sessionContext).sessionIssuer);
@@ -59,6 +61,7 @@ export function ec2Parameters(event: EventBridgeEvent): Obj {
   return wrapper === undefined ? parameters : asObject(wrapper);
 }
 
+/** An EC2 request list parameter (`{item: [...]}` or plain) as strings. */
 export function ec2List(value: unknown): string[] {
   const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
   return items.flatMap((item) => {

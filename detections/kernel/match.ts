@@ -22,6 +22,7 @@ export interface EventPattern {
 type Json = unknown;
 const ABSENT = Symbol('absent');
 
+/** Whether an event matches an EventBridge event pattern, with EventBridge's semantics for the operators listed above; any other operator is an error, never a guess. */
 export function matchesPattern(event: Json, pattern: EventPattern): boolean {
   return matchObject(event, pattern, '');
 }

@@ -9,6 +9,7 @@ import { awsCall } from '../../rules/kernel/errors.js';
 
 const TTL_MS = 60 * 60 * 1000;
 
+/** The organisation's account ids (organizations:ListAccounts, paginated), cached for an hour. */
 export class OrganizationAccounts {
   private cached: { at: number; accounts: ReadonlySet<string> } | undefined;
 

@@ -27,6 +27,7 @@ export function roleSession(roleName = 'AWSReservedSSO_AdministratorAccess_01234
   };
 }
 
+/** A sample EventBridge event carrying a CloudTrail record, shaped as AWS delivers it ("AWS API Call via CloudTrail"). */
 export function cloudTrailEvent(options: { source: string; eventSource: string; eventName: string; requestParameters: Record<string, unknown> | null; responseElements?: Record<string, unknown> | null; userIdentity?: Record<string, unknown>; sourceIPAddress?: string; errorCode?: string }): EventBridgeEvent {
   const detail: Record<string, unknown> = {
     eventVersion: '1.08',
@@ -64,9 +65,11 @@ export function cloudTrailEvent(options: { source: string; eventSource: string; 
   };
 }
 
+/** A sample ECR API call event. */
 export const ecrEvent = (eventName: string, requestParameters: Record<string, unknown>, extra: { userIdentity?: Record<string, unknown>; errorCode?: string; responseElements?: Record<string, unknown> } = {}): EventBridgeEvent =>
   cloudTrailEvent({ source: 'aws.ecr', eventSource: 'ecr.amazonaws.com', eventName, requestParameters, ...extra });
 
+/** A sample EC2 API call event. */
 export const ec2Event = (eventName: string, requestParameters: Record<string, unknown>, extra: { userIdentity?: Record<string, unknown>; errorCode?: string } = {}): EventBridgeEvent =>
   cloudTrailEvent({ source: 'aws.ec2', eventSource: 'ec2.amazonaws.com', eventName, requestParameters, ...extra });
 
