@@ -72,6 +72,8 @@ export interface GuardrailsConfig {
     timeoutSeconds: number;
     memorySizeMb: number;
     logRetentionDays: number;
+    /** Ship source maps (and NODE_OPTIONS=--enable-source-maps): readable stack traces, bigger bundles, slower cold starts. */
+    sourceMaps: boolean;
   };
   /** Per-rule settings; rules left out use their defaults and manual remediation. */
   rules: Record<string, RuleSettings>;
@@ -167,6 +169,7 @@ export const CONFIG_SCHEMA = {
         timeoutSeconds: { type: 'integer', minimum: 30, maximum: 900, default: 300 },
         memorySizeMb: { type: 'integer', minimum: 128, maximum: 10240, default: 512 },
         logRetentionDays: { enum: [...LOG_RETENTION_DAYS], default: 365 },
+        sourceMaps: { type: 'boolean', default: false },
       },
       additionalProperties: false,
     },

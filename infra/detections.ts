@@ -10,7 +10,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -22,7 +22,7 @@ import { RULES } from '../rules/index.js';
 import { configRuleName } from './names.js';
 import { logicalId } from './member.js';
 import type { DeploymentPlan } from './plan.js';
-import { PROJECT_ROOT, RULE_RUNTIME } from './rule-function.js';
+import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, sourceMapEnvironment } from './bundling.js';
 
 export const DETECTION_BUS_NAME = 'EcrGuardrails-Detections';
 export const DETECTION_FUNCTION_NAME = 'EcrGuardrails-Detections';
@@ -195,20 +195,11 @@ export class DetectionCenter extends Construct {
         [PARTITION_ENV]: Aws.PARTITION,
         // Re-evaluation needs the Config rules this app creates (stackset mode).
         ...(config.deploymentMode === 'stackset' ? { [CONFIG_RULE_NAMES_ENV]: JSON.stringify(Object.fromEntries(props.plan.rules.map((r) => [r.rule.id, configRuleName(r.rule.id)]))) } : {}),
-        NODE_OPTIONS: '--enable-source-maps',
+        ...sourceMapEnvironment(config.lambda.sourceMaps),
       },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire as __ecrGuardrailsCreateRequire } from 'node:module'; const require = __ecrGuardrailsCreateRequire(import.meta.url);",
-        externalModules: [],
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-      },
+      bundling: bundlingOptions(config.lambda.sourceMaps),
     });
     Validations.of(this.function).acknowledge({ id: 'NIST.800.53.R5-LambdaInsideVPC', reason: 'The function only calls SNS over TLS with SigV4 and accepts no inbound traffic.' });
 

@@ -4,24 +4,18 @@
  * role, the evaluation actions for its own account), and the permission for Config to invoke
  * it. `AdminStack` creates one per rule.
  */
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVALUATION_ROLE_ENV } from '../rules/names.js';
 import { EVALUATION_ROLE_NAME, lambdaRoleName } from './names.js';
+import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, sourceMapEnvironment } from './bundling.js';
 import type { DeploymentPlan, RulePlan } from './plan.js';
-
-/** The project root (where package-lock.json is): esbuild bundles from there. */
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** Lambda runtime of the rule functions: the newest Node.js aws-cdk-lib knows (>= 22 by design). */
-export const RULE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 export interface RuleFunctionProps {
   plan: DeploymentPlan;
@@ -118,24 +112,11 @@ export class RuleFunction extends Construct {
       retryAttempts: 2,
       environment: {
         [EVALUATION_ROLE_ENV]: EVALUATION_ROLE_NAME,
-        NODE_OPTIONS: '--enable-source-maps',
+        ...sourceMapEnvironment(config.lambda.sourceMaps),
       },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: {
-        // Local esbuild only: no Docker on build machines or CI.
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        // ESM first: the SDK's ES modules tree-shake to about half the CommonJS bundle.
-        mainFields: ['module', 'main'],
-        // Some CommonJS dependencies call require(): give the ESM bundle one.
-        banner: "import { createRequire as __ecrGuardrailsCreateRequire } from 'node:module'; const require = __ecrGuardrailsCreateRequire(import.meta.url);",
-        // Bundle the AWS SDK too, so the deployed code runs the versions we tested.
-        externalModules: [],
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-      },
+      bundling: bundlingOptions(config.lambda.sourceMaps),
     });
     Validations.of(this.function).acknowledge({
       id: 'NIST.800.53.R5-LambdaInsideVPC',

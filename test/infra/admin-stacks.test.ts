@@ -38,6 +38,14 @@ describe('admin stacks (one per region)', () => {
     }
   });
 
+  it('no Lambda runs with --enable-source-maps unless lambda.sourceMaps asks for it', () => {
+    for (const template of admin) {
+      const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Array<{ Properties: { Environment?: { Variables?: Record<string, unknown> } } }>;
+      expect(functions.length).toBeGreaterThan(0);
+      for (const fn of functions) expect(fn.Properties.Environment?.Variables ?? {}).not.toHaveProperty('NODE_OPTIONS');
+    }
+  });
+
   it('keeps the rule logs for the configured retention, under the function name', () => {
     for (const template of admin) {
       for (const rule of RULES) {

@@ -41,11 +41,11 @@ describe('real synth (esbuild, cdk-nag, no Docker, no network)', () => {
     expect(existsSync(join(outdir, 'ecr-guardrails-conformance-pack.eu-west-3.yaml'))).toBe(true);
   });
 
-  it.each(RULES.map((r) => [r.id]))('%s: bundles into one minified ESM file with the SDK inside and a source map', (ruleId) => {
+  it.each(RULES.map((r) => [r.id]))('%s: bundles into one minified ESM file with the SDK inside, and no source map (lambda.sourceMaps is off by default)', (ruleId) => {
     const dir = bundleDir(ruleId);
     const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
     expect(code.startsWith("import { createRequire as __ecrGuardrailsCreateRequire } from 'node:module';")).toBe(true);
-    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(false);
     // The SDK is bundled, not imported from the runtime.
     expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
     expect(code).toContain('ConfigService');

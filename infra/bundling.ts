@@ -1,0 +1,37 @@
+/**
+ * How every Lambda of the app is bundled: local esbuild (no Docker on build machines or CI),
+ * ES modules with the SDK's ES builds first (they tree-shake to about half the CommonJS
+ * bundle), the AWS SDK bundled too (the deployed code runs the versions we tested), minified.
+ * Source maps roughly double a bundle and slow every cold start, so they ship only when the
+ * configuration asks for them (`lambda.sourceMaps`), together with `--enable-source-maps`.
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** The project root (where package-lock.json is): esbuild bundles from there. */
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Lambda runtime of every function: the newest Node.js aws-cdk-lib knows (>= 22 by design). */
+export const RULE_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** esbuild options of every function of the app. */
+export function bundlingOptions(sourceMaps: boolean): BundlingOptions {
+  return {
+    forceDockerBundling: false,
+    format: OutputFormat.ESM,
+    mainFields: ['module', 'main'],
+    // Some CommonJS dependencies call require(): give the ESM bundle one.
+    banner: "import { createRequire as __ecrGuardrailsCreateRequire } from 'node:module'; const require = __ecrGuardrailsCreateRequire(import.meta.url);",
+    externalModules: [],
+    target: 'node24',
+    minify: true,
+    sourceMap: sourceMaps,
+  };
+}
+
+/** Environment that goes with the bundle: `--enable-source-maps` only when source maps ship. */
+export function sourceMapEnvironment(sourceMaps: boolean): Record<string, string> {
+  return sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {};
+}
