@@ -25,6 +25,7 @@ import { DetectionForwarding, DetectionMemberRole } from './detections.js';
 import { addNagChecks } from './nag.js';
 import { AUTOMATION_ROLE_NAME, EVALUATION_ROLE_NAME, LAMBDA_ROLE_PREFIX, functionName, lambdaRoleName, roleArn } from './names.js';
 import { configRuleProperties, remediationProperties } from './config-rules.js';
+import { addPullTimeExclusions } from './pull-time-exclusions.js';
 import type { DeploymentPlan } from './plan.js';
 
 /** CloudFormation logical id from a kebab-case or VerbNoun name. */
@@ -192,6 +193,7 @@ export class MemberRegionalStack extends Stack {
       );
     }
     new DetectionForwarding(this, 'Detections', { plan, detections: DETECTIONS });
+    addPullTimeExclusions(this, plan);
     if (settings.deploymentMode !== 'stackset') return;
 
     const automationRoleArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${AUTOMATION_ROLE_NAME}`;
