@@ -41,6 +41,8 @@ export interface RuleSettings {
   /** Rule parameters as Config would pass them (strings, or JSON values that are coerced). */
   parameters: Record<string, string | number | boolean | string[]>;
   remediation: RemediationSettings;
+  /** This rule's Lambda: overrides `lambda.*` and the rule's defaults (infra/rule-lambda.ts). */
+  lambda?: Partial<{ timeoutSeconds: number; memorySizeMb: number; reservedConcurrency: number }>;
 }
 
 export interface GuardrailsConfig {
@@ -69,8 +71,10 @@ export interface GuardrailsConfig {
   lambda: {
     /** Reserved concurrency of each rule Lambda: bounds cost and blast radius. */
     reservedConcurrency: number;
-    timeoutSeconds: number;
-    memorySizeMb: number;
+    /** Every rule's timeout; unset, each rule gets its own default (infra/rule-lambda.ts). */
+    timeoutSeconds?: number;
+    /** Every rule's memory; unset, each rule gets its own default (infra/rule-lambda.ts). */
+    memorySizeMb?: number;
     logRetentionDays: number;
     /** Ship source maps (and NODE_OPTIONS=--enable-source-maps): readable stack traces, bigger bundles, slower cold starts. */
     sourceMaps: boolean;
@@ -166,8 +170,8 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: {
         reservedConcurrency: { type: 'integer', minimum: 1, maximum: 1000, default: 10 },
-        timeoutSeconds: { type: 'integer', minimum: 30, maximum: 900, default: 300 },
-        memorySizeMb: { type: 'integer', minimum: 128, maximum: 10240, default: 512 },
+        timeoutSeconds: { type: 'integer', minimum: 30, maximum: 900, description: 'Every rule Lambda\'s timeout (s); unset: each rule\'s default (ecr-stale-images 900).' },
+        memorySizeMb: { type: 'integer', minimum: 128, maximum: 10240, description: 'Every rule Lambda\'s memory (MB); unset: each rule\'s default.' },
         logRetentionDays: { enum: [...LOG_RETENTION_DAYS], default: 365 },
         sourceMaps: { type: 'boolean', default: false },
       },
@@ -187,6 +191,16 @@ export const CONFIG_SCHEMA = {
             },
           },
           remediation: { ...remediationSchema, default: { mode: 'manual' } },
+          lambda: {
+            type: 'object',
+            description: 'This rule\'s Lambda; each setting overrides lambda.* and the rule\'s default.',
+            properties: {
+              timeoutSeconds: { type: 'integer', minimum: 30, maximum: 900 },
+              memorySizeMb: { type: 'integer', minimum: 128, maximum: 10240 },
+              reservedConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
+            },
+            additionalProperties: false,
+          },
         },
         additionalProperties: false,
       },

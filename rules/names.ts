@@ -12,6 +12,9 @@ export const DOCUMENT_PREFIX = 'EcrGuardrails-';
 /** Lambda environment variable naming the evaluation role the kernel assumes in member accounts. */
 export const EVALUATION_ROLE_ENV = 'EVALUATION_ROLE_NAME';
 
+/** Lambda environment variable with the function's configured timeout (seconds): the kernel sizes its reporting reserve from it. */
+export const RULE_TIMEOUT_ENV = 'RULE_TIMEOUT_SECONDS';
+
 /**
  * An AWS region name in any partition: `eu-west-3`, `us-gov-west-1`, `cn-north-1`,
  * `us-iso-east-1`, `us-isob-east-1`, `eu-isoe-west-1` (the region expressions of the SDK's
