@@ -13,6 +13,7 @@ import { DETECTIONS } from '../detections/index.js';
 import { DetectionCenter } from './detections.js';
 import { logicalId } from './member.js';
 import { adminStackName } from './names.js';
+import { RULE_FAILURES_QUEUE_NAME } from '../rules/names.js';
 import type { DeploymentPlan } from './plan.js';
 import { RuleFunction } from './rule-function.js';
 
@@ -36,7 +37,7 @@ export class AdminStack extends Stack {
     // Config invokes custom-rule Lambdas asynchronously: an event that still fails after
     // Lambda's retries lands here instead of vanishing.
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      queueName: `EcrGuardrails-RuleFailures`,
+      queueName: RULE_FAILURES_QUEUE_NAME,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),

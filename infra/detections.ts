@@ -19,13 +19,14 @@ import type { Detection } from '../detections/kernel/types.js';
 import { CONFIG_RULE_NAMES_ENV, PARTITION_ENV, SECURITY_HUB_ENV, TOPIC_ENV, WINDOW_ENV } from '../detections/handler.js';
 import { DETECTION_ROLE_NAME, detectionRoleActions, IMPORT_FINDINGS_ACTION, REEVALUATE_ACTION } from '../detections/kernel/follow-up.js';
 import { RULES } from '../rules/index.js';
+import { DETECTION_FUNCTION_NAME } from '../rules/names.js';
 import { configRuleName } from './names.js';
 import { logicalId } from './member.js';
 import type { DeploymentPlan } from './plan.js';
 import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, sourceMapEnvironment } from './bundling.js';
 
 export const DETECTION_BUS_NAME = 'EcrGuardrails-Detections';
-export const DETECTION_FUNCTION_NAME = 'EcrGuardrails-Detections';
+export { DETECTION_FUNCTION_NAME };
 export const DETECTION_TOPIC_NAME = 'EcrGuardrails-Alerts';
 /** The member role EventBridge uses to put events on the central bus (one per region: IAM names are global). */
 export const FORWARDING_ROLE_PREFIX = 'EcrGuardrailsDetectionForwarding-';

@@ -22,3 +22,12 @@ export const RULE_TIMEOUT_ENV = 'RULE_TIMEOUT_SECONDS';
  */
 export const REGION_PATTERN = '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$';
 export const REGION_REGEXP = new RegExp(REGION_PATTERN);
+
+/** Prefix of the central Lambdas in the admin account: `EcrGuardrails-<rule-id>`. */
+export const FUNCTION_PREFIX = 'EcrGuardrails-';
+/** Prefix of the Config rules in member accounts: `ecr-guardrails-<rule-id>`. */
+export const CONFIG_RULE_PREFIX = 'ecr-guardrails-';
+/** The detection Lambda in the admin account (every region). */
+export const DETECTION_FUNCTION_NAME = 'EcrGuardrails-Detections';
+/** The dead-letter queue of the admin stack (every region): events the Lambdas failed to process after their retries. */
+export const RULE_FAILURES_QUEUE_NAME = 'EcrGuardrails-RuleFailures';
