@@ -58,7 +58,7 @@ export function routeDeadLetter(body: string | undefined, ruleIds: readonly stri
     } catch {
       return { reason: `Config rule ${e['configRuleName']}: invokingEvent is not JSON` };
     }
-    const messageType = String(invoking['messageType'] ?? 'unknown');
+    const messageType = typeof invoking['messageType'] === 'string' ? invoking['messageType'] : 'unknown';
     const account = typeof e['accountId'] === 'string' ? e['accountId'] : 'unknown account';
     let payload = body!;
     if (messageType === 'ScheduledNotification') {
