@@ -89,6 +89,15 @@ export interface GuardrailsConfig {
   scanPrincipalArns?: string[];
   /** Where detection alerts go, and how long a repeat of the same change is suppressed. */
   detections: DetectionSettings;
+  /** The alert topic of each admin region (detection alerts and failure alarms) and the alarms. */
+  alerts: AlertSettings;
+}
+
+export interface AlertSettings {
+  /** Subscriptions of the alert topic (besides `detections.subscriptions`, which go to the same topic). */
+  subscriptions: AlertSubscription[];
+  /** The dead-letter queue's oldest-message alarm fires when an event has waited this long (seconds). */
+  deadLetterAgeAlarmSeconds: number;
 }
 
 /** A subscription of the alert topic: e-mail, an HTTPS webhook (chat integrations), SQS or Lambda. */
@@ -224,6 +233,28 @@ export const CONFIG_SCHEMA = {
         },
         dedupeWindowSeconds: { type: 'integer', minimum: 0, maximum: 86400, default: 900 },
         securityHub: { type: 'boolean', default: true },
+      },
+      additionalProperties: false,
+    },
+    alerts: {
+      type: 'object',
+      default: {},
+      description: 'The alert topic of each admin region (EcrGuardrails-Alerts): detection alerts and failure alarms (rule Lambda errors and throttles, dead-letter queue).',
+      properties: {
+        subscriptions: {
+          type: 'array',
+          default: [],
+          items: {
+            type: 'object',
+            properties: {
+              protocol: { enum: ['email', 'https', 'sqs', 'lambda'] },
+              endpoint: { type: 'string', minLength: 1 },
+            },
+            required: ['protocol', 'endpoint'],
+            additionalProperties: false,
+          },
+        },
+        deadLetterAgeAlarmSeconds: { type: 'integer', minimum: 300, maximum: 1209600, default: 86400 },
       },
       additionalProperties: false,
     },
