@@ -24,7 +24,7 @@ import { configRuleName } from './names.js';
 import { logicalId } from './member.js';
 import type { DeploymentPlan } from './plan.js';
 import { ALERT_TOPIC_NAME, type AlertTopic } from './alerts.js';
-import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, sourceMapEnvironment } from './bundling.js';
+import { bundlingOptions, DETECTION_HANDLER_ENTRY, PROJECT_ROOT, RULE_RUNTIME, sourceMapEnvironment } from './bundling.js';
 
 export const DETECTION_BUS_NAME = 'EcrGuardrails-Detections';
 export { DETECTION_FUNCTION_NAME };
@@ -175,7 +175,7 @@ export class DetectionCenter extends Construct {
     this.function = new NodejsFunction(this, 'Function', {
       functionName: DETECTION_FUNCTION_NAME,
       description: 'ecr-guardrails detections: classifies forwarded events and publishes alerts.',
-      entry: join(PROJECT_ROOT, 'detections', 'handler.ts'),
+      entry: DETECTION_HANDLER_ENTRY,
       handler: 'handler',
       runtime: RULE_RUNTIME,
       architecture: lambda.Architecture.ARM_64,

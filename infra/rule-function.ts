@@ -14,7 +14,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVALUATION_ROLE_ENV, RULE_TIMEOUT_ENV } from '../rules/names.js';
 import { EVALUATION_ROLE_NAME, lambdaRoleName } from './names.js';
-import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, sourceMapEnvironment } from './bundling.js';
+import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, ruleHandlerEntry, sourceMapEnvironment } from './bundling.js';
 import type { DeploymentPlan, RulePlan } from './plan.js';
 import { ruleLambdaSettings } from './rule-lambda.js';
 
@@ -98,7 +98,7 @@ export class RuleFunction extends Construct {
     this.function = new NodejsFunction(this, 'Function', {
       functionName: r.functionName,
       description: `ecr-guardrails Config rule ${r.rule.id}: ${r.rule.title}`,
-      entry: join(PROJECT_ROOT, 'rules', r.rule.id, 'handler.ts'),
+      entry: ruleHandlerEntry(r.rule.id),
       handler: 'handler',
       runtime: RULE_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
