@@ -41,6 +41,8 @@ export interface RuleSettings {
   /** Rule parameters as Config would pass them (strings, or JSON values that are coerced). */
   parameters: Record<string, string | number | boolean | string[]>;
   remediation: RemediationSettings;
+  /** This rule's Lambda: overrides `lambda.*` and the rule's defaults (infra/rule-lambda.ts). */
+  lambda?: Partial<{ timeoutSeconds: number; memorySizeMb: number; reservedConcurrency: number }>;
 }
 
 export interface GuardrailsConfig {
@@ -69,8 +71,10 @@ export interface GuardrailsConfig {
   lambda: {
     /** Reserved concurrency of each rule Lambda: bounds cost and blast radius. */
     reservedConcurrency: number;
-    timeoutSeconds: number;
-    memorySizeMb: number;
+    /** Every rule's timeout; unset, each rule gets its own default (infra/rule-lambda.ts). */
+    timeoutSeconds?: number;
+    /** Every rule's memory; unset, each rule gets its own default (infra/rule-lambda.ts). */
+    memorySizeMb?: number;
     logRetentionDays: number;
     /** Ship source maps (and NODE_OPTIONS=--enable-source-maps): readable stack traces, bigger bundles, slower cold starts. */
     sourceMaps: boolean;
@@ -85,6 +89,15 @@ export interface GuardrailsConfig {
   scanPrincipalArns?: string[];
   /** Where detection alerts go, and how long a repeat of the same change is suppressed. */
   detections: DetectionSettings;
+  /** The alert topic of each admin region (detection alerts and failure alarms) and the alarms. */
+  alerts: AlertSettings;
+}
+
+export interface AlertSettings {
+  /** Subscriptions of the alert topic (besides `detections.subscriptions`, which go to the same topic). */
+  subscriptions: AlertSubscription[];
+  /** The dead-letter queue's oldest-message alarm fires when an event has waited this long (seconds). */
+  deadLetterAgeAlarmSeconds: number;
 }
 
 /** A subscription of the alert topic: e-mail, an HTTPS webhook (chat integrations), SQS or Lambda. */
@@ -166,8 +179,8 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: {
         reservedConcurrency: { type: 'integer', minimum: 1, maximum: 1000, default: 10 },
-        timeoutSeconds: { type: 'integer', minimum: 30, maximum: 900, default: 300 },
-        memorySizeMb: { type: 'integer', minimum: 128, maximum: 10240, default: 512 },
+        timeoutSeconds: { type: 'integer', minimum: 30, maximum: 900, description: 'Every rule Lambda\'s timeout (s); unset: each rule\'s default (ecr-stale-images 900).' },
+        memorySizeMb: { type: 'integer', minimum: 128, maximum: 10240, description: 'Every rule Lambda\'s memory (MB); unset: each rule\'s default.' },
         logRetentionDays: { enum: [...LOG_RETENTION_DAYS], default: 365 },
         sourceMaps: { type: 'boolean', default: false },
       },
@@ -187,6 +200,16 @@ export const CONFIG_SCHEMA = {
             },
           },
           remediation: { ...remediationSchema, default: { mode: 'manual' } },
+          lambda: {
+            type: 'object',
+            description: 'This rule\'s Lambda; each setting overrides lambda.* and the rule\'s default.',
+            properties: {
+              timeoutSeconds: { type: 'integer', minimum: 30, maximum: 900 },
+              memorySizeMb: { type: 'integer', minimum: 128, maximum: 10240 },
+              reservedConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
+            },
+            additionalProperties: false,
+          },
         },
         additionalProperties: false,
       },
@@ -210,6 +233,28 @@ export const CONFIG_SCHEMA = {
         },
         dedupeWindowSeconds: { type: 'integer', minimum: 0, maximum: 86400, default: 900 },
         securityHub: { type: 'boolean', default: true },
+      },
+      additionalProperties: false,
+    },
+    alerts: {
+      type: 'object',
+      default: {},
+      description: 'The alert topic of each admin region (EcrGuardrails-Alerts): detection alerts and failure alarms (rule Lambda errors and throttles, dead-letter queue).',
+      properties: {
+        subscriptions: {
+          type: 'array',
+          default: [],
+          items: {
+            type: 'object',
+            properties: {
+              protocol: { enum: ['email', 'https', 'sqs', 'lambda'] },
+              endpoint: { type: 'string', minLength: 1 },
+            },
+            required: ['protocol', 'endpoint'],
+            additionalProperties: false,
+          },
+        },
+        deadLetterAgeAlarmSeconds: { type: 'integer', minimum: 300, maximum: 1209600, default: 86400 },
       },
       additionalProperties: false,
     },

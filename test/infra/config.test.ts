@@ -40,9 +40,12 @@ describe('validateConfig', () => {
       homeRegion: 'eu-west-3',
       deploymentMode: 'stackset',
       stackSet: { callAs: 'DELEGATED_ADMIN', retainStacksOnAccountRemoval: false, maxConcurrentPercentage: 25, failureTolerancePercentage: 10, regionConcurrencyType: 'PARALLEL' },
-      lambda: { reservedConcurrency: 10, timeoutSeconds: 300, memorySizeMb: 512, logRetentionDays: 365 },
+      lambda: { reservedConcurrency: 10, logRetentionDays: 365 },
       rules: {},
     });
+    // Timeout and memory are per rule unless the file sets them for all (infra/rule-lambda.ts).
+    expect(config.lambda.timeoutSeconds).toBeUndefined();
+    expect(config.lambda.memorySizeMb).toBeUndefined();
   });
 
   it.each([
