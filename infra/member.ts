@@ -234,8 +234,12 @@ export function synthesizeMemberTemplates(plan: DeploymentPlan, options: { nag?:
     postCliContext: {
       'aws:cdk:enable-path-metadata': false,
       'aws:cdk:disable-stack-trace': true,
-      // Throw on validation (cdk-nag) failures even under the CDK CLI, which would otherwise
-      // only print the member report and carry on with the admin app.
+      // Throw on validation (cdk-nag) failures even under the CDK CLI. The CLI passes
+      // `@aws-cdk/core:failSynthOnValidationErrors: false` (CDK_CONTEXT_JSON) because it reads
+      // the app's validation-report.json itself and fails there; but it only reads the report
+      // of the assembly it asked for, never this App's (a temporary directory). So this App
+      // handles its own report (fail flag back on) and throws it (in-memory app mode).
+      '@aws-cdk/core:failSynthOnValidationErrors': true,
       '@aws-cdk/core:appMode': 'inmemory',
     },
   });
