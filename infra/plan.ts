@@ -79,7 +79,7 @@ function remediationPlan(config: GuardrailsConfig, rule: Rule, params: unknown, 
   };
 }
 
-/** Resolves a validated configuration into what the stacks create: per rule its Config rule name, InputParameters and remediation; checks Config limits (limits.ts). */
+/** Resolves a validated configuration into what the stacks create: per rule its Config rule name, InputParameters and remediation; checks Config and SSM document limits (limits.ts). */
 export function buildPlan(inputs: PlanInputs): DeploymentPlan {
   const { config } = inputs;
   const rules = inputs.rules.map((rule): RulePlan => {
@@ -92,7 +92,7 @@ export function buildPlan(inputs: PlanInputs): DeploymentPlan {
       remediation: remediationPlan(config, rule, params, inputs.runbooks),
     };
   });
-  checkConfigLimits(rules);
+  checkConfigLimits(rules, inputs.runbooks);
   return {
     config,
     rules,
