@@ -25,6 +25,8 @@ import { DetectionForwarding, DetectionMemberRole } from './detections.js';
 import { addNagChecks } from './nag.js';
 import { AUTOMATION_ROLE_NAME, EVALUATION_ROLE_NAME, LAMBDA_ROLE_PREFIX, functionName, lambdaRoleName, roleArn } from './names.js';
 import { configRuleProperties, remediationProperties } from './config-rules.js';
+import { automationPolicyAcknowledgements, exemptionTagKeys } from './automation-policy.js';
+import { automationPolicyStatements } from '../automations/iam-scope.js';
 import type { DeploymentPlan } from './plan.js';
 
 /** CloudFormation logical id from a kebab-case or VerbNoun name. */
@@ -143,15 +145,22 @@ export class MemberGlobalStack extends Stack {
       );
     }
 
+    // Exactly the runbooks' actions, each scoped as far as IAM allows (automations/iam-scope.ts).
+    const fill = (arn: string): string => arn.split('${Partition}').join(Aws.PARTITION).split('${Account}').join(Aws.ACCOUNT_ID);
     this.automationPolicy = new iam.ManagedPolicy(this, 'AutomationPolicy', {
-      description: 'Exactly the API calls the ecr-guardrails runbooks make (derived from the runbook documents).',
-      statements: [new iam.PolicyStatement({ sid: 'RunbookApiCalls', actions: plan.automationActions, resources: ['*'] })],
+      description: 'Exactly the API calls the ecr-guardrails runbooks make (derived from the runbook documents), scoped to the account and to what the runbooks tagged where IAM allows.',
+      statements: automationPolicyStatements(plan.automationActions, { exemptionTagKeys: exemptionTagKeys(plan) }).map(
+        (s) =>
+          new iam.PolicyStatement({
+            sid: s.Sid,
+            effect: s.Effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
+            actions: s.Action,
+            resources: s.Resource.map(fill),
+            ...(s.Condition ? { conditions: s.Condition } : {}),
+          }),
+      ),
     });
-    Validations.of(this.automationPolicy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Remediation targets are whatever resources Config finds non-compliant in the account, so the runbook API actions (exactly those the runbooks call) cannot name resources in advance.',
-    });
+    for (const finding of automationPolicyAcknowledgements(plan.automationActions)) Validations.of(this.automationPolicy).acknowledge(finding);
     this.automationRole = new iam.Role(this, 'AutomationRole', {
       roleName: AUTOMATION_ROLE_NAME,
       description: 'Role the ecr-guardrails SSM Automation runbooks run as (AutomationAssumeRole).',

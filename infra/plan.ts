@@ -3,6 +3,7 @@
  * the runbook behind its Remediate button, manual or automatic), computed once and used by
  * the admin stacks, the member templates and the conformance pack so they cannot disagree.
  */
+import { checkExemptionTagKeys } from './automation-policy.js';
 import { checkConfigLimits } from './limits.js';
 import type { Runbook } from '../automations/catalog.js';
 import type { RemediationRef, Rule } from '../rules/kernel/types.js';
@@ -93,6 +94,7 @@ export function buildPlan(inputs: PlanInputs): DeploymentPlan {
     };
   });
   checkConfigLimits(rules, inputs.runbooks);
+  checkExemptionTagKeys(rules);
   return {
     config,
     rules,
