@@ -50,6 +50,12 @@ export interface GuardrailsConfig {
   organizationId: string;
   /** The delegated administrator (audit) account: rule Lambdas and the StackSets live here. */
   adminAccountId: string;
+  /**
+   * The organization's management account. Needed for the conformance pack: AWS Config takes
+   * the remediation role ARN with the management account id and replaces it with each member's
+   * id. Defaults to `adminAccountId` when deploying from the management account (`callAs: SELF`).
+   */
+  managementAccountId?: string;
   partition: 'aws' | 'aws-cn' | 'aws-us-gov';
   /** Regions that get the rules (one admin stack per region, StackSet instances in each). */
   regions: string[];
@@ -147,6 +153,11 @@ export const CONFIG_SCHEMA = {
     $schema: { type: 'string' },
     organizationId: { type: 'string', pattern: '^o-[a-z0-9]{10,32}$', description: 'AWS Organizations id (o-...).' },
     adminAccountId: { type: 'string', pattern: '^[0-9]{12}$', description: 'Delegated administrator account id.' },
+    managementAccountId: {
+      type: 'string',
+      pattern: '^[0-9]{12}$',
+      description: 'Management account id of the organization: the conformance pack names the automation role with it (AWS Config replaces it with each member account id). Defaults to adminAccountId with stackSet.callAs SELF.',
+    },
     partition: { enum: ['aws', 'aws-cn', 'aws-us-gov'], default: 'aws' },
     regions: {
       type: 'array',
@@ -332,6 +343,17 @@ export function validateConfig(input: unknown, source = 'configuration', rules: 
       problems.push(`regions[${i}] ${region} is in partition ${partition}, not the configured partition ${config.partition}`);
     }
   });
+  if (config.stackSet.callAs === 'SELF') {
+    // Deploying from the management account: it is the admin account.
+    if (config.managementAccountId !== undefined && config.managementAccountId !== config.adminAccountId) {
+      problems.push(`managementAccountId ${config.managementAccountId} must equal adminAccountId ${config.adminAccountId} with stackSet.callAs SELF (the management account deploys)`);
+    }
+    config.managementAccountId ??= config.adminAccountId;
+  } else if (config.deploymentMode === 'conformance-pack' && config.managementAccountId === undefined) {
+    problems.push(
+      'managementAccountId is missing: conformance-pack mode names the automation role with the management account id, which AWS Config replaces with each member account id',
+    );
+  }
   if (!config.regions.includes(config.homeRegion)) {
     problems.push(`homeRegion ${config.homeRegion} must be one of regions (${config.regions.join(', ')})`);
   }
