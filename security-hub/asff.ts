@@ -23,7 +23,7 @@ export interface AsffFinding {
   Title?: string;
   ProductFields?: Record<string, string>;
   Resources?: { Type?: string; Id?: string; Partition?: string; Region?: string }[];
-  Compliance?: { Status?: string; SecurityControlId?: string };
+  Compliance?: { Status?: string; SecurityControlId?: string; AssociatedStandards?: { StandardsId?: string }[] };
   Workflow?: { Status?: string };
   RecordState?: string;
 }
