@@ -11,6 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DETECTIONS } from '../detections/index.js';
 import { DetectionCenter } from './detections.js';
+import { SecurityHubResponse } from './security-hub.js';
 import { logicalId } from './member.js';
 import { adminStackName } from './names.js';
 import type { DeploymentPlan } from './plan.js';
@@ -47,5 +48,6 @@ export class AdminStack extends Stack {
       this.functions.set(r.rule.id, ruleFunction.function);
     }
     new DetectionCenter(this, 'Detections', { plan, detections: DETECTIONS, deadLetterQueue: this.deadLetterQueue });
+    if (config.securityHub.enabled) new SecurityHubResponse(this, 'SecurityHub', { plan, deadLetterQueue: this.deadLetterQueue });
   }
 }
