@@ -12,12 +12,17 @@
  *   GetAutomationExecution answers with that run's outcome.
  * - Security Hub has no BatchUpdateFindings: the update is applied to the stored finding
  *   (Workflow, Note) and re-imported with BatchImportFindings, so GetFindings shows it.
- * The automatic rule's pattern is checked with the emulator's TestEventPattern on the
- * "Imported" event of the stored finding, before and after the orchestrator's update.
+ * The automatic rule's pattern is checked on the "Imported" event of the stored finding, before
+ * and after the orchestrator's update, with the project's EventBridge matcher
+ * (detections/kernel/match.ts): the emulator's TestEventPattern does not descend into arrays of
+ * objects (`detail.findings`), which EventBridge does
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns-arrays.html);
+ * the test pins that difference so it is noticed when the emulator changes.
  */
 import { randomUUID } from 'node:crypto';
 import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
 import { EventBridgeClient, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
+import { matchesPattern, type EventPattern } from '../../detections/kernel/match.js';
 import { BatchImportFindingsCommand, BatchUpdateFindingsCommand, GetFindingsCommand, SecurityHubClient, type AwsSecurityFinding, type BatchUpdateFindingsCommandInput } from '@aws-sdk/client-securityhub';
 import { GetAutomationExecutionCommand, StartAutomationExecutionCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -192,10 +197,11 @@ describe('Security Hub response against the emulator', () => {
         Resources: [{ Type: 'AwsEcrRepository', Id: repositoryArn(second), Partition: 'aws', Region: REGION }],
       })),
     );
-    const pattern = JSON.stringify(automaticPattern(['ECR.2'], [EMULATOR_ACCOUNT], REGION));
-    const matches = async (finding: AwsSecurityFinding): Promise<boolean | undefined> =>
-      (await events.send(new TestEventPatternCommand({ EventPattern: pattern, Event: JSON.stringify(importedEvent([finding], REGION, EMULATOR_ACCOUNT)) }))).Result;
+    const pattern = automaticPattern(['ECR.2'], [EMULATOR_ACCOUNT], REGION) as EventPattern;
+    const matches = async (finding: AwsSecurityFinding): Promise<boolean> => matchesPattern(importedEvent([finding], REGION, EMULATOR_ACCOUNT), pattern);
     expect(await matches(automatic)).toBe(true);
+    const emulator = await events.send(new TestEventPatternCommand({ EventPattern: JSON.stringify(pattern), Event: JSON.stringify(importedEvent([automatic], REGION, EMULATOR_ACCOUNT)) }));
+    expect(emulator.Result, 'the emulator\'s matcher does not descend into arrays of objects; if this fails, it now does: assert with TestEventPattern instead').toBe(false);
 
     const result = await start(importedEvent([automatic], REGION, EMULATOR_ACCOUNT), settings, clients);
     expect(result.runs).toHaveLength(1);
