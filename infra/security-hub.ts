@@ -23,7 +23,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { AUTOMATIC_ENV, MAX_WAIT_ENV, ROUTES_ENV, SECURITY_HUB_LAMBDA_ROLE_PREFIX, SECURITY_HUB_ROLE_NAME } from '../security-hub/handler.js';
-import { CUSTOM_ACTION_DETAIL_TYPE, IMPORTED_DETAIL_TYPE } from '../security-hub/orchestrator.js';
+import { ADMIN_ACTIONS, CUSTOM_ACTION_DETAIL_TYPE, IMPORTED_DETAIL_TYPE, MEMBER_ACTIONS } from '../security-hub/orchestrator.js';
 import { remediationRoutes, type RemediationRoute } from '../security-hub/routes.js';
 import { DOCUMENT_PREFIX } from '../rules/names.js';
 import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, sourceMapEnvironment } from './bundling.js';
@@ -78,10 +78,10 @@ export class SecurityHubMemberRole extends Construct {
       statements: [
         new iam.PolicyStatement({
           sid: 'StartEcrGuardrailsRunbooks',
-          actions: ['ssm:StartAutomationExecution'],
+          actions: MEMBER_ACTIONS.filter((action) => action === 'ssm:StartAutomationExecution'),
           resources: [ssmArn(`automation-definition/${DOCUMENT_PREFIX}*`), ssmArn(`document/${DOCUMENT_PREFIX}*`)],
         }),
-        new iam.PolicyStatement({ sid: 'ReadExecutions', actions: ['ssm:GetAutomationExecution'], resources: [ssmArn('automation-execution/*')] }),
+        new iam.PolicyStatement({ sid: 'ReadExecutions', actions: MEMBER_ACTIONS.filter((action) => action === 'ssm:GetAutomationExecution'), resources: [ssmArn('automation-execution/*')] }),
         new iam.PolicyStatement({
           sid: 'PassAutomationRoleToSsm',
           actions: ['iam:PassRole'],
@@ -130,7 +130,7 @@ export class SecurityHubResponse extends Construct {
       statements: [
         new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
         // BatchUpdateFindings is authorised on the administrator's hub; a custom action may come from an aggregated finding of another region.
-        new iam.PolicyStatement({ sid: 'UpdateFindings', actions: ['securityhub:BatchUpdateFindings'], resources: [`arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:hub/default`] }),
+        new iam.PolicyStatement({ sid: 'UpdateFindings', actions: [...ADMIN_ACTIONS], resources: [`arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:hub/default`] }),
         new iam.PolicyStatement({
           sid: 'AssumeMemberSecurityHubRole',
           actions: ['sts:AssumeRole'],

@@ -25,6 +25,10 @@ export const NOTE_AUTHOR = 'ecr-guardrails';
 /** BatchUpdateFindings Note.Text is at most 512 characters. */
 export const NOTE_LIMIT = 512;
 
+/** What the orchestrator calls in a member account (through the member Security Hub role), and in the admin account. */
+export const MEMBER_ACTIONS = ['ssm:GetAutomationExecution', 'ssm:StartAutomationExecution'] as const;
+export const ADMIN_ACTIONS = ['securityhub:BatchUpdateFindings'] as const;
+
 /** One started automation, as the state machine carries it from `start` to `poll`. */
 export interface Run {
   finding: FindingIdentifier;

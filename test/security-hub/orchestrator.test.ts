@@ -225,3 +225,18 @@ describe('Lambda entry', () => {
     sts.restore();
   });
 });
+
+describe('permissions', () => {
+  it('name exactly the commands the orchestrator sends (member: SSM; admin: Security Hub)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { ADMIN_ACTIONS, MEMBER_ACTIONS } = await import('../../security-hub/orchestrator.js');
+    const source = readFileSync('security-hub/orchestrator.ts', 'utf8');
+    // The SDK package each command is imported from names its IAM service prefix.
+    const serviceOf = new Map<string, string>();
+    for (const [, names, client] of source.matchAll(/import \{([^}]*)\} from '@aws-sdk\/client-([a-z-]+)'/g)) {
+      for (const name of names!.split(',').map((n) => n.trim().replace(/^type /, ''))) serviceOf.set(name, client!);
+    }
+    const sent = [...source.matchAll(/new (\w+)Command\(/g)].map((m) => `${serviceOf.get(`${m[1]}Command`) ?? '?'}:${m[1]}`);
+    expect([...new Set(sent)].sort()).toEqual([...MEMBER_ACTIONS, ...ADMIN_ACTIONS].sort());
+  });
+});
