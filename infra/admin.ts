@@ -13,6 +13,7 @@ import type { Construct } from 'constructs';
 import { DETECTIONS } from '../detections/index.js';
 import { AlertTopic, FailureAlarms } from './alerts.js';
 import { DetectionCenter } from './detections.js';
+import { SecurityHubResponse } from './security-hub.js';
 import { logicalId } from './member.js';
 import { adminStackName } from './names.js';
 import { RULE_FAILURES_QUEUE_NAME } from '../rules/names.js';
@@ -59,5 +60,6 @@ export class AdminStack extends Stack {
       functions: new Map<string, lambda.IFunction>([...this.functions, ['Detections', detections.function]]),
       deadLetterQueue: this.deadLetterQueue,
     });
+    if (config.securityHub.enabled) new SecurityHubResponse(this, 'SecurityHub', { plan, deadLetterQueue: this.deadLetterQueue });
   }
 }

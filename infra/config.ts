@@ -97,6 +97,23 @@ export interface GuardrailsConfig {
   detections: DetectionSettings;
   /** The alert topic of each admin region (detection alerts and failure alarms) and the alarms. */
   alerts: AlertSettings;
+  /** The Security Hub response: a custom action and optional automatic remediation of control findings (docs/security-hub.md). */
+  securityHub: SecurityHubSettings;
+}
+
+export interface SecurityHubSettings {
+  /** Deploy the response (the admin account must be the Security Hub administrator of the organisation). */
+  enabled: boolean;
+  /** Create the custom action "ecr-guardrails fix" (Remediate with ecr-guardrails) and its EventBridge rule. */
+  customAction: boolean;
+  /** Security Hub controls whose new FAILED findings are remediated without a click. */
+  automaticControls: string[];
+  /** Accounts automatic remediation applies to; absent: every account. */
+  automaticAccounts?: string[];
+  /** Seconds between two reads of a running automation. */
+  pollSeconds: number;
+  /** How long the orchestrator follows an automation before noting that it is still running. */
+  maxWaitMinutes: number;
 }
 
 export interface AlertSettings {
@@ -269,6 +286,32 @@ export const CONFIG_SCHEMA = {
       },
       additionalProperties: false,
     },
+    securityHub: {
+      type: 'object',
+      default: {},
+      description: 'The Security Hub response (docs/security-hub.md): a custom action that starts the runbook of a finding, and optional automatic remediation per control.',
+      properties: {
+        enabled: { type: 'boolean', default: false, description: 'Deploy the Security Hub response; the admin account must be the Security Hub administrator account.' },
+        customAction: { type: 'boolean', default: true, description: 'Create the custom action "ecr-guardrails fix" (Remediate with ecr-guardrails).' },
+        automaticControls: {
+          type: 'array',
+          default: [],
+          uniqueItems: true,
+          items: { enum: [...new Set(RULES.flatMap((rule) => rule.controls.securityHub))].sort() },
+          description: 'Security Hub controls whose new FAILED findings are remediated automatically (never with a destructive or approval-gated runbook).',
+        },
+        automaticAccounts: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', pattern: '^[0-9]{12}$' },
+          description: 'Accounts automatic remediation applies to; absent: every account.',
+        },
+        pollSeconds: { type: 'integer', minimum: 10, maximum: 3600, default: 60, description: 'Seconds between two reads of a running automation.' },
+        maxWaitMinutes: { type: 'integer', minimum: 1, maximum: 1440, default: 120, description: 'How long an automation is followed before the finding notes that it is still running.' },
+      },
+      additionalProperties: false,
+    },
     scanPrincipalArns: {
       type: 'array',
       minItems: 1,
@@ -377,6 +420,15 @@ export function validateConfig(input: unknown, source = 'configuration', rules: 
       delete (settings.remediation as Partial<{ maximumAttempts: number; retrySeconds: number }>).retrySeconds;
     }
   }
+  const hub = config.securityHub;
+  if (!hub.enabled && (hub.automaticControls.length > 0 || hub.automaticAccounts)) {
+    problems.push('securityHub.automaticControls and securityHub.automaticAccounts need securityHub.enabled: true');
+  }
+  hub.automaticControls.forEach((control, i) => {
+    if (!rules.some((rule) => rule.controls.securityHub.includes(control) && rule.remediations.some((r) => !r.destructive))) {
+      problems.push(`securityHub.automaticControls[${i}] ${control}: no deployed rule fixes it with a non-destructive runbook`);
+    }
+  });
   (config.scanPrincipalArns ?? []).forEach((arn, i) => {
     const partition = arn.split(':')[1];
     if (partition !== config.partition) problems.push(`scanPrincipalArns[${i}] is in partition ${partition}, not the configured partition ${config.partition}`);

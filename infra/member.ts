@@ -21,6 +21,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { DETECTIONS } from '../detections/index.js';
 import { ConfigurationError } from './config.js';
+import { SecurityHubMemberRole } from './security-hub.js';
 import { DetectionForwarding, DetectionMemberRole } from './detections.js';
 import { addNagChecks } from './nag.js';
 import { AUTOMATION_ROLE_NAME, EVALUATION_ROLE_NAME, LAMBDA_ROLE_PREFIX, functionName, lambdaRoleName, roleArn } from './names.js';
@@ -172,6 +173,7 @@ export class MemberGlobalStack extends Stack {
       managedPolicies: [this.automationPolicy],
     });
     new DetectionMemberRole(this, 'Detections', { plan, detections: DETECTIONS });
+    new SecurityHubMemberRole(this, 'SecurityHub', { plan });
   }
 }
 

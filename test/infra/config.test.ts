@@ -121,6 +121,36 @@ describe('validateConfig', () => {
     });
   });
 
+  describe('securityHub', () => {
+    it('is off by default, with the custom action on and no automatic control once enabled', () => {
+      expect(validateConfig(rawConfig()).securityHub).toEqual({ enabled: false, customAction: true, automaticControls: [], pollSeconds: 60, maxWaitMinutes: 120 });
+    });
+
+    it('accepts automatic remediation of the controls the rules map to, for listed accounts', () => {
+      const hub = validateConfig(rawConfig({ securityHub: { enabled: true, automaticControls: ['EC2.55', 'ECR.3'], automaticAccounts: ['444455556666'] } })).securityHub;
+      expect(hub).toMatchObject({ enabled: true, automaticControls: ['EC2.55', 'ECR.3'], automaticAccounts: ['444455556666'] });
+    });
+
+    it.each([
+      [{ automaticControls: ['S3.1'] }, 'securityHub.automaticControls[0] must be one of "EC2.55", "EC2.56", "ECR.1", "ECR.2", "ECR.3"'],
+      [{ enabled: false, automaticControls: ['ECR.2'] }, 'securityHub.automaticControls and securityHub.automaticAccounts need securityHub.enabled: true'],
+      [{ enabled: true, automaticAccounts: ['4444'] }, 'securityHub.automaticAccounts[0] must match ^[0-9]{12}$'],
+      [{ enabled: true, automaticAccounts: [] }, 'securityHub.automaticAccounts must NOT have fewer than 1 items'],
+      [{ enabled: true, pollSeconds: 5 }, 'securityHub.pollSeconds must be >= 10'],
+      [{ enabled: true, autoRemediate: true }, 'securityHub.autoRemediate is not a known setting'],
+    ])('rejects %j', (securityHub, message) => {
+      expect(errorOf(rawConfig({ securityHub }))).toContain(message);
+    });
+
+    it('refuses an automatic control whose rules only have destructive runbooks', () => {
+      const stale = RULES.find((r) => r.id === 'ecr-stale-images')!;
+      const onlyDestructive = { ...stale, remediations: stale.remediations.filter((r) => r.destructive) } as Rule;
+      expect(errorOf(rawConfig({ rules: {}, securityHub: { enabled: true, automaticControls: ['ECR.3'] } }), [onlyDestructive])).toContain(
+        'securityHub.automaticControls[0] ECR.3: no deployed rule fixes it with a non-destructive runbook',
+      );
+    });
+  });
+
   it('reports every problem at once', () => {
     const message = errorOf(rawConfig({ adminAccountId: 'x', regions: ['nowhere'] }));
     expect(message).toContain('adminAccountId must match');
