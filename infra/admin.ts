@@ -54,12 +54,12 @@ export class AdminStack extends Stack {
     // One topic for detection alerts and failure alarms (issue 15, issue 17 item 3).
     this.alerts = new AlertTopic(this, 'Alerts', { config });
     const detections = new DetectionCenter(this, 'Detections', { plan, detections: DETECTIONS, deadLetterQueue: this.deadLetterQueue, alerts: this.alerts });
+    const securityHub = config.securityHub.enabled ? new SecurityHubResponse(this, 'SecurityHub', { plan, deadLetterQueue: this.deadLetterQueue }) : undefined;
     new FailureAlarms(this, 'Alarms', {
       config,
       topic: this.alerts.topic,
-      functions: new Map<string, lambda.IFunction>([...this.functions, ['Detections', detections.function]]),
+      functions: new Map<string, lambda.IFunction>([...this.functions, ['Detections', detections.function], ...(securityHub ? [['SecurityHub', securityHub.function] as const] : [])]),
       deadLetterQueue: this.deadLetterQueue,
     });
-    if (config.securityHub.enabled) new SecurityHubResponse(this, 'SecurityHub', { plan, deadLetterQueue: this.deadLetterQueue });
   }
 }
