@@ -6,7 +6,7 @@ import { createConfigRuleHandler } from '../../../rules/kernel/handler.js';
 import { rule } from '../../../rules/ecr-vpc-endpoints/rule.js';
 import { RuleParameterError } from '../../../rules/kernel/errors.js';
 import { changeEvent, lambdaContext, MEMBER_ACCOUNT, NOTIFICATION_TIME, scheduledEvent } from '../../support/config-events.js';
-import { aliasA, baseEstate, estateForVpc, HUB_ACCOUNT, IDS, mergeEstates, VPC_ID, type Estate } from '../../fixtures/ecr-vpc-endpoints/estate.js';
+import { aliasA, baseEstate, DHCP_ID, estateForVpc, HUB_ACCOUNT, IDS, mergeEstates, VPC_ID, type Estate } from '../../fixtures/ecr-vpc-endpoints/estate.js';
 import { callLog, mockAws, type MockZone } from '../../fixtures/ecr-vpc-endpoints/mock-aws.js';
 
 const config = mockClient(ConfigServiceClient);
@@ -24,6 +24,18 @@ afterEach(() => aws?.restore());
 const vpcArn = (id: string) => `arn:aws:ec2:eu-west-3:${MEMBER_ACCOUNT}:vpc/${id}`;
 const byVpc = (id: string) => ({ Filters: [{ Name: 'vpc-id', Values: [id] }] });
 const vpcIdN = (n: number) => `${VPC_ID.slice(0, -1)}${n}`;
+/** DHCP options and Resolver rules: once per region for a periodic run (issue 11 case 2). */
+const REGION_DNS_CALLS = [
+  { command: 'DescribeDhcpOptions', input: { MaxResults: 1000 } },
+  { command: 'ListResolverRules', input: { MaxResults: 100 } },
+  { command: 'ListResolverRuleAssociations', input: { MaxResults: 100 } },
+];
+/** ... and for one VPC on a change: its own DHCP option set and rule associations. */
+const vpcDnsCalls = (vpcId: string) => [
+  { command: 'DescribeDhcpOptions', input: { DhcpOptionsIds: [DHCP_ID] } },
+  { command: 'ListResolverRules', input: { MaxResults: 100 } },
+  { command: 'ListResolverRuleAssociations', input: { Filters: [{ Name: 'VPCId', Values: [vpcId] }], MaxResults: 100 } },
+];
 
 /** The recorded VPC item: camelCase EC2 shape, no DNS attributes, endpoints or subnets. */
 function vpcItem(estate: Estate) {
@@ -88,6 +100,7 @@ describe('ecr-vpc-endpoints handler: change-triggered', () => {
     expect(callLog(aws.calls)).toEqual(
       callLog([
         { command: 'DescribeVpcs', input: { VpcIds: [VPC_ID] } },
+        ...vpcDnsCalls(VPC_ID),
         { command: 'DescribeSubnets', input: { ...byVpc(VPC_ID), MaxResults: 1000 } },
         { command: 'DescribeVpcEndpoints', input: { ...byVpc(VPC_ID), MaxResults: 1000 } },
         { command: 'DescribeRouteTables', input: { ...byVpc(VPC_ID), MaxResults: 100 } },
@@ -230,6 +243,7 @@ describe('ecr-vpc-endpoints handler: periodic', () => {
     expect(callLog(aws.calls)).toEqual(
       callLog([
         { command: 'DescribeVpcs', input: { MaxResults: 1000 } },
+        ...REGION_DNS_CALLS,
         { command: 'DescribeSubnets', input: { MaxResults: 1000 } },
         { command: 'DescribeVpcEndpoints', input: { MaxResults: 1000 } },
         { command: 'DescribeSecurityGroups', input: { MaxResults: 1000 } },
@@ -330,7 +344,7 @@ describe('ecr-vpc-endpoints handler: edges', () => {
 describe('ecr-vpc-endpoints handler: parameters', () => {
   it.each([
     [{ RequiredServices: 'ecr.api,ecr.foo' }, /RequiredServices is "ecr.api,ecr.foo"/],
-    [{ RequireAllWorkloadAzs: 'maybe' }, /RequireAllWorkloadAzs is "maybe": expected true or false; default true/],
+    [{ RequireAllWorkloadAzs: 'maybe' }, /RequireAllWorkloadAzs is "maybe": expected true or false; default false/],
     [{ AcceptCentralizedEndpoints: 'yes please' }, /AcceptCentralizedEndpoints/],
     [{ ExemptionTagKey: '' }, /ExemptionTagKey/],
     [{ RequiredServices: ' , ' }, /RequiredServices/],
@@ -345,8 +359,11 @@ describe('ecr-vpc-endpoints handler: parameters', () => {
   });
 
   it('passes the required services to the runbook as its Services parameter', () => {
-    expect(rule.remediations[0].parameters?.({ ...rule.parameters.properties, RequiredServices: ['com.amazonaws.eu-west-3.ecr.api', 'ecr-fips.dkr', 's3'] } as never)).toEqual({
+    const params = { RequireAllWorkloadAzs: false, TrustedDnsServers: ['10.9.0.2', '10.9.0.3'], RequiredServices: ['com.amazonaws.eu-west-3.ecr.api', 'ecr-fips.dkr', 's3'] };
+    expect(rule.remediations[0].parameters?.(params as never)).toEqual({
       Services: 'ecr.api,ecr-fips.dkr,s3',
+      RequireAllWorkloadAzs: 'false',
+      TrustedDnsServers: '10.9.0.2,10.9.0.3',
     });
   });
 });
