@@ -121,7 +121,9 @@ export const collector: Collector<VpcEndpointsParams, VpcEndpointsFacts> = {
     const facts = emptyFacts(ctx, inventory.toVpcFacts());
     const [prefixLists, dhcpOptions, resolverRules] = await Promise.all([
       prefixListEntries(ec2, facts.vpcs),
-      listDhcpOptions(ec2, facts.vpcs.flatMap((vpc) => (vpc.dhcpOptionsId ? [vpc.dhcpOptionsId] : []))),
+      // A shared VPC's DHCP options belong to its owner: a participant cannot read them (and
+      // evaluates nothing there: NOT_APPLICABLE), so it does not ask.
+      listDhcpOptions(ec2, facts.vpcs.flatMap((vpc) => (vpc.dhcpOptionsId && (!vpc.ownerId || vpc.ownerId === ctx.accountId) ? [vpc.dhcpOptionsId] : []))),
       listResolverRules(ctx, vpcId),
     ]);
     Object.assign(facts, { prefixLists, dhcpOptions, resolverRules });
