@@ -72,7 +72,7 @@ export const rule = defineRule<VpcEndpointsParams, VpcEndpointsFacts>({
       parameters: (params): Record<string, string> => ({
         Services: requiredServices(params.RequiredServices).map((s) => s.label).join(','),
         RequireAllWorkloadAzs: String(params.RequireAllWorkloadAzs),
-        TrustedDnsServers: params.TrustedDnsServers.join(','),
+        ...(params.TrustedDnsServers.length ? { TrustedDnsServers: params.TrustedDnsServers.join(',') } : {}),
       }),
       summary:
         'Enables VPC DNS, creates the missing ECR and S3 endpoints (or adds missing AZs, route tables and private DNS to existing ones) with a 443 security group, waits for them and verifies the VPC.',
