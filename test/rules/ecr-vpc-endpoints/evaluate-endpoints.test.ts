@@ -37,7 +37,7 @@ const cases: Case[] = [
   {
     // Issue 11 case 7: opt-in, and named for what it is. Private DNS answers with the endpoint's
     // addresses in every subnet it has, so workloads elsewhere still connect privately across AZs
-    // (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-dns-hostnames).
+    // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html, PrivateDnsEnabled).
     name: 'a workload AZ without an endpoint subnet, RequireAllWorkloadAzs=true: resilience, not privacy',
     change: (e) => (endpoint(e, IDS.api).SubnetIds = [IDS.subnetA, IDS.subnetB]),
     params: { RequireAllWorkloadAzs: true },
