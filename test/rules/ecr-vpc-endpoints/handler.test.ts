@@ -6,7 +6,7 @@ import { createConfigRuleHandler } from '../../../rules/kernel/handler.js';
 import { rule } from '../../../rules/ecr-vpc-endpoints/rule.js';
 import { RuleParameterError } from '../../../rules/kernel/errors.js';
 import { changeEvent, lambdaContext, MEMBER_ACCOUNT, NOTIFICATION_TIME, scheduledEvent } from '../../support/config-events.js';
-import { aliasA, baseEstate, DHCP_ID, estateForVpc, HUB_ACCOUNT, IDS, mergeEstates, VPC_ID, type Estate } from '../../fixtures/ecr-vpc-endpoints/estate.js';
+import { aliasA, baseEstate, DHCP_ID, dhcpOptions, estateForVpc, HUB_ACCOUNT, IDS, mergeEstates, resolverRule, ruleAssociation, VPC_ID, type Estate } from '../../fixtures/ecr-vpc-endpoints/estate.js';
 import { callLog, mockAws, type MockZone } from '../../fixtures/ecr-vpc-endpoints/mock-aws.js';
 
 const config = mockClient(ConfigServiceClient);
@@ -328,6 +328,33 @@ describe('ecr-vpc-endpoints handler: periodic', () => {
     const summary = await handler()(scheduledEvent(), lambdaContext(MEMBER_ACCOUNT));
     expect(summary.evaluations.map((e) => e.complianceType)).toEqual(['COMPLIANT']);
     expect(aws.calls.filter((c) => c.command === 'GetManagedPrefixListEntries').map((c) => c.input)).toEqual([{ PrefixListId: 'pl-0corp0000000001', MaxResults: 100 }]);
+  });
+});
+
+describe('ecr-vpc-endpoints handler: the change path and the periodic path agree (issue 11)', () => {
+  const states: Array<[string, (e: Estate) => void]> = [
+    ['cross-region ecr.dkr endpoint', (e) => (e.endpoints.find((x) => x.VpcEndpointId === IDS.dkr)!.ServiceName = 'com.amazonaws.us-east-1.ecr.dkr')],
+    ['custom DHCP DNS servers', (e) => (e.dhcpOptions = [dhcpOptions(DHCP_ID, ['10.9.0.2'])])],
+    ['Resolver FORWARD rule for amazonaws.com', (e) => {
+      e.resolverRules.push(resolverRule('rslvr-rr-0corp00000000001', 'FORWARD', 'amazonaws.com.', ['10.9.0.2']));
+      e.resolverRuleAssociations.push(ruleAssociation('rslvr-rr-0corp00000000001'));
+    }],
+    ['Resolver rule of another VPC', (e) => {
+      e.resolverRules.push(resolverRule('rslvr-rr-0corp00000000001', 'FORWARD', 'amazonaws.com.', ['10.9.0.2']));
+      e.resolverRuleAssociations.push(ruleAssociation('rslvr-rr-0corp00000000001', 'vpc-0other00000000001'));
+    }],
+  ];
+
+  it.each(states)('%s', async (_, change) => {
+    const estate = baseEstate();
+    change(estate);
+    aws = mockAws(estate);
+    const periodic = await handler()(scheduledEvent(), lambdaContext(MEMBER_ACCOUNT));
+    aws.restore();
+    aws = mockAws(estate);
+    const changed = await handler()(changeEvent(vpcItem(estate)), lambdaContext(MEMBER_ACCOUNT));
+    expect(changed.evaluations).toEqual(periodic.evaluations);
+    expect(periodic.evaluations).toHaveLength(1);
   });
 });
 
