@@ -50,12 +50,18 @@ export function mergeRanges(ranges: Range[]): Range[] {
   return merged;
 }
 
+/** A test for "the union of `admitted` contains every address of a CIDR", the union merged once. */
+export function coverageOf(admitted: readonly string[]): (cidr: string) => boolean {
+  const merged = mergeRanges(admitted.map(parseCidr).filter((r): r is Range => r !== undefined));
+  return (cidr) => {
+    const target = parseCidr(cidr);
+    return !!target && merged.some((r) => r.family === target.family && r.start <= target.start && r.end >= target.end);
+  };
+}
+
 /** True when the union of `admitted` CIDRs contains every address of `cidr` (IPv4 or IPv6; an address is a /32 or /128). */
 export function cidrCovered(cidr: string, admitted: readonly string[]): boolean {
-  const target = parseCidr(cidr);
-  if (!target) return false;
-  const ranges = admitted.map(parseCidr).filter((r): r is Range => r !== undefined);
-  return mergeRanges(ranges).some((r) => r.family === target.family && r.start <= target.start && r.end >= target.end);
+  return coverageOf(admitted)(cidr);
 }
 
 /** The VPC resolver's address in a block: the base of the IPv4 block plus two (undefined for IPv6 or unreadable blocks). */

@@ -10,7 +10,7 @@
  */
 import { exemptionAnnotation } from '../common/exemption.js';
 import type { Evaluation } from '../kernel/types.js';
-import { cidrCovered } from './cidr.js';
+import { coverageOf } from './cidr.js';
 import { forwardingRuleFor, untrustedDhcpServers, type ResolverRuleFacts } from './dns-path.js';
 import {
   candidateZoneNames,
@@ -211,7 +211,8 @@ function admittedSources(groups: SecurityGroupFacts[], prefixLists: Record<strin
 export function unadmittedWorkloads(endpoint: EndpointFacts, vpc: VpcFacts, prefixLists: Record<string, string[]>): string[][] {
   const groups = endpoint.groupIds.map((id) => vpc.securityGroups.find((g) => g.groupId === id)).filter((g): g is SecurityGroupFacts => !!g);
   const { cidrs, groupIds } = admittedSources(groups, prefixLists);
-  const admitted = (sources: string[]) => sources.length > 0 && sources.every((source) => cidrCovered(source, cidrs));
+  const covered = coverageOf(cidrs);
+  const admitted = (sources: string[]) => sources.length > 0 && sources.every(covered);
   return vpc.workloads.flatMap((w) => (w.groupIds.some((id) => groupIds.has(id)) ? [] : w.interfaces.filter((sources) => !admitted(sources))));
 }
 
