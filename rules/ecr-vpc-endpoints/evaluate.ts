@@ -170,13 +170,13 @@ const isAvailable = (endpoint: EndpointFacts) => endpoint.state.toLowerCase() ==
 const list = (items: readonly string[]) => items.join(', ');
 
 /** NOT_APPLICABLE reasons decided before looking at endpoints; undefined when the VPC is in scope. */
-export function outOfScope(vpc: VpcFacts, params: VpcEndpointsParams, accountId?: string): Evaluation | undefined {
+export function outOfScope(vpc: VpcFacts, params: VpcEndpointsParams, accountId: string): Evaluation | undefined {
   const exempt = exemptionAnnotation(vpc.tags, params.ExemptionTagKey);
   if (exempt) return result(vpc.vpcId, 'NOT_APPLICABLE', exempt);
   // A participant of a shared VPC (AWS RAM) sees only its own resources and cannot create
   // endpoints there; the owner's evaluation counts every workload, participants' included
   // (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html).
-  if (accountId && vpc.ownerId && vpc.ownerId !== accountId) {
+  if (vpc.ownerId && vpc.ownerId !== accountId) {
     return result(vpc.vpcId, 'NOT_APPLICABLE', `Shared VPC: evaluated in owner account ${vpc.ownerId}, which owns its endpoints, route tables and DNS settings.`);
   }
   if (vpc.subnets.length === 0) return result(vpc.vpcId, 'NOT_APPLICABLE', 'The VPC has no subnets: nothing can run in it.');
