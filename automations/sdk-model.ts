@@ -45,6 +45,9 @@ export const SERVICES: Readonly<Record<string, ServiceInfo>> = {
   sts: { ssmName: 'sts', sdkPackage: '@aws-sdk/client-sts', iamPrefix: 'sts', clientClass: 'STSClient' },
   inspector2: { ssmName: 'inspector2', sdkPackage: '@aws-sdk/client-inspector2', iamPrefix: 'inspector2', clientClass: 'Inspector2Client' },
   organizations: { ssmName: 'organizations', sdkPackage: '@aws-sdk/client-organizations', iamPrefix: 'organizations', clientClass: 'OrganizationsClient' },
+  // Only 3.654.0 of this client is on the registry we install from: built before schema-based
+  // serialisation, it exports commands but no schemas (see hasSchemas).
+  route53resolver: { ssmName: 'route53resolver', sdkPackage: '@aws-sdk/client-route53resolver', iamPrefix: 'route53resolver', clientClass: 'Route53ResolverClient' },
 };
 
 /** Operations whose IAM action is not `<prefix>:<OperationName>`. None of ours today. */
@@ -109,18 +112,32 @@ export function serviceInfo(ssmService: string): ServiceInfo {
 /** All operation names of a service, PascalCase, sorted. */
 export function operationNames(ssmService: string): string[] {
   const mod = serviceModule(ssmService);
+  const schemas = hasSchemas(mod);
   return Object.keys(mod)
     .filter((key) => key.endsWith('Command') && key !== 'Command' && typeof mod[key] === 'function')
     .map((key) => key.slice(0, -'Command'.length))
-    .filter((name) => Array.isArray(mod[`${name}$`]))
+    .filter((name) => !schemas || Array.isArray(mod[`${name}$`]))
     .sort();
 }
+
+/**
+ * False for a client built before schema-based serialisation (no `Xxx$` exports): its
+ * operations are known by their command classes only, their shapes are not (`unknown`).
+ */
+function hasSchemas(mod: Record<string, unknown>): boolean {
+  return Object.keys(mod).some((key) => key.endsWith('$') && Array.isArray(mod[key]) && (mod[key] as unknown[])[0] === 9);
+}
+
+const UNKNOWN_SHAPE: Shape = { kind: 'simple', name: 'unknown' };
 
 /** The model of one operation, or undefined when the service has no such operation. */
 export function findOperation(ssmService: string, api: string): OperationModel | undefined {
   const mod = serviceModule(ssmService);
   const schema = mod[`${api}$`];
   const command = mod[`${api}Command`];
+  if (typeof command === 'function' && !hasSchemas(mod)) {
+    return { service: serviceInfo(ssmService), name: api, input: UNKNOWN_SHAPE, output: UNKNOWN_SHAPE, command: command as OperationModel['command'] };
+  }
   if (!Array.isArray(schema) || schema[0] !== 9 || typeof command !== 'function') return undefined;
   return {
     service: serviceInfo(ssmService),

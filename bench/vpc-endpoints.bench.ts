@@ -23,6 +23,7 @@ import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import {
+  DescribeDhcpOptionsCommand,
   DescribeNetworkInterfacesCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
@@ -49,6 +50,7 @@ import {
   ListResourceRecordSetsCommand,
   Route53Client,
 } from '@aws-sdk/client-route-53';
+import { ListResolverRuleAssociationsCommand, ListResolverRulesCommand, Route53ResolverClient } from '@aws-sdk/client-route53resolver';
 import { mockClient } from 'aws-sdk-client-mock';
 import pMap from 'p-map';
 import { collector } from '../rules/ecr-vpc-endpoints/collect.js';
@@ -175,7 +177,15 @@ const eniOf = (n: number): NetworkInterface => {
     return { ...base, SubnetId: subnetId(i, k % 3), InterfaceType: 'vpc_endpoint', RequesterManaged: true, Groups: [{ GroupId: groupId(i, 0) }], Description: `VPC Endpoint Interface ${endpointId(i, k < 3 ? 0 : 1)}` };
   }
   if (noWorkloads(i)) return { ...base, SubnetId: subnetId(i, 3), InterfaceType: 'natGateway', RequesterManaged: true, Groups: [], Description: 'Interface for NAT Gateway' };
-  return { ...base, SubnetId: subnetId(i, k === 9 ? 0 : k - 6), InterfaceType: k === 8 ? 'lambda' : 'interface', RequesterManaged: k === 8, Groups: [{ GroupId: groupId(i, 1) }] };
+  const subnet = k === 9 ? 0 : k - 6;
+  return {
+    ...base,
+    SubnetId: subnetId(i, subnet),
+    PrivateIpAddress: `10.${i % 256}.${subnet * 16}.${k}`,
+    InterfaceType: k === 8 ? 'lambda' : 'interface',
+    RequesterManaged: k === 8,
+    Groups: [{ GroupId: groupId(i, 1) }],
+  };
 };
 
 const TOTALS = {
@@ -221,9 +231,11 @@ function install(): void {
   const ec2 = mockClient(EC2Client);
   const route53 = mockClient(Route53Client);
   const config = mockClient(ConfigServiceClient);
+  // An older SDK build (its own @smithy types): mocked untyped.
+  const resolver = mockClient(Route53ResolverClient as never) as unknown as { on(command: unknown): { callsFake(fake: (input: never) => unknown): void }; resetHistory(): void };
   // aws-sdk-client-mock (sinon) keeps every call's input and response; the bench counts calls
   // itself and clears that history, so the mock's memory is not charged to the contender.
-  const mocks = [ec2, route53, config];
+  const mocks = [ec2, route53, config, resolver];
   let answered = 0;
   const answer = <I, O>(name: string, respond: (input: I) => O) => async (input: I) => {
     calls.set(name, (calls.get(name) ?? 0) + 1);
@@ -260,6 +272,12 @@ function install(): void {
   ec2.on(DescribeVpcAttributeCommand).callsFake(answer('DescribeVpcAttribute', (input) =>
     input.Attribute === 'enableDnsSupport' ? { EnableDnsSupport: { Value: true } } : { EnableDnsHostnames: { Value: true } },
   ));
+  // One DHCP option set (AmazonProvidedDNS) and no Resolver rule: one call each per region.
+  ec2.on(DescribeDhcpOptionsCommand).callsFake(answer('DescribeDhcpOptions', () => ({
+    DhcpOptions: [{ DhcpOptionsId: 'dopt-0123456789abcdef0', DhcpConfigurations: [{ Key: 'domain-name-servers', Values: [{ Value: 'AmazonProvidedDNS' }] }] }],
+  })));
+  resolver.on(ListResolverRulesCommand).callsFake(answer('ListResolverRules', () => ({ ResolverRules: [] })));
+  resolver.on(ListResolverRuleAssociationsCommand).callsFake(answer('ListResolverRuleAssociations', () => ({ ResolverRuleAssociations: [] })));
   ec2.on(GetManagedPrefixListEntriesCommand).callsFake(answer('GetManagedPrefixListEntries', () => ({ Entries: [] })));
   route53.on(ListHostedZonesCommand).callsFake(answer('ListHostedZones', () => ({
     HostedZones: ZONES.map((z) => ({ Id: `/hostedzone/${z.id}`, Name: z.name, CallerReference: z.id, Config: { PrivateZone: true } })),
@@ -312,7 +330,7 @@ async function collectNaive(): Promise<VpcEndpointsFacts> {
         awsAccountId: ACCOUNT,
         awsRegion: REGION,
         configurationItemCaptureTime: now.toISOString(),
-        configuration: { vpcId: vpc.VpcId, cidrBlock: vpc.CidrBlock, cidrBlockAssociationSet: vpc.CidrBlockAssociationSet?.map((a) => ({ cidrBlock: a.CidrBlock, cidrBlockState: { state: 'associated' } })) },
+        configuration: { vpcId: vpc.VpcId, ownerId: vpc.OwnerId, dhcpOptionsId: vpc.DhcpOptionsId, cidrBlock: vpc.CidrBlock, cidrBlockAssociationSet: vpc.CidrBlockAssociationSet?.map((a) => ({ cidrBlock: a.CidrBlock, cidrBlockState: { state: 'associated' } })) },
         tags: Object.fromEntries((vpc.Tags ?? []).map((t) => [t.Key, t.Value])),
         relationships: [],
         supplementaryConfiguration: {},
@@ -321,11 +339,13 @@ async function collectNaive(): Promise<VpcEndpointsFacts> {
     },
     { concurrency: NAIVE_CONCURRENCY },
   );
-  const facts: VpcEndpointsFacts = { accountId: ACCOUNT, region: REGION, dnsSuffix: 'amazonaws.com', vpcs: [], hostedZones: [], prefixLists: {} };
+  const facts: VpcEndpointsFacts = { accountId: ACCOUNT, region: REGION, dnsSuffix: 'amazonaws.com', vpcs: [], hostedZones: [], prefixLists: {}, dhcpOptions: {}, resolverRules: [] };
   const zones = new Map<string, HostedZoneFacts>();
   for (const part of perVpc) {
     if (!part) continue;
     facts.vpcs.push(...part.vpcs);
+    Object.assign(facts.dhcpOptions!, part.dhcpOptions);
+    facts.resolverRules!.push(...(part.resolverRules ?? []));
     for (const zone of part.hostedZones) {
       const known = zones.get(zone.hostedZoneId);
       if (known) known.vpcIds.push(...zone.vpcIds.filter((id) => !known.vpcIds.includes(id)));
@@ -407,6 +427,9 @@ function lowerBound() {
     DescribeRouteTables: pages(TOTALS.tables, PAGE_SIZE.DescribeRouteTables),
     DescribeNetworkInterfaces: pages(TOTALS.enis, PAGE_SIZE.DescribeNetworkInterfaces),
     DescribeVpcAttribute: 2 * dns,
+    DescribeDhcpOptions: 1,
+    ListResolverRules: 1,
+    ListResolverRuleAssociations: 1,
     ListHostedZones: pages(ZONES.length, PAGE_SIZE.ListHostedZones),
     GetHostedZone: candidateZones,
     ListResourceRecordSets: candidateZones,

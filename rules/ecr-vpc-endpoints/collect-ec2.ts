@@ -134,7 +134,7 @@ export async function prefixListEntries(ec2: EC2Client, vpcs: VpcFacts[]): Promi
     await awsCall(`ec2:GetManagedPrefixListEntries ${id}`, async () => {
       const cidrs: string[] = [];
       for await (const page of paginateGetManagedPrefixListEntries({ client: ec2, pageSize: PAGE_SIZE.GetManagedPrefixListEntries }, { PrefixListId: id })) {
-        cidrs.push(...(page.Entries ?? []).map((e) => e.Cidr ?? '').filter((c) => c.includes('.')));
+        cidrs.push(...(page.Entries ?? []).map((e) => e.Cidr ?? '').filter(Boolean));
       }
       result[id] = cidrs;
     });

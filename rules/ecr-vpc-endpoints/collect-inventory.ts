@@ -9,13 +9,16 @@ import type { EndpointFacts, SecurityGroupFacts, SubnetFacts, VpcFacts } from '.
 import { serviceOfEndpoint } from './services.js';
 
 /**
- * Network interface types that are workloads (EC2 instances, ECS/EKS tasks and pods, Lambda,
- * EFA). Endpoints, NAT gateways, load balancers, transit gateway attachments and other
- * appliances do not pull images.
+ * Network interface types that can be workloads: EC2 instances (`interface`, `efa`, `efa-only`),
+ * ECS tasks in awsvpc mode incl. Fargate and EKS pods (`interface`, `branch`, `trunk`). Every
+ * other type (`lambda`, `vpc_endpoint`, `natGateway`, load balancers, `transit_gateway`, ...)
+ * is a service's interface, and pulls no image in the VPC: see the table in
+ * docs/rules/ecr-vpc-endpoints.md.
  */
-const WORKLOAD_INTERFACE_TYPES = new Set(['interface', 'lambda', 'branch', 'trunk', 'efa', 'efa-only']);
-/** Requester-managed `interface` ENIs of managed services that run no containers. */
-const MANAGED_SERVICE_DESCRIPTION = /^(ELB |RDSNetworkInterface|EFS mount target|ElastiCache|Route 53 Resolver|DMSNetworkInterface|AWS created network interface for directory|Interface for NAT Gateway|VPC Endpoint Interface)/;
+const WORKLOAD_INTERFACE_TYPES = new Set(['interface', 'branch', 'trunk', 'efa', 'efa-only']);
+/** Requester-managed `interface` ENIs of managed services that run no containers in the VPC. */
+const MANAGED_SERVICE_DESCRIPTION =
+  /^(ELB |RDSNetworkInterface|EFS mount target|ElastiCache|Route 53 Resolver|DMSNetworkInterface|AWS created network interface for directory|Interface for NAT Gateway|VPC Endpoint Interface|AWS Lambda VPC ENI|Amazon EKS |ES |Network Interface for Transit Gateway Attachment)/;
 
 /** Whether a network interface is a workload that pulls images in the VPC (see the table in docs/rules/ecr-vpc-endpoints.md). */
 export function isWorkloadInterface(eni: Pick<NetworkInterface, 'InterfaceType' | 'RequesterManaged' | 'Description'>): boolean {
@@ -24,10 +27,24 @@ export function isWorkloadInterface(eni: Pick<NetworkInterface, 'InterfaceType' 
   return !(type === 'interface' && eni.RequesterManaged && MANAGED_SERVICE_DESCRIPTION.test(eni.Description ?? ''));
 }
 
+/** The addresses a workload interface sends from, as CIDRs: private IPv4 addresses and prefixes, IPv6 addresses and prefixes. */
+export function interfaceSources(eni: Pick<NetworkInterface, 'PrivateIpAddress' | 'PrivateIpAddresses' | 'Ipv4Prefixes' | 'Ipv6Addresses' | 'Ipv6Prefixes'>): string[] {
+  const ipv4 = (eni.PrivateIpAddresses ?? []).map((a) => a.PrivateIpAddress ?? '').filter(Boolean);
+  if (ipv4.length === 0 && eni.PrivateIpAddress) ipv4.push(eni.PrivateIpAddress);
+  return [
+    ...ipv4.map((ip) => `${ip}/32`),
+    ...(eni.Ipv4Prefixes ?? []).map((p) => p.Ipv4Prefix ?? '').filter(Boolean),
+    ...(eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address ?? '').filter(Boolean).map((ip) => `${ip}/128`),
+    ...(eni.Ipv6Prefixes ?? []).map((p) => p.Ipv6Prefix ?? '').filter(Boolean),
+  ];
+}
+
 interface CompactVpc {
   vpcId: string;
   cidrBlocks: string[];
   tags: Record<string, string>;
+  ownerId?: string;
+  dhcpOptionsId?: string;
 }
 interface CompactSubnet {
   subnetId: string;
@@ -53,15 +70,29 @@ export class NetworkInventory {
   readonly endpoints = new Map<string, EndpointFacts[]>();
   readonly securityGroups = new Map<string, CompactSecurityGroup>();
   readonly routeTables: CompactRouteTable[] = [];
-  /** vpcId -> subnetId|groups -> count. */
-  readonly workloads = new Map<string, Map<string, number>>();
+  /** vpcId -> subnetId|groups -> count and each interface's source addresses. */
+  readonly workloads = new Map<string, Map<string, { count: number; interfaces: string[][] }>>();
+  /** vpcId -> facts that could not be read (missing or unrecognised fields). */
+  readonly unknown = new Map<string, string[]>();
+
+  private noteUnknown(vpcId: string, what: string): void {
+    const list = this.unknown.get(vpcId) ?? [];
+    if (!list.includes(what)) list.push(what);
+    this.unknown.set(vpcId, list);
+  }
   readonly otherInterfaces = new Map<string, number>();
 
   addVpcs(vpcs: Vpc[]): void {
     for (const vpc of vpcs) {
       const associated = (vpc.CidrBlockAssociationSet ?? []).filter((a) => !a.CidrBlockState?.State || a.CidrBlockState.State === 'associated');
       const cidrBlocks = associated.length ? associated.map((a) => a.CidrBlock ?? '').filter(Boolean) : vpc.CidrBlock ? [vpc.CidrBlock] : [];
-      this.vpcs.push({ vpcId: vpc.VpcId ?? '', cidrBlocks, tags: Object.fromEntries((vpc.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) });
+      this.vpcs.push({
+        vpcId: vpc.VpcId ?? '',
+        cidrBlocks,
+        tags: Object.fromEntries((vpc.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+        ...(vpc.OwnerId ? { ownerId: vpc.OwnerId } : {}),
+        ...(vpc.DhcpOptionsId ? { dhcpOptionsId: vpc.DhcpOptionsId } : {}),
+      });
     }
   }
 
@@ -119,9 +150,13 @@ export class NetworkInventory {
         this.otherInterfaces.set(vpcId, (this.otherInterfaces.get(vpcId) ?? 0) + 1);
         continue;
       }
+      if (!eni.SubnetId) this.noteUnknown(vpcId, `network interface ${eni.NetworkInterfaceId ?? '(no id)'} names no subnet`);
       const key = `${eni.SubnetId ?? ''}|${(eni.Groups ?? []).map((g) => g.GroupId ?? '').sort().join(',')}`;
-      const groups = this.workloads.get(vpcId) ?? new Map<string, number>();
-      groups.set(key, (groups.get(key) ?? 0) + 1);
+      const groups = this.workloads.get(vpcId) ?? new Map<string, { count: number; interfaces: string[][] }>();
+      const entry = groups.get(key) ?? { count: 0, interfaces: [] };
+      entry.count++;
+      entry.interfaces.push(interfaceSources(eni));
+      groups.set(key, entry);
       this.workloads.set(vpcId, groups);
     }
   }
@@ -134,15 +169,24 @@ export class NetworkInventory {
       const tables = tablesByVpc.get(vpc.vpcId) ?? [];
       const main = tables.find((t) => t.main);
       const tableOf = new Map(tables.flatMap((t) => t.subnetIds.map((id) => [id, t] as const)));
-      const workloadEntries = [...(this.workloads.get(vpc.vpcId) ?? new Map<string, number>()).entries()];
+      const workloadEntries = [...(this.workloads.get(vpc.vpcId) ?? new Map<string, { count: number; interfaces: string[][] }>()).entries()];
       const perSubnet = new Map<string, number>();
-      const workloads = workloadEntries.map(([key, count]) => {
+      const workloads = workloadEntries.map(([key, { count, interfaces }]) => {
         const [subnetId = '', groups = ''] = key.split('|');
         perSubnet.set(subnetId, (perSubnet.get(subnetId) ?? 0) + count);
-        return { subnetId, groupIds: groups ? groups.split(',') : [], count };
+        return { subnetId, groupIds: groups ? groups.split(',') : [], count, interfaces };
       });
+      const unknown = [...(this.unknown.get(vpc.vpcId) ?? [])];
+      const note = (what: string) => unknown.includes(what) || unknown.push(what);
+      if (vpc.cidrBlocks.length === 0) note('the VPC\'s CIDR blocks');
+      const listed = new Set((subnetsByVpc.get(vpc.vpcId) ?? []).map((s) => s.subnetId));
+      for (const w of workloads) if (w.subnetId && !listed.has(w.subnetId)) note(`subnet ${w.subnetId} of workload interfaces is not listed`);
       const subnets: SubnetFacts[] = (subnetsByVpc.get(vpc.vpcId) ?? []).map((s) => {
         const table = tableOf.get(s.subnetId) ?? main;
+        if (perSubnet.get(s.subnetId)) {
+          if (!s.availabilityZone) note(`the Availability Zone of subnet ${s.subnetId}`);
+          if (!table) note(`the route table of subnet ${s.subnetId}`);
+        }
         return {
           subnetId: s.subnetId,
           availabilityZone: s.availabilityZone,
@@ -162,6 +206,9 @@ export class NetworkInventory {
         vpcId: vpc.vpcId,
         cidrBlocks: vpc.cidrBlocks,
         tags: vpc.tags,
+        ...(vpc.ownerId ? { ownerId: vpc.ownerId } : {}),
+        ...(vpc.dhcpOptionsId ? { dhcpOptionsId: vpc.dhcpOptionsId } : {}),
+        ...(unknown.length ? { unknown } : {}),
         subnets,
         endpoints,
         securityGroups,
@@ -193,6 +240,7 @@ export function admits443(permissions: IpPermission[]): SecurityGroupFacts['admi
     const allTcp = (protocol === 'tcp' || protocol === '6') && p.FromPort === undefined && p.ToPort === undefined;
     if (!allTraffic && !tcp443 && !allTcp) continue;
     result.cidrs.push(...(p.IpRanges ?? []).map((r) => r.CidrIp ?? '').filter(Boolean));
+    result.cidrs.push(...(p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6 ?? '').filter(Boolean));
     result.groupIds.push(...(p.UserIdGroupPairs ?? []).map((g) => g.GroupId ?? '').filter(Boolean));
     result.prefixListIds.push(...(p.PrefixListIds ?? []).map((l) => l.PrefixListId ?? '').filter(Boolean));
   }

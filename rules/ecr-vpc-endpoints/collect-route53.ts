@@ -13,6 +13,7 @@ import {
   type ListHostedZonesByVPCCommandOutput,
   type ResourceRecordSet,
   type Route53PaginationConfiguration,
+  type RRType,
 } from '@aws-sdk/client-route-53';
 import { createPaginator } from '@smithy/core';
 import { awsCall } from '../kernel/errors.js';
@@ -48,33 +49,73 @@ function interestingNames(facts: Pick<VpcEndpointsFacts, 'region' | 'dnsSuffix' 
 
 const zoneIdOf = (id: string) => id.replace(/^\/hostedzone\//, '');
 
-function keepRecords(records: ResourceRecordSet[], names: Set<string>): Array<{ name: string; type: string }> {
+/**
+ * True when a record can change how one of the target names resolves in the zone (RFC 4592
+ * closest-encloser rules, as evaluate.ts applies them): it sits at or below an ancestor of a
+ * target inside the zone (so that name exists, which hides a wildcard above it), or it is the
+ * wildcard of such an ancestor or of the apex. Other records (siblings elsewhere in the zone)
+ * cannot matter. No record is dropped for its name alone.
+ */
+export function affectsTargets(recordName: string, targets: readonly string[], zoneName: string): boolean {
+  const name = normaliseDnsName(recordName);
+  const under = (a: string) => name === a || name.endsWith(`.${a}`);
+  return targets.some((target) => {
+    if (name === target) return true;
+    const labels = target.split('.');
+    for (let i = 0; i < labels.length; i++) {
+      const ancestor = labels.slice(i).join('.');
+      if (ancestor.length <= zoneName.length) return name === `*.${zoneName}`;
+      if (under(ancestor)) return true;
+    }
+    return false;
+  });
+}
+
+function keepRecords(records: ResourceRecordSet[], targets: string[], zoneName: string): Array<{ name: string; type: string }> {
   return records
-    .filter((r) => names.has(normaliseDnsName(r.Name ?? '')))
+    .filter((r) => affectsTargets(r.Name ?? '', targets, zoneName))
     .map((r) => ({ name: normaliseDnsName(r.Name ?? ''), type: r.Type ?? '' }));
 }
 
+/** The ancestor of `name` just below the zone apex (`ecr.R.amazonaws.com` for `dkr.ecr.R...` in zone `R.amazonaws.com`). */
+const topBelowApex = (name: string, zoneName: string) => name.split('.').slice(-(zoneName.split('.').length + 1)).join('.');
+
 /**
- * Records of an own zone at the names that matter: one call from the zone's start (zones named
- * for a service hold a handful of records); for a large zone, one call per name that falls in it.
+ * Every record of an own zone that can affect the service names (issue 11 case 3: not only the
+ * records at those names). One call from the zone's start (zones named for a service hold a
+ * handful of records); for a large zone, the subtree below the apex that holds each name, page
+ * by page (ListResourceRecordSets lists names with their labels reversed, so a subtree is
+ * contiguous), and the apex wildcard.
  */
 async function zoneRecords(route53: Route53Client, limit: RateLimiter, zoneId: string, zoneName: string, names: string[]) {
-  const inZone = names.filter((n) => n === zoneName || n.endsWith(`.${zoneName}`));
-  const wanted = new Set(inZone);
+  const targets = names.filter((n) => !n.startsWith('*.') && (n === zoneName || n.endsWith(`.${zoneName}`)));
   const first = await limit(() =>
     awsCall(`route53:ListResourceRecordSets ${zoneId}`, () => route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, MaxItems: PAGE_SIZE.ListResourceRecordSets }))),
   );
-  if (!first.IsTruncated) return keepRecords(first.ResourceRecordSets ?? [], wanted);
+  if (!first.IsTruncated) return keepRecords(first.ResourceRecordSets ?? [], targets, zoneName);
   const records: ResourceRecordSet[] = [];
-  for (const name of inZone) {
-    const response = await limit(() =>
-      awsCall(`route53:ListResourceRecordSets ${zoneId} ${name}`, () =>
-        route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: name, MaxItems: 10 })),
-      ),
-    );
-    records.push(...(response.ResourceRecordSets ?? []));
+  const starts = [...new Set(targets.map((t) => (t === zoneName ? `*.${zoneName}` : topBelowApex(t, zoneName)))), `*.${zoneName}`];
+  for (const top of [...new Set(starts)]) {
+    let next: { StartRecordName: string; StartRecordType?: RRType } | undefined = { StartRecordName: top };
+    while (next) {
+      const from: { StartRecordName: string; StartRecordType?: RRType } = next;
+      const response = await limit(() =>
+        awsCall(`route53:ListResourceRecordSets ${zoneId} ${top}`, () =>
+          route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, ...from, MaxItems: PAGE_SIZE.ListResourceRecordSets })),
+        ),
+      );
+      const page = response.ResourceRecordSets ?? [];
+      const inside = page.filter((r) => {
+        const n = normaliseDnsName(r.Name ?? '');
+        return n === top || n.endsWith(`.${top}`);
+      });
+      records.push(...inside);
+      next = response.IsTruncated && inside.length === page.length && response.NextRecordName
+        ? { StartRecordName: response.NextRecordName, ...(response.NextRecordType ? { StartRecordType: response.NextRecordType } : {}) }
+        : undefined;
+    }
   }
-  return keepRecords(records, wanted);
+  return keepRecords(records, targets, zoneName);
 }
 
 /**

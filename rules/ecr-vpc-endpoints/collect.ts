@@ -16,6 +16,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import type { ConfigurationItem } from '../kernel/config-item.js';
 import type { CollectContext, Collector } from '../kernel/types.js';
 import { dnsAttributes, listAll, listForVpc, prefixListEntries } from './collect-ec2.js';
+import { listDhcpOptions, listResolverRules } from './collect-dns.js';
 import type { VpcEndpointsFacts, VpcEndpointsParams, VpcFacts } from './evaluate.js';
 import { NetworkInventory } from './collect-inventory.js';
 import { needsZoneLookup } from './probe.js';
@@ -65,10 +66,14 @@ export function vpcIdOfItem(item: ConfigurationItem): string | undefined {
 /** The SDK shape of a recorded VPC item (camelCase configuration), so a VPC change needs no DescribeVpcs. */
 export function vpcFromItem(item: ConfigurationItem): Vpc | undefined {
   const c = item.configuration;
-  if (item.resourceType !== 'AWS::EC2::VPC' || !c || typeof c.cidrBlock !== 'string') return undefined;
+  // Anything the rule needs that the item does not carry is read with DescribeVpcs instead.
+  if (item.resourceType !== 'AWS::EC2::VPC' || !c || typeof c.cidrBlock !== 'string' || typeof c.dhcpOptionsId !== 'string' || typeof c.ownerId !== 'string') return undefined;
   const associations = Array.isArray(c.cidrBlockAssociationSet) ? (c.cidrBlockAssociationSet as Array<{ cidrBlock?: string; cidrBlockState?: { state?: string } }>) : [];
+  if (associations.some((a) => typeof a?.cidrBlock !== 'string')) return undefined;
   return {
     VpcId: item.resourceId,
+    OwnerId: c.ownerId,
+    DhcpOptionsId: c.dhcpOptionsId,
     CidrBlock: c.cidrBlock,
     CidrBlockAssociationSet: associations.map((a) => ({ CidrBlock: a.cidrBlock, CidrBlockState: { State: a.cidrBlockState?.state as never } })),
     Tags: Object.entries(item.tags).map(([Key, Value]) => ({ Key, Value })),
@@ -83,11 +88,14 @@ export const collector: Collector<VpcEndpointsParams, VpcEndpointsFacts> = {
     const inventory = new NetworkInventory();
     const base = emptyFacts(ctx, []);
     // Route 53's account-wide listing runs while EC2 is listed.
-    const [candidates] = await Promise.all([
+    // DHCP options and Resolver rules: one listing each for the region, not per VPC.
+    const [candidates, dhcpOptions, resolverRules] = await Promise.all([
       ctx.params.AcceptCentralizedEndpoints ? ownCandidateZones(route53, limit, base, ctx) : Promise.resolve([]),
+      listDhcpOptions(ec2),
+      listResolverRules(ctx),
       listAll(ec2, inventory, ctx),
     ]);
-    const facts = { ...base, vpcs: inventory.toVpcFacts() };
+    const facts = { ...base, vpcs: inventory.toVpcFacts(), dhcpOptions, resolverRules };
     facts.prefixLists = await prefixListEntries(ec2, facts.vpcs);
     if (ctx.params.AcceptCentralizedEndpoints) {
       facts.hostedZones = await ownHostedZones(route53, limit, candidates, facts, ctx);
@@ -111,7 +119,14 @@ export const collector: Collector<VpcEndpointsParams, VpcEndpointsFacts> = {
       return undefined;
     }
     const facts = emptyFacts(ctx, inventory.toVpcFacts());
-    facts.prefixLists = await prefixListEntries(ec2, facts.vpcs);
+    const [prefixLists, dhcpOptions, resolverRules] = await Promise.all([
+      prefixListEntries(ec2, facts.vpcs),
+      // A shared VPC's DHCP options belong to its owner: a participant cannot read them (and
+      // evaluates nothing there: NOT_APPLICABLE), so it does not ask.
+      listDhcpOptions(ec2, facts.vpcs.flatMap((vpc) => (vpc.dhcpOptionsId && (!vpc.ownerId || vpc.ownerId === ctx.accountId) ? [vpc.dhcpOptionsId] : []))),
+      listResolverRules(ctx, vpcId),
+    ]);
+    Object.assign(facts, { prefixLists, dhcpOptions, resolverRules });
     if (ctx.params.AcceptCentralizedEndpoints) {
       // For one VPC, ListHostedZonesByVPC is the single call that shows every associated zone.
       await dnsAndZoneLookups(ctx.clients.get(Route53Client), createRateLimiter(ROUTE53_REQUESTS_PER_SECOND), ec2, facts, ctx);

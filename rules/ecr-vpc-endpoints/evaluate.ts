@@ -10,22 +10,26 @@
  */
 import { exemptionAnnotation } from '../common/exemption.js';
 import type { Evaluation } from '../kernel/types.js';
-import { cidrCovered } from './cidr.js';
+import { coverageOf } from './cidr.js';
+import { forwardingRuleFor, untrustedDhcpServers, type ResolverRuleFacts } from './dns-path.js';
 import {
   candidateZoneNames,
   endpointServes,
   normaliseDnsName,
+  otherRegionEndpoint,
   requiredServices,
   serviceDnsNames,
   type RequiredService,
 } from './services.js';
+
+export type { ResolverRuleFacts } from './dns-path.js';
 
 export const RESOURCE_TYPE = 'AWS::EC2::VPC';
 
 export interface VpcEndpointsParams {
   /** Services each VPC must reach privately: short (ecr.dkr) or full (com.amazonaws.REGION.ecr.dkr) names. */
   RequiredServices: string[];
-  /** Every AZ holding a workload subnet must hold an endpoint subnet. */
+  /** Every AZ holding a workload subnet must hold an endpoint subnet (resilience, not privacy). */
   RequireAllWorkloadAzs: boolean;
   /** A Route 53 private hosted zone associated with the VPC may serve a service instead of a local endpoint. */
   AcceptCentralizedEndpoints: boolean;
@@ -33,6 +37,8 @@ export interface VpcEndpointsParams {
   IgnoreVpcsWithoutWorkloads: boolean;
   /** A VPC carrying this tag is NOT_APPLICABLE; the tag's value is the reason. */
   ExemptionTagKey: string;
+  /** DNS servers (DHCP options, Resolver rule targets) known to forward the ECR and S3 names to the VPC resolver. */
+  TrustedDnsServers: string[];
 }
 
 export interface SubnetFacts {
@@ -78,10 +84,18 @@ export interface WorkloadGroup {
   subnetId: string;
   groupIds: string[];
   count: number;
+  /** Per interface, the addresses it sends from, as CIDRs (`10.0.1.10/32`, prefixes, IPv6). */
+  interfaces: string[][];
 }
 
 export interface VpcFacts {
   vpcId: string;
+  /** The owning account (DescribeVpcs OwnerId): another account's VPC is shared with this one (AWS RAM). */
+  ownerId?: string;
+  /** The VPC's DHCP option set (`default`: none). */
+  dhcpOptionsId?: string;
+  /** Facts that could not be read (missing or unrecognised fields): the VPC cannot be COMPLIANT. */
+  unknown?: string[];
   /** Associated IPv4 CIDR blocks (ECR's PrivateLink endpoints are IPv4 only). */
   cidrBlocks: string[];
   tags: Record<string, string>;
@@ -115,8 +129,12 @@ export interface VpcEndpointsFacts {
   dnsSuffix: string;
   vpcs: VpcFacts[];
   hostedZones: HostedZoneFacts[];
-  /** Entries (IPv4 CIDRs) of the prefix lists that endpoint security groups admit 443 from. */
+  /** Entries (CIDRs) of the prefix lists that endpoint security groups admit 443 from. */
   prefixLists: Record<string, string[]>;
+  /** DHCP option sets of the region: id -> domain-name-servers. Undefined when not collected. */
+  dhcpOptions?: Record<string, string[]>;
+  /** Route 53 Resolver rules of the region associated with a VPC. Undefined when not collected. */
+  resolverRules?: ResolverRuleFacts[];
 }
 
 /** How a service is served: grouped in the COMPLIANT annotation by kind and detail. */
@@ -126,7 +144,7 @@ interface Via {
   detail: string;
 }
 
-type Priority = 1 | 2 | 3 | 4 | 5 | 6 | 7;
+type Priority = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 interface Problem {
   priority: Priority;
   text: string;
@@ -152,13 +170,19 @@ const isAvailable = (endpoint: EndpointFacts) => endpoint.state.toLowerCase() ==
 const list = (items: readonly string[]) => items.join(', ');
 
 /** NOT_APPLICABLE reasons decided before looking at endpoints; undefined when the VPC is in scope. */
-export function outOfScope(vpc: VpcFacts, params: VpcEndpointsParams): Evaluation | undefined {
+export function outOfScope(vpc: VpcFacts, params: VpcEndpointsParams, accountId: string): Evaluation | undefined {
   const exempt = exemptionAnnotation(vpc.tags, params.ExemptionTagKey);
   if (exempt) return result(vpc.vpcId, 'NOT_APPLICABLE', exempt);
+  // A participant of a shared VPC (AWS RAM) sees only its own resources and cannot create
+  // endpoints there; the owner's evaluation counts every workload, participants' included
+  // (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html).
+  if (vpc.ownerId && vpc.ownerId !== accountId) {
+    return result(vpc.vpcId, 'NOT_APPLICABLE', `Shared VPC: evaluated in owner account ${vpc.ownerId}, which owns its endpoints, route tables and DNS settings.`);
+  }
   if (vpc.subnets.length === 0) return result(vpc.vpcId, 'NOT_APPLICABLE', 'The VPC has no subnets: nothing can run in it.');
-  if (params.IgnoreVpcsWithoutWorkloads && vpc.workloads.length === 0) {
-    const others = vpc.otherInterfaces ? ` (only ${vpc.otherInterfaces} endpoint, NAT or load balancer interface(s))` : '';
-    return result(vpc.vpcId, 'NOT_APPLICABLE', `No workloads: the VPC has no network interfaces other than its own endpoints' and network appliances'${others}.`);
+  if (params.IgnoreVpcsWithoutWorkloads && vpc.workloads.length === 0 && !vpc.unknown?.length) {
+    const others = vpc.otherInterfaces ? ` (only ${vpc.otherInterfaces} interface(s) of endpoints, NAT gateways, load balancers, Lambda or managed services)` : '';
+    return result(vpc.vpcId, 'NOT_APPLICABLE', `No workloads: nothing in the VPC pulls container images${others}.`);
   }
   return undefined;
 }
@@ -171,11 +195,25 @@ export function workloadSubnets(vpc: VpcFacts): SubnetFacts[] {
 
 const sortedUnique = (values: Iterable<string>) => [...new Set(values)].sort();
 
-/** IPv4 ranges admitted by a set of security groups, prefix lists expanded. */
+/** Ranges (IPv4 and IPv6) admitted by a set of security groups, prefix lists expanded, and the groups they name. */
 function admittedSources(groups: SecurityGroupFacts[], prefixLists: Record<string, string[]>) {
   const cidrs = groups.flatMap((g) => [...g.admits443.cidrs, ...g.admits443.prefixListIds.flatMap((id) => prefixLists[id] ?? [])]);
   const groupIds = new Set(groups.flatMap((g) => g.admits443.groupIds));
   return { cidrs, groupIds };
+}
+
+/**
+ * Workload interfaces the endpoint's security groups do not admit on 443, as their addresses:
+ * an interface is admitted when a rule names one of its security groups, or the admitted ranges
+ * contain every address it sends from. One whose addresses are unknown is admitted only by a
+ * group rule.
+ */
+export function unadmittedWorkloads(endpoint: EndpointFacts, vpc: VpcFacts, prefixLists: Record<string, string[]>): string[][] {
+  const groups = endpoint.groupIds.map((id) => vpc.securityGroups.find((g) => g.groupId === id)).filter((g): g is SecurityGroupFacts => !!g);
+  const { cidrs, groupIds } = admittedSources(groups, prefixLists);
+  const covered = coverageOf(cidrs);
+  const admitted = (sources: string[]) => sources.length > 0 && sources.every(covered);
+  return vpc.workloads.flatMap((w) => (w.groupIds.some((id) => groupIds.has(id)) ? [] : w.interfaces.filter((sources) => !admitted(sources))));
 }
 
 /** Problems of one interface endpoint: state, private DNS, AZ coverage, security groups. */
@@ -193,63 +231,91 @@ function interfaceProblems(
     problems.push({ priority: 3, text: `private DNS of ${service.label} endpoint ${endpoint.vpcEndpointId} is for inbound Resolver endpoints only` });
   }
 
+  // Private DNS answers with the endpoint's addresses in every subnet it has: a workload in
+  // another AZ still connects privately, across AZs. An endpoint without any subnet serves nobody.
   const azOf = new Map(vpc.subnets.map((subnet) => [subnet.subnetId, subnet.availabilityZone]));
   const endpointAzs = new Set(endpoint.subnetIds.map((id) => azOf.get(id)).filter((az): az is string => az !== undefined));
-  const workloadAzs = sortedUnique(workloadSubnets(vpc).map((subnet) => subnet.availabilityZone));
-  const missingAzs = params.RequireAllWorkloadAzs ? workloadAzs.filter((az) => !endpointAzs.has(az)) : endpointAzs.size ? [] : workloadAzs;
-  if (missingAzs.length) problems.push({ priority: 4, text: `${service.label} does not cover ${list(missingAzs)}` });
+  if (endpointAzs.size === 0) problems.push({ priority: 4, text: `${service.label} endpoint ${endpoint.vpcEndpointId} has no subnet in the VPC` });
+  else if (params.RequireAllWorkloadAzs) {
+    const missingAzs = sortedUnique(workloadSubnets(vpc).map((subnet) => subnet.availabilityZone)).filter((az) => !endpointAzs.has(az));
+    if (missingAzs.length) {
+      problems.push({
+        priority: 8,
+        text: `${service.label} endpoint ${endpoint.vpcEndpointId} has no subnet in ${list(missingAzs)} (resilience, not privacy: pulls there cross AZs, with cross-AZ data charges, and stop if the endpoint's AZs fail)`,
+      });
+    }
+  }
 
-  const groups = endpoint.groupIds.map((id) => vpc.securityGroups.find((g) => g.groupId === id)).filter((g): g is SecurityGroupFacts => !!g);
-  const { cidrs, groupIds } = admittedSources(groups, facts.prefixLists);
-  const uncoveredBlocks = vpc.cidrBlocks.filter((block) => !cidrCovered(block, cidrs));
-  // CIDR rules must admit the whole VPC; rules naming security groups admit their members, so
-  // with such rules it is enough that every workload is a member or sits in an admitted range.
-  const subnetCidr = new Map(vpc.subnets.map((subnet) => [subnet.subnetId, subnet.cidrBlock]));
-  const workloadsAdmitted =
-    groupIds.size > 0 &&
-    vpc.workloads.length > 0 &&
-    vpc.workloads.every((w) => w.groupIds.some((id) => groupIds.has(id)) || cidrCovered(subnetCidr.get(w.subnetId) ?? '', cidrs));
-  if (uncoveredBlocks.length && !workloadsAdmitted) {
+  const unadmitted = unadmittedWorkloads(endpoint, vpc, facts.prefixLists);
+  if (unadmitted.length) {
     const sgs = endpoint.groupIds.length ? endpoint.groupIds : ['(none)'];
+    const count = unadmitted.length;
+    const shown = unadmitted.flatMap((sources) => (sources.length ? sources.map((s) => s.replace(/\/(32|128)$/, '')) : ['(no address)']));
+    const examples = shown.length > 3 ? `${list(shown.slice(0, 3))} and ${shown.length - 3} more address(es)` : list(shown);
     problems.push({
       priority: 5,
-      text: `endpoint ${sgs.length > 1 ? 'security groups ' : ''}${list(sgs)} ${sgs.length > 1 ? 'do' : 'does'} not admit 443 from ${list(uncoveredBlocks)}`,
+      text: `endpoint ${sgs.length > 1 ? 'security groups ' : ''}${list(sgs)} ${sgs.length > 1 ? 'do' : 'does'} not admit 443 from ${count} workload interface(s) (${examples})`,
     });
   }
   return problems;
 }
 
-/** Problems of an S3 gateway endpoint: state and the workload subnets' route tables. */
-function gatewayProblems(endpoint: EndpointFacts, service: RequiredService, vpc: VpcFacts): Problem[] {
+/**
+ * Problems of the S3 gateway endpoints of the VPC, taken together: AWS allows one S3 gateway
+ * endpoint per route table and several per VPC, so each workload route table must carry an
+ * available one, whichever it is
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html).
+ */
+function gatewayProblems(gateways: EndpointFacts[], service: RequiredService, vpc: VpcFacts): { problems: Problem[]; used: string[] } {
   const problems: Problem[] = [];
-  if (!isAvailable(endpoint)) problems.push({ priority: 2, text: `${service.label} gateway endpoint ${endpoint.vpcEndpointId} is ${endpoint.state}, not available` });
-  const onTables = new Set(endpoint.routeTableIds);
-  const missing = sortedUnique(workloadSubnets(vpc).flatMap((subnet) => (subnet.routeTableId && !onTables.has(subnet.routeTableId) ? [subnet.routeTableId] : [])));
-  if (missing.length) problems.push({ priority: 6, text: `${service.label} gateway endpoint ${endpoint.vpcEndpointId} is not on route table ${list(missing)}` });
-  return problems;
+  const used = new Set<string>();
+  const tables = sortedUnique(workloadSubnets(vpc).flatMap((subnet) => (subnet.routeTableId ? [subnet.routeTableId] : [])));
+  const missing: string[] = [];
+  for (const table of tables) {
+    const on = gateways.filter((g) => g.routeTableIds.includes(table));
+    const available = on.find(isAvailable);
+    if (available) used.add(available.vpcEndpointId);
+    else if (on.length) for (const g of on) problems.push({ priority: 2, text: `${service.label} gateway endpoint ${g.vpcEndpointId} is ${g.state}, not available` });
+    else missing.push(table);
+  }
+  if (missing.length) {
+    const ids = list(gateways.map((g) => g.vpcEndpointId));
+    problems.push({ priority: 6, text: `${service.label} gateway endpoint${gateways.length > 1 ? 's' : ''} ${ids} ${gateways.length > 1 ? 'are' : 'is'} not on route table ${list(missing)}` });
+  }
+  return { problems, used: [...used].sort() };
 }
 
-const weight = (problems: Problem[]) => problems.reduce((sum, p) => sum + 10 ** (7 - p.priority), 0);
+const endpointAzsOf = (endpoint: EndpointFacts, vpc: VpcFacts) =>
+  sortedUnique(endpoint.subnetIds.flatMap((id) => vpc.subnets.filter((s) => s.subnetId === id).map((s) => s.availabilityZone)));
 
-/** The best local endpoint for a service and what is wrong with it. */
+const weight = (problems: Problem[]) => problems.reduce((sum, p) => sum + 10 ** (8 - p.priority), 0);
+
+/** The best local endpoint for a service and what is wrong with it. Only endpoints for the VPC's own region count. */
 function localResult(service: RequiredService, vpc: VpcFacts, facts: VpcEndpointsFacts, params: VpcEndpointsParams): ServiceResult {
-  const candidates = vpc.endpoints.filter((e) => endpointServes(e.serviceName, service) && (e.vpcEndpointType === 'Interface' || (service.key === 's3' && e.vpcEndpointType === 'Gateway')));
-  if (candidates.length === 0) {
+  const ours = vpc.endpoints.filter((e) => endpointServes(e.serviceName, service, facts.region));
+  const interfaces = ours.filter((e) => e.vpcEndpointType === 'Interface');
+  const gateways = service.key === 's3' ? ours.filter((e) => e.vpcEndpointType === 'Gateway') : [];
+  if (interfaces.length === 0 && gateways.length === 0) {
     const kind = service.key === 's3' ? 'gateway (or interface)' : 'interface';
-    return { service, ok: false, problems: [{ priority: 1, text: `missing ${service.label} ${kind} endpoint` }], needsDns: false };
+    const elsewhere = vpc.endpoints.flatMap((e) => {
+      const region = otherRegionEndpoint(e.serviceName, service, facts.region);
+      return region ? [`${e.vpcEndpointId} is for ${region}`] : [];
+    });
+    const why = elsewhere.length ? ` for ${facts.region} (${list(elsewhere)}: a cross-region endpoint serves only that region's names)` : '';
+    return { service, ok: false, problems: [{ priority: 1, text: `missing ${service.label} ${kind} endpoint${why}` }], needsDns: false };
   }
-  const scored = candidates.map((endpoint) => ({
-    endpoint,
-    problems: endpoint.vpcEndpointType === 'Gateway' ? gatewayProblems(endpoint, service, vpc) : interfaceProblems(endpoint, service, vpc, facts, params),
+  const scored: Array<{ problems: Problem[]; via: Via; needsDns: boolean }> = interfaces.map((endpoint) => ({
+    problems: interfaceProblems(endpoint, service, vpc, facts, params),
+    via: { kind: 'interface endpoint', ids: [endpoint.vpcEndpointId], detail: ` with private DNS in ${list(endpointAzsOf(endpoint, vpc))}` },
+    needsDns: true,
   }));
+  if (gateways.length) {
+    const { problems, used } = gatewayProblems(gateways, service, vpc);
+    scored.push({ problems, via: { kind: 'gateway endpoint', ids: used.length ? used : gateways.map((g) => g.vpcEndpointId), detail: ' on every workload route table' }, needsDns: false });
+  }
   scored.sort((a, b) => weight(a.problems) - weight(b.problems));
   const best = scored[0]!;
-  const isInterface = best.endpoint.vpcEndpointType === 'Interface';
-  const azs = sortedUnique(workloadSubnets(vpc).map((s) => s.availabilityZone));
-  const via: Via = isInterface
-    ? { kind: 'interface endpoint', ids: [best.endpoint.vpcEndpointId], detail: ` with private DNS in ${list(azs)}` }
-    : { kind: 'gateway endpoint', ids: [best.endpoint.vpcEndpointId], detail: ' on every workload route table' };
-  return { service, ok: best.problems.length === 0, via, problems: best.problems, needsDns: isInterface };
+  return { service, ok: best.problems.length === 0, via: best.via, problems: best.problems, needsDns: best.needsDns };
 }
 
 /** The most specific zone associated with the VPC whose name is `name` or a parent of it. */
@@ -322,10 +388,49 @@ function serviceResult(service: RequiredService, vpc: VpcFacts, facts: VpcEndpoi
 
 const byPriority = (a: Problem, b: Problem) => a.priority - b.priority;
 
+/**
+ * Where workloads' queries for the services' names do not reach the VPC resolver: custom DHCP
+ * servers, or Route 53 Resolver rules forwarding the names (dns-path.ts). Undefined when the
+ * facts needed were not collected.
+ */
+function dnsPathProblems(vpc: VpcFacts, results: ServiceResult[], facts: VpcEndpointsFacts, params: VpcEndpointsParams): Problem[] | undefined {
+  const dnsServices = results.filter((r) => r.needsDns).map((r) => r.service);
+  if (dnsServices.length === 0) return [];
+  if (!facts.dhcpOptions || !facts.resolverRules || !vpc.dhcpOptionsId) return undefined;
+  const problems: Problem[] = [];
+  const servers = vpc.dhcpOptionsId === 'default' ? undefined : facts.dhcpOptions[vpc.dhcpOptionsId];
+  if (vpc.dhcpOptionsId !== 'default' && servers === undefined) return undefined;
+  const untrusted = untrustedDhcpServers(servers, vpc.cidrBlocks, params.TrustedDnsServers);
+  if (untrusted.length) {
+    problems.push({
+      priority: 2,
+      text: `DHCP options ${vpc.dhcpOptionsId} send DNS to ${list(untrusted)}, not AmazonProvidedDNS: endpoint private DNS is bypassed (fix the DHCP options, or list servers that forward to the VPC resolver in TrustedDnsServers)`,
+    });
+  }
+  const seen = new Set<string>();
+  for (const service of dnsServices) {
+    for (const name of serviceDnsNames(service, facts.region, facts.dnsSuffix, facts.accountId)) {
+      const rule = forwardingRuleFor(name, vpc.vpcId, facts.resolverRules, params.TrustedDnsServers);
+      if (!rule || seen.has(`${rule.id}|${service.label}`)) continue;
+      seen.add(`${rule.id}|${service.label}`);
+      const targets = rule.targetIps.length ? ` to ${list(rule.targetIps)}` : '';
+      problems.push({
+        priority: 2,
+        text: `Route 53 Resolver rule ${rule.id} (${rule.ruleType} ${normaliseDnsName(rule.domainName) || '.'}${targets}) takes ${service.label} names away from the VPC resolver`,
+      });
+    }
+  }
+  return problems;
+}
+
 /** The evaluation of one VPC; undefined when facts it needs were not collected (time budget). */
 export function evaluateVpc(vpc: VpcFacts, facts: VpcEndpointsFacts, params: VpcEndpointsParams): Evaluation | undefined {
-  const skipped = outOfScope(vpc, params);
+  const skipped = outOfScope(vpc, params, facts.accountId);
   if (skipped) return skipped;
+  if (vpc.unknown?.length) {
+    // Missing or unrecognised input never passes: no verdict on endpoints, and no runbook.
+    return { ...result(vpc.vpcId, 'NON_COMPLIANT', `Not evaluable: could not read ${list(vpc.unknown)}.`), runbook: null };
+  }
   const services = requiredServices(params.RequiredServices);
   const results = services.map((service) => serviceResult(service, vpc, facts, params));
   const problems = results.flatMap((r) => r.problems);
@@ -334,6 +439,9 @@ export function evaluateVpc(vpc: VpcFacts, facts: VpcEndpointsFacts, params: Vpc
     const off = [!vpc.dns.enableDnsSupport && 'enableDnsSupport', !vpc.dns.enableDnsHostnames && 'enableDnsHostnames'].filter((x): x is string => !!x);
     if (off.length) problems.push({ priority: 3, text: `VPC ${off.join(' and ')} ${off.length > 1 ? 'are' : 'is'} off` });
   }
+  const dnsPath = dnsPathProblems(vpc, results, facts, params);
+  if (!dnsPath) return { ...result(vpc.vpcId, 'NON_COMPLIANT', 'Not evaluable: the VPC\'s DHCP options or Route 53 Resolver rules could not be read.'), runbook: null };
+  problems.push(...dnsPath);
   if (problems.length === 0) {
     // Services served the same way share a clause: "ecr.api, ecr.dkr via interface endpoints ...".
     const groups = new Map<string, { labels: string[]; ids: string[]; via: Via }>();
@@ -351,7 +459,9 @@ export function evaluateVpc(vpc: VpcFacts, facts: VpcEndpointsFacts, params: Vpc
     return result(vpc.vpcId, 'COMPLIANT', `Workloads reach ECR privately: ${clauses.join('; ')}.`);
   }
   const texts = [...new Set(problems.sort(byPriority).map((p) => p.text))];
-  return result(vpc.vpcId, 'NON_COMPLIANT', `${texts.join('; ')}.`);
+  const annotation = `${texts.join('; ')}.`;
+  // DNS settings are not the runbook's to change: findings that need them fixed offer no runbook.
+  return dnsPath.length ? { ...result(vpc.vpcId, 'NON_COMPLIANT', annotation), runbook: null } : result(vpc.vpcId, 'NON_COMPLIANT', annotation);
 }
 
 /** Pure: evaluates every VPC of the facts; VPCs whose facts were not all collected (time budget) get no evaluation this run. */

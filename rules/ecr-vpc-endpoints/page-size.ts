@@ -10,4 +10,7 @@ export const PAGE_SIZE = {
   ListHostedZones: 100,
   ListHostedZonesByVPC: 100,
   ListResourceRecordSets: 300,
+  DescribeDhcpOptions: 1000,
+  ListResolverRules: 100,
+  ListResolverRuleAssociations: 100,
 } as const;

@@ -14,9 +14,9 @@ import { endpointServes, requiredServices } from './services.js';
  * calls DescribeVpcAttribute exactly for these VPCs.
  */
 export function needsDnsAttributes(vpc: VpcFacts, facts: VpcEndpointsFacts, params: VpcEndpointsParams): boolean {
-  if (outOfScope(vpc, params)) return false;
+  if (outOfScope(vpc, params, facts.accountId) || vpc.unknown?.length) return false;
   const services = requiredServices(params.RequiredServices);
-  const hasInterface = vpc.endpoints.some((e) => e.vpcEndpointType === 'Interface' && services.some((s) => endpointServes(e.serviceName, s)));
+  const hasInterface = vpc.endpoints.some((e) => e.vpcEndpointType === 'Interface' && services.some((s) => endpointServes(e.serviceName, s, facts.region)));
   const hasZone = params.AcceptCentralizedEndpoints && facts.hostedZones.some((zone) => zone.vpcIds.includes(vpc.vpcId));
   return hasInterface || hasZone;
 }
@@ -27,7 +27,7 @@ export function needsDnsAttributes(vpc: VpcFacts, facts: VpcEndpointsFacts, para
  * accounts' zones are only visible per VPC).
  */
 export function needsZoneLookup(vpc: VpcFacts, facts: VpcEndpointsFacts, params: VpcEndpointsParams, assumeDnsOn = false): boolean {
-  if (!params.AcceptCentralizedEndpoints || outOfScope(vpc, params)) return false;
+  if (!params.AcceptCentralizedEndpoints || outOfScope(vpc, params, facts.accountId) || vpc.unknown?.length) return false;
   // With assumeDnsOn, VPCs whose DNS attributes are not known yet are judged as if both were on:
   // those still not compliant need the look-up whatever the attributes say.
   const judged = assumeDnsOn && !vpc.dns ? { ...vpc, dns: { enableDnsSupport: true, enableDnsHostnames: true } } : vpc;

@@ -15,9 +15,9 @@ export const rule = defineRule<VpcEndpointsParams, VpcEndpointsFacts>({
   id: 'ecr-vpc-endpoints',
   title: 'VPC workloads reach ECR privately',
   description:
-    'Checks that the workloads of each VPC can pull ECR images without leaving the AWS network: available ecr.api and ecr.dkr interface endpoints with private DNS ' +
-    '(and VPC DNS support and hostnames on) in every AZ that holds workloads, behind security groups admitting TCP 443 from the VPC, and an S3 gateway endpoint on the ' +
-    'workload route tables, or the same names served by a Route 53 private hosted zone associated with the VPC (centralised endpoints). VPCs without workloads are not applicable.',
+    'Checks that the workloads of each VPC can pull ECR images without leaving the AWS network: available ecr.api and ecr.dkr interface endpoints of the VPC\'s own region with private DNS ' +
+    '(VPC DNS support and hostnames on, DNS reaching the VPC resolver: no custom DHCP DNS servers or Resolver forwarding rules for the names unless trusted), behind security groups admitting TCP 443 from every workload, ' +
+    'and S3 gateway endpoints on every workload route table, or the same names served by a Route 53 private hosted zone associated with the VPC (centralised endpoints). VPCs without workloads, and shared VPCs in participant accounts, are not applicable.',
   resourceType: RESOURCE_TYPE,
   triggers: {
     // An endpoint or subnet change re-evaluates its VPC.
@@ -38,8 +38,9 @@ export const rule = defineRule<VpcEndpointsParams, VpcEndpointsFacts>({
       },
       RequireAllWorkloadAzs: {
         type: 'boolean',
-        description: 'Every Availability Zone that holds a workload subnet must hold an endpoint subnet (true), or one endpoint AZ is enough (false).',
-        default: true,
+        description:
+          'Resilience, not privacy: every Availability Zone that holds a workload subnet must hold an endpoint subnet (true); with false (default) workloads in other AZs reach the endpoint privately across AZs.',
+        default: false,
       },
       AcceptCentralizedEndpoints: {
         type: 'boolean',
@@ -52,8 +53,15 @@ export const rule = defineRule<VpcEndpointsParams, VpcEndpointsFacts>({
         default: true,
       },
       ExemptionTagKey: EXEMPTION_TAG_KEY,
+      TrustedDnsServers: {
+        type: 'array',
+        description:
+          'Comma-separated DNS server addresses (custom DHCP domain-name-servers, Resolver rule targets) known to forward the ECR and S3 names to the VPC resolver; other custom DNS makes a VPC non-compliant.',
+        default: [] as string[],
+        items: { type: 'string', pattern: '^[0-9a-fA-F.:]{2,45}$' },
+      },
     },
-    required: ['RequiredServices', 'RequireAllWorkloadAzs', 'AcceptCentralizedEndpoints', 'IgnoreVpcsWithoutWorkloads', 'ExemptionTagKey'],
+    required: ['RequiredServices', 'RequireAllWorkloadAzs', 'AcceptCentralizedEndpoints', 'IgnoreVpcsWithoutWorkloads', 'ExemptionTagKey', 'TrustedDnsServers'],
     additionalProperties: false,
   },
   permissions: [...PERMISSIONS],
@@ -61,7 +69,11 @@ export const rule = defineRule<VpcEndpointsParams, VpcEndpointsFacts>({
     {
       runbook: 'CreateEcrVpcEndpoints',
       resourceIdParameter: 'VpcId',
-      parameters: (params): Record<string, string> => ({ Services: requiredServices(params.RequiredServices).map((s) => s.label).join(',') }),
+      parameters: (params): Record<string, string> => ({
+        Services: requiredServices(params.RequiredServices).map((s) => s.label).join(','),
+        RequireAllWorkloadAzs: String(params.RequireAllWorkloadAzs),
+        ...(params.TrustedDnsServers.length ? { TrustedDnsServers: params.TrustedDnsServers.join(',') } : {}),
+      }),
       summary:
         'Enables VPC DNS, creates the missing ECR and S3 endpoints (or adds missing AZs, route tables and private DNS to existing ones) with a 443 security group, waits for them and verifies the VPC.',
     },

@@ -37,10 +37,17 @@ export const SERVICE_NAME_PATTERN =
 
 const FULL_NAME = /^(?:cn\.)?com\.amazonaws\.([a-z0-9-]+)\.(.+)$/;
 
-/** The service an endpoint service name (`com.amazonaws.eu-west-3.ecr.dkr`) serves, if one of ours. */
-export function serviceOfEndpoint(serviceName: string): { key: ServiceKey; fips: boolean } | undefined {
+/**
+ * The service an endpoint service name (`com.amazonaws.eu-west-3.ecr.dkr`) serves, if one of
+ * ours, with the region it serves. Cross-region PrivateLink lets a VPC hold an endpoint for
+ * another region's ECR or S3 (`com.amazonaws.us-east-1.ecr.dkr` in a eu-west-3 VPC); its
+ * private DNS answers that region's names only
+ * (https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html).
+ */
+export function serviceOfEndpoint(serviceName: string): { key: ServiceKey; fips: boolean; region: string } | undefined {
   const match = FULL_NAME.exec(serviceName);
-  return match ? SHORT_NAMES[match[2]!] : undefined;
+  const service = match ? SHORT_NAMES[match[2]!] : undefined;
+  return service && { ...service, region: match![1]! };
 }
 
 /** Parses RequiredServices entries (already validated against SERVICE_NAME_PATTERN), deduplicated. */
@@ -63,14 +70,22 @@ export function requiredServices(names: readonly string[]): RequiredService[] {
 }
 
 /**
- * True when an endpoint for `serviceName` satisfies `required`. The variant must match: a FIPS
+ * True when an endpoint for `serviceName` satisfies `required` in `region` (the VPC's). The
+ * region must be the VPC's own: an endpoint for another region serves that region's names only,
+ * and pulls from this region's registry still leave the VPC. The variant must match: a FIPS
  * endpoint's private DNS answers only the FIPS names (`dkr.ecr-fips.REGION...`), so clients
  * using the plain names (`ACCOUNT.dkr.ecr.REGION...`, the default everywhere) still resolve the
  * public endpoint; and a plain endpoint does not serve FIPS names.
  */
-export function endpointServes(serviceName: string, required: RequiredService): boolean {
+export function endpointServes(serviceName: string, required: RequiredService, region: string): boolean {
   const served = serviceOfEndpoint(serviceName);
-  return served !== undefined && served.key === required.key && served.fips === required.fips;
+  return served !== undefined && served.region === region && served.key === required.key && served.fips === required.fips;
+}
+
+/** True when the endpoint is for one of the required services, but of another region. */
+export function otherRegionEndpoint(serviceName: string, required: RequiredService, region: string): string | undefined {
+  const served = serviceOfEndpoint(serviceName);
+  return served && served.region !== region && served.key === required.key && served.fips === required.fips ? served.region : undefined;
 }
 
 /** The DNS suffix of service endpoints in a partition. */

@@ -13,7 +13,11 @@ describe('endpoint security groups admitting 443 other than by the VPC CIDR (acc
   const PREFIX_LIST = 'pl-0c1d2e3f40000a001';
   const SG_BATCH = 'sg-0ba7c4000000000b1';
   // The VPC's 10.0.0.0/16 in two halves (merged, as the rule merges them), and an IPv6 entry.
-  const PREFIX_LISTS = { [PREFIX_LIST]: ['10.0.0.0/17', '10.0.128.0/17', '2001:db8::/56'], 'pl-0c1d2e3f40000a002': ['10.0.0.0/17'] };
+  const PREFIX_LISTS = {
+    [PREFIX_LIST]: ['10.0.0.0/17', '10.0.128.0/17', '2001:db8::/56'],
+    'pl-0c1d2e3f40000a002': ['10.0.0.0/17'],
+    'pl-0c1d2e3f40000a003': ['10.0.0.0/20'],
+  };
 
   /** The baseline VPC with the endpoints' group admitting 443 by these rules only. */
   function admittedBy(...rules: Parameters<typeof tcp443>[0][]): Estate {
@@ -21,15 +25,17 @@ describe('endpoint security groups admitting 443 other than by the VPC CIDR (acc
     estate.securityGroups = [securityGroup(IDS.sgEndpoints, rules.map(tcp443)), securityGroup(IDS.sgApp, []), securityGroup(SG_BATCH, [])];
     return estate;
   }
-  /** The Lambda (eu-west-3c, 10.0.32.0/20) is not in the app group the endpoints admit. */
+  /** The EKS node (eu-west-3c, 10.0.32.0/20) is not in the app group the endpoints admit. */
   function lambdaOutsideApp(estate: Estate): Estate {
-    estate.networkInterfaces.find((n) => n.InterfaceType === 'lambda')!.Groups = [{ GroupId: SG_BATCH, GroupName: 'batch' }];
+    estate.networkInterfaces.find((n) => n.NetworkInterfaceId === 'eni-0eksnode00000000c1')!.Groups = [{ GroupId: SG_BATCH, GroupName: 'batch' }];
     return estate;
   }
   const fromApp = { UserIdGroupPairs: [{ GroupId: IDS.sgApp, UserId: ACCOUNT }] };
 
   const compliant: Array<[string, () => Estate]> = [
     ['a prefix list whose entries cover the VPC CIDR', () => admittedBy({ PrefixListIds: [{ PrefixListId: PREFIX_LIST }] })],
+    // Issue 11 case 6: per workload, the unused half of the VPC needs nothing.
+    ['a prefix list covering the half of the VPC CIDR that holds every workload', () => admittedBy({ PrefixListIds: [{ PrefixListId: 'pl-0c1d2e3f40000a002' }] })],
     ['a security group every workload interface is a member of', () => admittedBy(fromApp)],
     ['a security group, and a CIDR covering the subnet of the one workload outside it', () => lambdaOutsideApp(admittedBy(fromApp, { IpRanges: [{ CidrIp: '10.0.32.0/20' }] }))],
     ['a security group, and a prefix list covering the subnet of the one workload outside it', () => lambdaOutsideApp(admittedBy(fromApp, { PrefixListIds: [{ PrefixListId: 'pl-0c1d2e3f40000a002' }] }))],
@@ -58,7 +64,7 @@ describe('endpoint security groups admitting 443 other than by the VPC CIDR (acc
   });
 
   const notCompliant: Array<[string, () => Estate]> = [
-    ['a prefix list covering half of the VPC CIDR', () => admittedBy({ PrefixListIds: [{ PrefixListId: 'pl-0c1d2e3f40000a002' }] })],
+    ['a prefix list covering the subnet of one workload only', () => admittedBy({ PrefixListIds: [{ PrefixListId: 'pl-0c1d2e3f40000a003' }] })],
     ['a security group one workload interface is not a member of', () => lambdaOutsideApp(admittedBy(fromApp))],
     ['a security group no workload is a member of', () => admittedBy({ UserIdGroupPairs: [{ GroupId: SG_BATCH, UserId: ACCOUNT }] })],
     ['a security group on port 80 only', () => admittedBy({ ...fromApp, FromPort: 80, ToPort: 80 })],

@@ -111,7 +111,8 @@ describe('CreateEcrVpcEndpoints', () => {
     ];
     expect(verdict(estate)).toBe('NON_COMPLIANT');
 
-    const result = await run(estate);
+    // RequireAllWorkloadAzs as the rule passes it when the rule has it on.
+    const result = await run(estate, { RequireAllWorkloadAzs: 'true' });
 
     expect(result.status, result.failureMessage).toBe('Success');
     // No CreateTags: the automation role may only tag while creating (automations/iam-scope.ts).
@@ -276,7 +277,7 @@ describe('CreateEcrVpcEndpoints', () => {
   it('uses the given subnets and security group', async () => {
     const estate = bare();
     estate.securityGroups.push(securityGroup('sg-0abc000000000abc1', [tcp443({ IpRanges: [{ CidrIp: '10.0.0.0/8' }] })]));
-    const result = await run(estate, { SubnetIds: `${IDS.subnetA}, ${IDS.subnetB}`, SecurityGroupId: 'sg-0abc000000000abc1', Services: 'ecr.dkr' });
+    const result = await run(estate, { SubnetIds: `${IDS.subnetA}, ${IDS.subnetB}`, SecurityGroupId: 'sg-0abc000000000abc1', Services: 'ecr.dkr', RequireAllWorkloadAzs: 'true' });
     expect(inputsOf(result, 'CreateVpcEndpoint')).toEqual([
       expect.objectContaining({ ServiceName: 'com.amazonaws.eu-west-3.ecr.dkr', SubnetIds: [IDS.subnetA, IDS.subnetB], SecurityGroupIds: ['sg-0abc000000000abc1'] }),
     ]);

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import type { IpPermission, NetworkInterface } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { cidrCovered } from '../../rules/ecr-vpc-endpoints/cidr.js';
-import { admits443, isWorkloadInterface } from '../../rules/ecr-vpc-endpoints/collect-inventory.js';
+import { admits443, interfaceSources, isWorkloadInterface } from '../../rules/ecr-vpc-endpoints/collect-inventory.js';
+import { forwardingRuleFor, untrustedDhcpServers } from '../../rules/ecr-vpc-endpoints/dns-path.js';
 
 const SCRIPTS = fileURLToPath(new URL('../../automations/scripts/CreateEcrVpcEndpoints/', import.meta.url));
 
@@ -25,7 +26,11 @@ const INTERFACES: Array<[string, Eni]> = [
   ['EC2 instance', { InterfaceType: 'interface', RequesterManaged: false, Description: '' }],
   ['no InterfaceType', { RequesterManaged: false }],
   ['Fargate task (requester-managed, ECS attachment)', { InterfaceType: 'interface', RequesterManaged: true, Description: 'arn:aws:ecs:eu-west-3:111122223333:attachment/1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d' }],
-  ['Lambda', { InterfaceType: 'lambda', RequesterManaged: true, Description: 'AWS Lambda VPC ENI-orders-api-1b2c3d4e' }],
+  ['Lambda (Hyperplane)', { InterfaceType: 'lambda', RequesterManaged: true, Description: 'AWS Lambda VPC ENI-orders-api-1b2c3d4e' }],
+  ['Lambda, older interface type', { InterfaceType: 'interface', RequesterManaged: true, Description: 'AWS Lambda VPC ENI-orders-api-1b2c3d4e' }],
+  ['EKS control plane', { InterfaceType: 'interface', RequesterManaged: true, Description: 'Amazon EKS orders' }],
+  ['EKS node (VPC CNI)', { InterfaceType: 'interface', RequesterManaged: false, Description: 'aws-K8S-i-0123456789abcdef1' }],
+  ['OpenSearch domain', { InterfaceType: 'interface', RequesterManaged: true, Description: 'ES search-orders' }],
   ['ECS trunk', { InterfaceType: 'trunk', RequesterManaged: false, Description: '' }],
   ['ECS branch', { InterfaceType: 'branch', RequesterManaged: true, Description: '' }],
   ['EFA', { InterfaceType: 'efa', RequesterManaged: false }],
@@ -76,6 +81,50 @@ const COVERAGE: Array<[string, [string, string[]]]> = [
   ['IPv6 admitted only', ['10.0.0.0/16', ['::/0']]],
   ['host bits set', ['10.0.0.0/16', ['10.0.0.5/16']]],
   ['no block (subnet without IPv4)', ['', ['0.0.0.0/0']]],
+  ['IPv6 address in an IPv6 range', ['2001:db8:1234:1a00::10/128', ['2001:db8:1234:1a00::/56']]],
+  ['IPv6 address outside the range', ['2001:db8:1234:1b00::10/128', ['2001:db8:1234:1a00::/56']]],
+  ['IPv6 address, IPv4 everything', ['2001:db8::10/128', ['0.0.0.0/0']]],
+  ['an address in a CIDR', ['10.0.33.41/32', ['10.0.32.0/20']]],
+];
+
+// Items of DescribeNetworkInterfaces with their addresses
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NetworkInterface.html).
+const SOURCES: Array<[string, NetworkInterface]> = [
+  ['primary only', { PrivateIpAddress: '10.0.1.10' }],
+  ['primary and a secondary (EKS VPC CNI pod)', { PrivateIpAddress: '10.0.1.10', PrivateIpAddresses: [{ PrivateIpAddress: '10.0.1.10', Primary: true }, { PrivateIpAddress: '10.0.1.11', Primary: false }] }],
+  ['prefix delegation', { PrivateIpAddress: '10.0.1.10', PrivateIpAddresses: [{ PrivateIpAddress: '10.0.1.10' }], Ipv4Prefixes: [{ Ipv4Prefix: '10.0.1.16/28' }] }],
+  ['dual stack', { PrivateIpAddress: '10.0.1.10', Ipv6Addresses: [{ Ipv6Address: '2001:db8::10' }], Ipv6Prefixes: [{ Ipv6Prefix: '2001:db8:0:0:1::/80' }] }],
+  ['no address at all', {}],
+];
+
+// DHCP domain-name-servers (https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSet.html):
+// [servers (null: no option set), VPC CIDR blocks, TrustedDnsServers].
+const DHCP: Array<[string, [string[] | null, string[], string[]]]> = [
+  ['AmazonProvidedDNS', [['AmazonProvidedDNS'], ['10.0.0.0/16'], []]],
+  ['corporate servers', [['10.9.0.2', '10.9.0.3'], ['10.0.0.0/16'], []]],
+  ['corporate servers, trusted', [['10.9.0.2', '10.9.0.3'], ['10.0.0.0/16'], ['10.9.0.2', '10.9.0.3']]],
+  ['one trusted, one not', [['10.9.0.2', '8.8.8.8'], ['10.0.0.0/16'], ['10.9.0.2']]],
+  ['the VPC resolver by address (base + 2)', [['10.0.0.2'], ['10.0.0.0/16'], []]],
+  ['the link-local resolver address', [['169.254.169.253'], ['10.0.0.0/16'], []]],
+  ['AmazonProvidedDNS beside a corporate server', [['10.9.0.2', 'AmazonProvidedDNS'], ['10.0.0.0/16'], []]],
+  ['no domain-name-servers', [[], ['10.0.0.0/16'], []]],
+  ['no DHCP option set', [null, ['10.0.0.0/16'], []]],
+];
+
+const RULES = [
+  { id: 'rslvr-rr-all', domainName: 'amazonaws.com.', ruleType: 'FORWARD', targetIps: ['10.9.0.2'], vpcIds: ['vpc-1'] },
+  { id: 'rslvr-rr-sys', domainName: 'ecr.eu-west-3.amazonaws.com.', ruleType: 'SYSTEM', targetIps: [], vpcIds: ['vpc-1'] },
+  { id: 'rslvr-autodefined-rr-internet-resolver', domainName: '.', ruleType: 'RECURSIVE', targetIps: [], vpcIds: ['vpc-1', 'vpc-2'] },
+  { id: 'rslvr-rr-dot', domainName: '.', ruleType: 'FORWARD', targetIps: ['10.9.0.3'], vpcIds: ['vpc-2'] },
+];
+// Route 53 Resolver rule matching (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-overview-forward-vpc-to-network-domain-name-matches.html):
+// [name, VPC, TrustedDnsServers] -> the id of the rule taking the name away, or null.
+const FORWARDING: Array<[string, [string, string, string[]]]> = [
+  ['S3 name under a FORWARD amazonaws.com rule', ['s3.eu-west-3.amazonaws.com', 'vpc-1', []]],
+  ['ECR name under a more specific SYSTEM rule', ['111122223333.dkr.ecr.eu-west-3.amazonaws.com', 'vpc-1', []]],
+  ['FORWARD rule to a trusted server', ['s3.eu-west-3.amazonaws.com', 'vpc-1', ['10.9.0.2']]],
+  ['a FORWARD "." rule', ['api.ecr.eu-west-3.amazonaws.com', 'vpc-2', []]],
+  ['no rule associated', ['api.ecr.eu-west-3.amazonaws.com', 'vpc-3', []]],
 ];
 
 interface Pair {
@@ -107,6 +156,27 @@ const PAIRS: Record<string, Pair> = {
       return { cidrs, groupIds, prefixListIds };
     },
     cases: PERMISSIONS,
+  },
+  'interfaceSources = interface_sources': {
+    python: 'interface_sources',
+    pythonArgs: (eni: NetworkInterface) => [eni],
+    typescript: (eni: NetworkInterface) => interfaceSources(eni),
+    normalise: (result) => result,
+    cases: SOURCES,
+  },
+  'untrustedDhcpServers = untrusted_dhcp_servers': {
+    python: 'untrusted_dhcp_servers',
+    pythonArgs: ([servers, blocks, trusted]: [string[] | null, string[], string[]]) => [servers, blocks, trusted],
+    typescript: ([servers, blocks, trusted]: [string[] | null, string[], string[]]) => untrustedDhcpServers(servers ?? undefined, blocks, trusted),
+    normalise: (result) => result,
+    cases: DHCP,
+  },
+  'forwardingRuleFor = forwarding_rule_for': {
+    python: 'forwarding_rule_for',
+    pythonArgs: ([name, vpcId, trusted]: [string, string, string[]]) => [name, vpcId, RULES, trusted],
+    typescript: ([name, vpcId, trusted]: [string, string, string[]]) => forwardingRuleFor(name, vpcId, RULES, trusted)?.id ?? null,
+    normalise: (result) => (result as { id: string } | null)?.id ?? null,
+    cases: FORWARDING,
   },
   'cidrCovered = covered': {
     python: 'covered',

@@ -1,11 +1,12 @@
 # iam: ec2:DescribeVpcs, ec2:DescribeVpcAttribute, ec2:DescribeSubnets, ec2:DescribeRouteTables
 # iam: ec2:DescribeNetworkInterfaces, ec2:DescribeVpcEndpoints, ec2:DescribeSecurityGroups, ec2:DescribeVpcEndpointServices
-# iam: ec2:GetManagedPrefixListEntries
+# iam: ec2:GetManagedPrefixListEntries, ec2:DescribeDhcpOptions
+# iam: route53resolver:ListResolverRules, route53resolver:ListResolverRuleAssociations
 import json
 import re
 
 import boto3
-from network import admits_443, covered, is_workload
+from network import admits_443, covered, forwarding_rule_for, interface_sources, is_workload, untrusted_dhcp_servers
 
 GROUP_NAME = 'ecr-guardrails-vpc-endpoints'
 ALIASES = {
@@ -15,6 +16,7 @@ ALIASES = {
 }
 FIPS_NAMES = {'ecr.api': ['ecr-fips', 'ecr-fips.api'], 'ecr.dkr': ['ecr-fips.dkr', 'dkr.ecr-fips', 'ecr.dkr-fips'], 's3': ['s3-fips']}
 FULL_NAME = re.compile(r'^(?:cn\.)?com\.amazonaws\.[a-z0-9-]+\.(.+)$')
+REGION_OF = re.compile(r'^(?:cn\.)?com\.amazonaws\.([a-z0-9-]+)\.')
 GONE = ('deleting', 'deleted', 'failed', 'rejected', 'expired')
 
 
@@ -48,10 +50,17 @@ def required_services(text):
     return result
 
 
-def serves(endpoint, service):
+def region_of(service_name):
+    match = REGION_OF.match(service_name or '')
+    return match.group(1) if match else None
+
+
+def serves(endpoint, service, region):
     what = served(endpoint.get('ServiceName'))
-    # The variant must match: a FIPS endpoint's private DNS answers only the FIPS names.
-    return what is not None and what[0] == service['key'] and what[1] == service['fips']
+    # The VPC's own region only (a cross-region endpoint serves that region's names), and the
+    # variant must match: a FIPS endpoint's private DNS answers only the FIPS names.
+    return (what is not None and region_of(endpoint.get('ServiceName')) == region
+            and what[0] == service['key'] and what[1] == service['fips'])
 
 
 def prefix_list_cidrs(ec2, list_id, cache):
@@ -73,15 +82,66 @@ def admitted(ec2, state, group_ids, cache):
 
 
 def admits(ec2, state, group_ids, cache):
-    # As the rule (interfaceProblems in evaluate.ts): the admitted ranges cover every VPC block,
-    # or rules name security groups and every workload interface is a member of one of them or
-    # sits in a subnet the admitted ranges cover.
+    # As the rule (unadmittedWorkloads in evaluate.ts): every workload interface is a member of a
+    # group the rules name, or the admitted ranges contain every address it sends from.
     cidrs, members = admitted(ec2, state, group_ids, cache)
-    if all(covered(b, cidrs) for b in state['blocks']):
-        return True
-    subnet_cidr = {s['id']: s['cidr'] for s in state['subnets']}
-    workloads = state['workload_enis']
-    return bool(members and workloads and all(members & set(w['groups']) or covered(subnet_cidr.get(w['subnet']), cidrs) for w in workloads))
+    return all(members & set(w['groups']) or (w['sources'] and all(covered(src, cidrs) for src in w['sources']))
+               for w in state['workload_enis'])
+
+
+def resolver_rules(vpc_id):
+    resolver = boto3.client('route53resolver')
+    rules = pages(resolver.get_paginator('list_resolver_rules'), 'ResolverRules')
+    associations = pages(resolver.get_paginator('list_resolver_rule_associations'), 'ResolverRuleAssociations',
+                         Filters=[{'Name': 'VPCId', 'Values': [vpc_id]}])
+    vpcs_of = {}
+    for a in associations:
+        if a.get('Status') != 'FAILED' and a.get('ResolverRuleId') and a.get('VPCId'):
+            vpcs_of.setdefault(a['ResolverRuleId'], []).append(a['VPCId'])
+    return [{'id': r['Id'], 'domainName': r.get('DomainName') or '.', 'ruleType': r.get('RuleType') or 'UNKNOWN',
+             'targetIps': [t.get('Ip') or t.get('Ipv6') for t in r.get('TargetIps', []) if t.get('Ip') or t.get('Ipv6')],
+             'vpcIds': vpcs_of[r['Id']]} for r in rules if r.get('Id') in vpcs_of]
+
+
+def dns_names(service, region, suffix, account):
+    # As serviceDnsNames (rules/ecr-vpc-endpoints/services.ts).
+    if service['key'] == 'ecr.api':
+        return [('ecr-fips.%s.%s' if service['fips'] else 'api.ecr.%s.%s') % (region, suffix)]
+    if service['key'] == 'ecr.dkr':
+        base = ('dkr.ecr-fips.%s.%s' if service['fips'] else 'dkr.ecr.%s.%s') % (region, suffix)
+        return [base, account + '.' + base]
+    base = ('s3-fips.%s.%s' if service['fips'] else 's3.%s.%s') % (region, suffix)
+    return [base, 'prod-%s-starport-layer-bucket.%s' % (region, base)]
+
+
+def refuse_unfixable(ec2, state, events, services):
+    # What the runbook must not change: another account's VPC, and DNS settings. Fails naming them.
+    account = events.get('AccountId') or ''
+    if account and state['owner'] and state['owner'] != account:
+        raise Exception('VPC %s is shared with this account by its owner %s (AWS RAM): only the owner can create or change its endpoints; '
+                        'run this in account %s.' % (state['vpc_id'], state['owner'], state['owner']))
+    trusted = [t.strip() for t in events.get('TrustedDnsServers', '').split(',') if t.strip()]
+    problems = []
+    dhcp = state['dhcp']
+    if dhcp and dhcp != 'default':
+        sets = ec2.describe_dhcp_options(DhcpOptionsIds=[dhcp]).get('DhcpOptions', [])
+        servers = [v.get('Value') for s in sets for c in s.get('DhcpConfigurations', []) if c.get('Key') == 'domain-name-servers' for v in c.get('Values', [])]
+        untrusted = untrusted_dhcp_servers(servers, state['blocks'], trusted)
+        if untrusted:
+            problems.append('DHCP options %s send DNS to %s, not AmazonProvidedDNS: associate DHCP options whose domain-name-servers is '
+                            'AmazonProvidedDNS (or list servers that forward to the VPC resolver in TrustedDnsServers)' % (dhcp, ', '.join(untrusted)))
+    rules = resolver_rules(state['vpc_id'])
+    suffix = 'amazonaws.com.cn' if events.get('Partition') == 'aws-cn' else 'amazonaws.com'
+    seen = set()
+    for service in services:
+        for name in dns_names(service, events['Region'], suffix, account):
+            rule = forwarding_rule_for(name, state['vpc_id'], rules, trusted)
+            if rule and rule['id'] not in seen:
+                seen.add(rule['id'])
+                problems.append('Route 53 Resolver rule %s (%s %s) forwards %s away from the VPC resolver: disassociate it from the VPC, '
+                                'or add a SYSTEM rule for the ECR and S3 names' % (rule['id'], rule['ruleType'], rule['domainName'], name))
+    if problems:
+        raise Exception('VPC %s: DNS does not reach the VPC resolver, which this runbook does not change: %s.' % (state['vpc_id'], '; '.join(problems)))
 
 
 def service_name(ec2, service, region, partition):
@@ -98,6 +158,7 @@ def service_name(ec2, service, region, partition):
 def inspect(ec2, events):
     vpc_id = events['VpcId']
     vpc = ec2.describe_vpcs(VpcIds=[vpc_id])['Vpcs'][0]
+    owner, dhcp = vpc.get('OwnerId'), vpc.get('DhcpOptionsId')
     blocks = [a['CidrBlock'] for a in vpc.get('CidrBlockAssociationSet', [])
               if a.get('CidrBlockState', {}).get('State', 'associated') == 'associated'] or [vpc['CidrBlock']]
     support = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute='enableDnsSupport')['EnableDnsSupport']['Value']
@@ -116,7 +177,8 @@ def inspect(ec2, events):
         for a in t.get('Associations', []):
             if a.get('SubnetId'):
                 table_of[a['SubnetId']] = t
-    workload_enis = [{'subnet': eni.get('SubnetId'), 'groups': [g.get('GroupId') for g in eni.get('Groups', [])]} for eni in enis if is_workload(eni)]
+    workload_enis = [{'subnet': eni.get('SubnetId'), 'groups': [g.get('GroupId') for g in eni.get('Groups', [])], 'sources': interface_sources(eni)}
+                     for eni in enis if is_workload(eni)]
     workload_count = {}
     for eni in workload_enis:
         workload_count[eni['subnet']] = workload_count.get(eni['subnet'], 0) + 1
@@ -128,7 +190,7 @@ def inspect(ec2, events):
         info.append({'id': s['SubnetId'], 'az': s['AvailabilityZone'], 'cidr': s.get('CidrBlock'), 'table': table.get('RouteTableId'), 'private': not public,
                      'workloads': workload_count.get(s['SubnetId'], 0), 'free': s.get('AvailableIpAddressCount', 0)})
     workload = [s for s in info if s['workloads']] or info
-    return {'vpc_id': vpc_id, 'blocks': blocks, 'support': support, 'hostnames': hostnames, 'subnets': info, 'workload': workload,
+    return {'vpc_id': vpc_id, 'owner': owner, 'dhcp': dhcp, 'blocks': blocks, 'support': support, 'hostnames': hostnames, 'subnets': info, 'workload': workload,
             'endpoints': [e for e in endpoints if (e.get('State') or '').lower() not in GONE], 'groups': groups, 'workload_enis': workload_enis}
 
 
@@ -152,6 +214,8 @@ def choose_subnets(state, events):
 def plan(ec2, events):
     state = inspect(ec2, events)
     services = required_services(events['Services'])
+    refuse_unfixable(ec2, state, events, services)
+    all_azs = events.get('RequireAllWorkloadAzs', 'false') == 'true'
     private_dns = events.get('EnablePrivateDns', 'true') == 'true'
     az_of = {s['id']: s['az'] for s in state['subnets']}
     workload_azs = sorted(set(s['az'] for s in state['workload']))
@@ -162,17 +226,20 @@ def plan(ec2, events):
     creates, modifies, notes, pending = [], [], [], []
     needs_group = False
     for service in services:
-        mine = [e for e in state['endpoints'] if serves(e, service)]
+        mine = [e for e in state['endpoints'] if serves(e, service, events['Region'])]
         if service['key'] == 's3':
             gateways = [e for e in mine if e.get('VpcEndpointType') == 'Gateway']
             interfaces = [e for e in mine if e.get('VpcEndpointType') == 'Interface']
             if gateways:
+                # As the rule: each workload route table needs one of the VPC's S3 gateway endpoints
+                # (AWS allows one per route table); tables with none go to the first one.
+                on_some = set(t for g in gateways for t in g.get('RouteTableIds', []))
+                missing = [t for t in workload_tables if t not in on_some]
                 gateway = gateways[0]
-                missing = [t for t in workload_tables if t not in gateway.get('RouteTableIds', [])]
                 if missing:
                     modifies.append({'VpcEndpointId': gateway['VpcEndpointId'], 'AddRouteTableIds': missing})
                     notes.append('add route tables %s to %s gateway endpoint %s' % (', '.join(missing), service['label'], gateway['VpcEndpointId']))
-                pending.append(gateway['VpcEndpointId'])
+                pending.extend(g['VpcEndpointId'] for g in gateways if set(g.get('RouteTableIds', [])) & set(workload_tables) or g is gateway)
                 continue
             if interfaces:
                 mine = interfaces
@@ -190,8 +257,10 @@ def plan(ec2, events):
             continue
         endpoint = sorted(mine, key=lambda e: ((e.get('State') or '').lower() != 'available', -len(e.get('SubnetIds', []))))[0]
         change = {}
-        covered_azs = set(az_of.get(s) for s in endpoint.get('SubnetIds', []))
-        missing_azs = [az for az in workload_azs if az not in covered_azs]
+        covered_azs = set(az_of.get(s) for s in endpoint.get('SubnetIds', [])) - {None}
+        # As the rule: every workload AZ only with RequireAllWorkloadAzs (resilience); otherwise
+        # an endpoint needs a subnet at all (private DNS answers with it from every AZ).
+        missing_azs = [az for az in workload_azs if az not in covered_azs] if all_azs or not covered_azs else []
         add = [chosen[az] for az in missing_azs if az in chosen]
         if add:
             change['AddSubnetIds'] = add

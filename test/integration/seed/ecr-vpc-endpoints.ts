@@ -1,12 +1,15 @@
 /**
- * ecr-vpc-endpoints cases with the rule's defaults (ecr.api, ecr.dkr and s3 required in every
- * workload AZ, centralised endpoints accepted, VPCs without workloads not applicable).
+ * ecr-vpc-endpoints cases with the rule's defaults (ecr.api, ecr.dkr and s3 required, AZ
+ * coverage not required, centralised endpoints accepted, VPCs without workloads not applicable,
+ * no trusted DNS servers).
  * What a pull needs: https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html
  * Centralised endpoints through a private hosted zone:
  * https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/centralized-access-to-vpc-private-endpoints.html
  */
 import {
+  AssociateDhcpOptionsCommand,
   AssociateRouteTableCommand,
+  CreateDhcpOptionsCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateNetworkInterfaceCommand,
   CreateRouteTableCommand,
@@ -59,12 +62,12 @@ async function securityGroup(ctx: SeedContext, vpc: Vpc, https: boolean): Promis
   return groupId;
 }
 
-async function interfaceEndpoint(ctx: SeedContext, vpc: Vpc, service: string, groupId: string): Promise<void> {
+async function interfaceEndpoint(ctx: SeedContext, vpc: Vpc, service: string, groupId: string, region = ctx.region): Promise<void> {
   await ctx.clients.ec2.send(
     new CreateVpcEndpointCommand({
       VpcId: vpc.vpcId,
       VpcEndpointType: 'Interface',
-      ServiceName: `com.amazonaws.${ctx.region}.${service}`,
+      ServiceName: `com.amazonaws.${region}.${service}`,
       SubnetIds: [vpc.subnetId],
       SecurityGroupIds: [groupId],
       PrivateDnsEnabled: true,
@@ -136,6 +139,30 @@ export const seed: RuleSeed = {
       }),
     );
     truth[spoke.vpcId] = { complianceType: 'COMPLIANT', case: 'centralised ECR endpoints through a private hosted zone, local s3 gateway' };
+
+    // Issue 11 case 1: an ecr.dkr endpoint for another region serves that region's names only
+    // (https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-cross-region-privatelink-support.html).
+    const crossRegion = await vpcWithSubnet(ctx, 17, true);
+    await addWorkload(ctx, crossRegion);
+    const https3 = await securityGroup(ctx, crossRegion, true);
+    await interfaceEndpoint(ctx, crossRegion, 'ecr.api', https3);
+    await interfaceEndpoint(ctx, crossRegion, 'ecr.dkr', https3, ctx.region === 'us-east-1' ? 'us-west-2' : 'us-east-1');
+    await s3Gateway(ctx, crossRegion);
+    truth[crossRegion.vpcId] = { complianceType: 'NON_COMPLIANT', case: 'ecr.dkr endpoint of another region (cross-region PrivateLink)' };
+
+    // Issue 11 case 2: DHCP options sending DNS to corporate servers bypass endpoint private DNS
+    // (https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSet.html).
+    const customDns = await vpcWithSubnet(ctx, 18, true);
+    await addWorkload(ctx, customDns);
+    const https4 = await securityGroup(ctx, customDns, true);
+    await interfaceEndpoint(ctx, customDns, 'ecr.api', https4);
+    await interfaceEndpoint(ctx, customDns, 'ecr.dkr', https4);
+    await s3Gateway(ctx, customDns);
+    const dhcp = await ctx.clients.ec2.send(
+      new CreateDhcpOptionsCommand({ DhcpConfigurations: [{ Key: 'domain-name-servers', Values: ['10.200.0.2', '10.200.0.3'] }, { Key: 'domain-name', Values: ['corp.example.com'] }] }),
+    );
+    await ctx.clients.ec2.send(new AssociateDhcpOptionsCommand({ VpcId: customDns.vpcId, DhcpOptionsId: dhcp.DhcpOptions!.DhcpOptionsId! }));
+    truth[customDns.vpcId] = { complianceType: 'NON_COMPLIANT', case: 'DHCP options naming corporate DNS servers, not AmazonProvidedDNS' };
     return truth;
   },
 };

@@ -9,7 +9,7 @@ describe('what counts as a workload', () => {
   it.each([
     [{ InterfaceType: 'interface' }, true],
     [{ InterfaceType: 'interface', RequesterManaged: true, Description: 'arn:aws:ecs:eu-west-3:111122223333:attachment/abc' }, true],
-    [{ InterfaceType: 'lambda', RequesterManaged: true }, true],
+    [{ InterfaceType: 'lambda', RequesterManaged: true }, false],
     [{ InterfaceType: 'branch' }, true],
     [{ InterfaceType: 'trunk' }, true],
     [{ InterfaceType: 'efa' }, true],

@@ -5,6 +5,8 @@ import { describe, it } from 'vitest';
 import { checkCase, FULLY_COVERED, R, endpoint, onlyWorkloadsIn, removeEndpoint, setEndpointSg, type Case } from '../../fixtures/ecr-vpc-endpoints/cases.js';
 import {  eni, IDS, interfaceEndpoint, securityGroup, tcp443, VPC_ID, wireState } from '../../fixtures/ecr-vpc-endpoints/estate.js';
 
+const ALL_WORKLOADS_REFUSED = `endpoint ${IDS.sgEndpoints} does not admit 443 from 3 workload interface(s) (10.0.1.10, 10.0.17.20, 10.0.33.40 and 1 more address(es)).`;
+
 const cases: Case[] = [
   { name: 'fully covered', expected: { complianceType: 'COMPLIANT', annotation: FULLY_COVERED } },
   {
@@ -33,18 +35,29 @@ const cases: Case[] = [
     expected: { complianceType: 'NON_COMPLIANT', annotation: 'VPC enableDnsSupport and enableDnsHostnames are off.' },
   },
   {
-    name: 'a workload AZ without an endpoint subnet',
+    // Issue 11 case 7: opt-in, and named for what it is. Private DNS answers with the endpoint's
+    // addresses in every subnet it has, so workloads elsewhere still connect privately across AZs
+    // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html, PrivateDnsEnabled).
+    name: 'a workload AZ without an endpoint subnet, RequireAllWorkloadAzs=true: resilience, not privacy',
     change: (e) => (endpoint(e, IDS.api).SubnetIds = [IDS.subnetA, IDS.subnetB]),
-    expected: { complianceType: 'NON_COMPLIANT', annotation: `ecr.api does not cover ${R}c.` },
+    params: { RequireAllWorkloadAzs: true },
+    expected: {
+      complianceType: 'NON_COMPLIANT',
+      annotation: `ecr.api endpoint ${IDS.api} has no subnet in ${R}c (resilience, not privacy: pulls there cross AZs, with cross-AZ data charges, and stop if the endpoint's AZs fail).`,
+    },
   },
   {
-    name: 'a missing AZ with RequireAllWorkloadAzs=false',
+    name: 'a missing AZ with the default RequireAllWorkloadAzs=false',
     change: (e) => (endpoint(e, IDS.api).SubnetIds = [IDS.subnetA]),
-    params: { RequireAllWorkloadAzs: false },
     expected: {
       complianceType: 'COMPLIANT',
-      annotation: `Workloads reach ECR privately: ecr.api, ecr.dkr via interface endpoints ${IDS.api}, ${IDS.dkr} with private DNS in ${R}a, ${R}b, ${R}c; s3 via gateway endpoint ${IDS.s3} on every workload route table.`,
+      annotation: `Workloads reach ECR privately: ecr.api via interface endpoint ${IDS.api} with private DNS in ${R}a; ecr.dkr via interface endpoint ${IDS.dkr} with private DNS in ${R}a, ${R}b, ${R}c; s3 via gateway endpoint ${IDS.s3} on every workload route table.`,
     },
+  },
+  {
+    name: 'an interface endpoint without any subnet serves nobody',
+    change: (e) => (endpoint(e, IDS.api).SubnetIds = []),
+    expected: { complianceType: 'NON_COMPLIANT', annotation: `ecr.api endpoint ${IDS.api} has no subnet in the VPC.` },
   },
   {
     name: 'AZs without workloads need no endpoint subnet',
@@ -61,12 +74,24 @@ const cases: Case[] = [
   {
     name: 'endpoint security group without 443',
     change: (e) => setEndpointSg(e, [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '10.0.0.0/16' }] }]),
-    expected: { complianceType: 'NON_COMPLIANT', annotation: `endpoint ${IDS.sgEndpoints} does not admit 443 from 10.0.0.0/16.` },
+    expected: { complianceType: 'NON_COMPLIANT', annotation: ALL_WORKLOADS_REFUSED },
   },
   {
-    name: 'security group admitting only part of the VPC (where today\'s workloads are)',
+    // Issue 11 case 6: admission is per workload; unused address space needs nothing.
+    name: 'security group admitting only the part of the VPC where the workloads are',
     change: (e) => setEndpointSg(e, [tcp443({ IpRanges: [{ CidrIp: '10.0.0.0/17' }] })]),
-    expected: { complianceType: 'NON_COMPLIANT', annotation: `endpoint ${IDS.sgEndpoints} does not admit 443 from 10.0.0.0/16.` },
+    expected: { complianceType: 'COMPLIANT', annotation: FULLY_COVERED },
+  },
+  {
+    name: 'security group admitting the subnets of two workloads, not the third',
+    change: (e) => setEndpointSg(e, [tcp443({ IpRanges: [{ CidrIp: '10.0.0.0/20' }, { CidrIp: '10.0.16.0/20' }] })]),
+    expected: { complianceType: 'NON_COMPLIANT', annotation: `endpoint ${IDS.sgEndpoints} does not admit 443 from 1 workload interface(s) (10.0.33.40, 10.0.33.41).` },
+  },
+  {
+    // EKS VPC CNI: pods send from secondary addresses of the node's interface.
+    name: 'a /32 for a node\'s primary address does not admit its pods\' secondary address',
+    change: (e) => setEndpointSg(e, [tcp443({ IpRanges: [{ CidrIp: '10.0.0.0/20' }, { CidrIp: '10.0.16.0/20' }, { CidrIp: '10.0.33.40/32' }] })]),
+    expected: { complianceType: 'NON_COMPLIANT', annotation: `endpoint ${IDS.sgEndpoints} does not admit 443 from 1 workload interface(s) (10.0.33.40, 10.0.33.41).` },
   },
   {
     name: 'a group rule for some workloads and a CIDR rule for the subnet of the others',
@@ -81,9 +106,9 @@ const cases: Case[] = [
     name: 'a group rule that leaves one workload out',
     change: (e) => {
       setEndpointSg(e, [tcp443({ UserIdGroupPairs: [{ GroupId: IDS.sgApp }] })]);
-      e.networkInterfaces.find((n) => n.InterfaceType === 'lambda')!.Groups = [{ GroupId: 'sg-0lambda00000000001' }];
+      e.networkInterfaces.find((n) => n.NetworkInterfaceId === 'eni-0eksnode00000000c1')!.Groups = [{ GroupId: 'sg-0nodes000000000001' }];
     },
-    expected: { complianceType: 'NON_COMPLIANT', annotation: `endpoint ${IDS.sgEndpoints} does not admit 443 from 10.0.0.0/16.` },
+    expected: { complianceType: 'NON_COMPLIANT', annotation: `endpoint ${IDS.sgEndpoints} does not admit 443 from 1 workload interface(s) (10.0.33.40, 10.0.33.41).` },
   },
   {
     name: 'two CIDR rules that together cover the VPC',
@@ -103,7 +128,7 @@ const cases: Case[] = [
   {
     name: 'UDP 443 is not TCP 443',
     change: (e) => setEndpointSg(e, [{ IpProtocol: 'udp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '10.0.0.0/16' }] }]),
-    expected: { complianceType: 'NON_COMPLIANT', annotation: `endpoint ${IDS.sgEndpoints} does not admit 443 from 10.0.0.0/16.` },
+    expected: { complianceType: 'NON_COMPLIANT', annotation: ALL_WORKLOADS_REFUSED },
   },
   {
     name: 'a rule naming the workloads\' security group',
@@ -113,7 +138,7 @@ const cases: Case[] = [
   {
     name: 'a rule naming a group the workloads are not in',
     change: (e) => setEndpointSg(e, [tcp443({ UserIdGroupPairs: [{ GroupId: 'sg-0other000000000001', UserId: '111122223333' }] })]),
-    expected: { complianceType: 'NON_COMPLIANT', annotation: `endpoint ${IDS.sgEndpoints} does not admit 443 from 10.0.0.0/16.` },
+    expected: { complianceType: 'NON_COMPLIANT', annotation: ALL_WORKLOADS_REFUSED },
   },
   {
     name: 'a prefix list that covers the VPC',
@@ -128,7 +153,27 @@ const cases: Case[] = [
       e.networkInterfaces.push(eni('eni-0pod000000000000001', IDS.subnetA, { InterfaceType: 'branch', PrivateIpAddress: '100.64.3.4' }));
       e.networkInterfaces = e.networkInterfaces.map((n) => ({ ...n, Groups: n.InterfaceType === 'branch' ? [{ GroupId: 'sg-0pods0000000000001' }] : n.Groups }));
     },
-    expected: { complianceType: 'NON_COMPLIANT', annotation: `endpoint ${IDS.sgEndpoints} does not admit 443 from 100.64.0.0/16.` },
+    expected: { complianceType: 'NON_COMPLIANT', annotation: `endpoint ${IDS.sgEndpoints} does not admit 443 from 1 workload interface(s) (100.64.3.4).` },
+  },
+  {
+    name: 'a secondary CIDR block without workloads needs no rule',
+    change: (e) => e.vpcs[0]!.CidrBlockAssociationSet!.push({ AssociationId: 'vpc-cidr-assoc-02', CidrBlock: '100.64.0.0/16', CidrBlockState: { State: 'associated' } }),
+    expected: { complianceType: 'COMPLIANT', annotation: FULLY_COVERED },
+  },
+  {
+    name: 'an IPv6 workload admitted by an IPv6 range',
+    change: (e) => {
+      e.networkInterfaces.push(eni('eni-0v6only00000000001', IDS.subnetA, { InterfaceType: 'interface', PrivateIpAddress: '10.0.2.2', Ipv6Addresses: [{ Ipv6Address: '2001:db8:1234:1a00::10' }] }));
+      setEndpointSg(e, [tcp443({ IpRanges: [{ CidrIp: '10.0.0.0/16' }], Ipv6Ranges: [{ CidrIpv6: '2001:db8:1234:1a00::/56' }] })]);
+    },
+    expected: { complianceType: 'COMPLIANT', annotation: FULLY_COVERED },
+  },
+  {
+    name: 'an IPv6 workload whose IPv6 address no rule admits',
+    change: (e) => {
+      e.networkInterfaces.push(eni('eni-0v6only00000000001', IDS.subnetA, { InterfaceType: 'interface', PrivateIpAddress: '10.0.2.2', Ipv6Addresses: [{ Ipv6Address: '2001:db8:1234:1a00::10' }] }));
+    },
+    expected: { complianceType: 'NON_COMPLIANT', annotation: `endpoint ${IDS.sgEndpoints} does not admit 443 from 1 workload interface(s) (10.0.2.2, 2001:db8:1234:1a00::10).` },
   },
   {
     name: 'security groups of an endpoint are a union',
@@ -137,7 +182,7 @@ const cases: Case[] = [
       setEndpointSg(e, []);
       e.securityGroups.push(securityGroup('sg-0extra000000000001', [tcp443({ IpRanges: [{ CidrIp: '10.0.0.0/16' }] })]));
     },
-    expected: { complianceType: 'NON_COMPLIANT', annotation: `endpoint ${IDS.sgEndpoints} does not admit 443 from 10.0.0.0/16.` },
+    expected: { complianceType: 'NON_COMPLIANT', annotation: ALL_WORKLOADS_REFUSED },
   },
   {
     name: 'S3 gateway endpoint not on the workload route table',
@@ -210,11 +255,13 @@ const cases: Case[] = [
       setEndpointSg(e, []);
       e.dns[VPC_ID] = { support: true, hostnames: false };
     },
+    params: { RequireAllWorkloadAzs: true },
     expected: {
       complianceType: 'NON_COMPLIANT',
       annotation:
-        `missing ecr.dkr interface endpoint; VPC enableDnsHostnames is off; ecr.api does not cover ${R}c; ` +
-        `endpoint ${IDS.sgEndpoints} does not admit 443 from 10.0.0.0/16; s3 gateway endpoint ${IDS.s3} is not on route table ${IDS.rtbPrivate}.`,
+        `missing ecr.dkr interface endpoint; VPC enableDnsHostnames is off; ` +
+        `${ALL_WORKLOADS_REFUSED.slice(0, -1)}; s3 gateway endpoint ${IDS.s3} is not on route table ${IDS.rtbPrivate}; ` +
+        `ecr.api endpoint ${IDS.api} has no subnet in ${R}c (resilience, not privacy: pulls there cross AZs, with cross-AZ data charges, and stop if the endpoint's AZs fail).`,
     },
   },
   {

@@ -40,7 +40,7 @@ const cases: Case[] = [
     },
     expected: {
       complianceType: 'NOT_APPLICABLE',
-      annotation: "No workloads: the VPC has no network interfaces other than its own endpoints' and network appliances' (only 4 endpoint, NAT or load balancer interface(s)).",
+      annotation: 'No workloads: nothing in the VPC pulls container images (only 4 interface(s) of endpoints, NAT gateways, load balancers, Lambda or managed services).',
     },
   },
   {
@@ -52,7 +52,7 @@ const cases: Case[] = [
     },
     expected: {
       complianceType: 'NOT_APPLICABLE',
-      annotation: "No workloads: the VPC has no network interfaces other than its own endpoints' and network appliances' (only 9 endpoint, NAT or load balancer interface(s)).",
+      annotation: 'No workloads: nothing in the VPC pulls container images (only 9 interface(s) of endpoints, NAT gateways, load balancers, Lambda or managed services).',
     },
   },
   {
@@ -220,6 +220,9 @@ describe('ecr-vpc-endpoints evaluate: scope, workloads, centralised DNS, DNS att
       routeTables: estate.routeTables,
       networkInterfaces: [...estate.networkInterfaces, ...other.networkInterfaces.map((n) => ({ ...n, SubnetId: `${n.SubnetId}-2` }))],
       dns: { [VPC_ID]: { support: true, hostnames: true }, [otherId]: { support: true, hostnames: true } },
+      dhcpOptions: estate.dhcpOptions,
+      resolverRules: estate.resolverRules,
+      resolverRuleAssociations: [],
     });
     expect(evaluate(facts, DEFAULTS).map((e) => [e.resourceId, e.complianceType])).toEqual([
       [VPC_ID, 'COMPLIANT'],

@@ -6,7 +6,7 @@ import { createConfigRuleHandler } from '../../../rules/kernel/handler.js';
 import { rule } from '../../../rules/ecr-vpc-endpoints/rule.js';
 import { RuleParameterError } from '../../../rules/kernel/errors.js';
 import { changeEvent, lambdaContext, MEMBER_ACCOUNT, NOTIFICATION_TIME, scheduledEvent } from '../../support/config-events.js';
-import { aliasA, baseEstate, estateForVpc, HUB_ACCOUNT, IDS, mergeEstates, VPC_ID, type Estate } from '../../fixtures/ecr-vpc-endpoints/estate.js';
+import { aliasA, baseEstate, DHCP_ID, dhcpOptions, estateForVpc, HUB_ACCOUNT, IDS, mergeEstates, resolverRule, ruleAssociation, VPC_ID, type Estate } from '../../fixtures/ecr-vpc-endpoints/estate.js';
 import { callLog, mockAws, type MockZone } from '../../fixtures/ecr-vpc-endpoints/mock-aws.js';
 
 const config = mockClient(ConfigServiceClient);
@@ -24,6 +24,18 @@ afterEach(() => aws?.restore());
 const vpcArn = (id: string) => `arn:aws:ec2:eu-west-3:${MEMBER_ACCOUNT}:vpc/${id}`;
 const byVpc = (id: string) => ({ Filters: [{ Name: 'vpc-id', Values: [id] }] });
 const vpcIdN = (n: number) => `${VPC_ID.slice(0, -1)}${n}`;
+/** DHCP options and Resolver rules: once per region for a periodic run (issue 11 case 2). */
+const REGION_DNS_CALLS = [
+  { command: 'DescribeDhcpOptions', input: { MaxResults: 1000 } },
+  { command: 'ListResolverRules', input: { MaxResults: 100 } },
+  { command: 'ListResolverRuleAssociations', input: { MaxResults: 100 } },
+];
+/** ... and for one VPC on a change: its own DHCP option set and rule associations. */
+const vpcDnsCalls = (vpcId: string) => [
+  { command: 'DescribeDhcpOptions', input: { DhcpOptionsIds: [DHCP_ID] } },
+  { command: 'ListResolverRules', input: { MaxResults: 100 } },
+  { command: 'ListResolverRuleAssociations', input: { Filters: [{ Name: 'VPCId', Values: [vpcId] }], MaxResults: 100 } },
+];
 
 /** The recorded VPC item: camelCase EC2 shape, no DNS attributes, endpoints or subnets. */
 function vpcItem(estate: Estate) {
@@ -88,6 +100,7 @@ describe('ecr-vpc-endpoints handler: change-triggered', () => {
     expect(callLog(aws.calls)).toEqual(
       callLog([
         { command: 'DescribeVpcs', input: { VpcIds: [VPC_ID] } },
+        ...vpcDnsCalls(VPC_ID),
         { command: 'DescribeSubnets', input: { ...byVpc(VPC_ID), MaxResults: 1000 } },
         { command: 'DescribeVpcEndpoints', input: { ...byVpc(VPC_ID), MaxResults: 1000 } },
         { command: 'DescribeRouteTables', input: { ...byVpc(VPC_ID), MaxResults: 100 } },
@@ -154,6 +167,39 @@ describe('ecr-vpc-endpoints handler: change-triggered', () => {
 
     expect(summary.evaluations.map((e) => [e.resourceId, e.complianceType])).toEqual([[VPC_ID, 'COMPLIANT']]);
     expect(aws.calls.find((c) => c.command === 'DescribeSubnets')?.input).toEqual({ ...byVpc(VPC_ID), MaxResults: 1000 });
+  });
+
+  it('a participant of a shared VPC: NOT_APPLICABLE, and no call that AWS refuses non-owners (issue 11 case 9)', async () => {
+    // Participants see the shared VPC and subnets but not the owner's endpoints, route tables or
+    // DHCP options (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html).
+    const estate = baseEstate();
+    estate.vpcs[0]!.OwnerId = HUB_ACCOUNT;
+    estate.endpoints = [];
+    estate.routeTables = [];
+    estate.dhcpOptions = [];
+    aws = mockAws(estate);
+    const item = vpcItem(estate);
+    item.configuration.ownerId = HUB_ACCOUNT;
+
+    const summary = await handler()(changeEvent(item), lambdaContext(MEMBER_ACCOUNT));
+
+    expect(summary.evaluations).toEqual([
+      { resourceType: 'AWS::EC2::VPC', resourceId: VPC_ID, complianceType: 'NOT_APPLICABLE', annotation: `Shared VPC: evaluated in owner account ${HUB_ACCOUNT}, which owns its endpoints, route tables and DNS settings.` },
+    ]);
+    expect(aws.calls.map((c) => c.command)).not.toContain('DescribeDhcpOptions');
+    expect(aws.calls.map((c) => c.command)).not.toContain('DescribeVpcAttribute');
+  });
+
+  it('a VPC item without the DHCP option set or owner reads the VPC from the API (issue 11 case 4)', async () => {
+    const estate = baseEstate();
+    aws = mockAws(estate);
+    const item = vpcItem(estate);
+    delete (item.configuration as Partial<typeof item.configuration>).dhcpOptionsId;
+
+    const summary = await handler()(changeEvent(item), lambdaContext(MEMBER_ACCOUNT));
+
+    expect(summary.evaluations.map((e) => e.complianceType)).toEqual(['COMPLIANT']);
+    expect(aws.calls.filter((c) => c.command === 'DescribeVpcs').map((c) => c.input)).toEqual([{ VpcIds: [VPC_ID] }]);
   });
 
   it('an endpoint change for a VPC that is gone reports nothing', async () => {
@@ -230,6 +276,7 @@ describe('ecr-vpc-endpoints handler: periodic', () => {
     expect(callLog(aws.calls)).toEqual(
       callLog([
         { command: 'DescribeVpcs', input: { MaxResults: 1000 } },
+        ...REGION_DNS_CALLS,
         { command: 'DescribeSubnets', input: { MaxResults: 1000 } },
         { command: 'DescribeVpcEndpoints', input: { MaxResults: 1000 } },
         { command: 'DescribeSecurityGroups', input: { MaxResults: 1000 } },
@@ -284,35 +331,81 @@ describe('ecr-vpc-endpoints handler: periodic', () => {
   });
 });
 
+describe('ecr-vpc-endpoints handler: the change path and the periodic path agree (issue 11)', () => {
+  const states: Array<[string, (e: Estate) => void]> = [
+    ['cross-region ecr.dkr endpoint', (e) => (e.endpoints.find((x) => x.VpcEndpointId === IDS.dkr)!.ServiceName = 'com.amazonaws.us-east-1.ecr.dkr')],
+    ['custom DHCP DNS servers', (e) => (e.dhcpOptions = [dhcpOptions(DHCP_ID, ['10.9.0.2'])])],
+    ['Resolver FORWARD rule for amazonaws.com', (e) => {
+      e.resolverRules.push(resolverRule('rslvr-rr-0corp00000000001', 'FORWARD', 'amazonaws.com.', ['10.9.0.2']));
+      e.resolverRuleAssociations.push(ruleAssociation('rslvr-rr-0corp00000000001'));
+    }],
+    ['Resolver rule of another VPC', (e) => {
+      e.resolverRules.push(resolverRule('rslvr-rr-0corp00000000001', 'FORWARD', 'amazonaws.com.', ['10.9.0.2']));
+      e.resolverRuleAssociations.push(ruleAssociation('rslvr-rr-0corp00000000001', 'vpc-0other00000000001'));
+    }],
+  ];
+
+  it.each(states)('%s', async (_, change) => {
+    const estate = baseEstate();
+    change(estate);
+    aws = mockAws(estate);
+    const periodic = await handler()(scheduledEvent(), lambdaContext(MEMBER_ACCOUNT));
+    aws.restore();
+    aws = mockAws(estate);
+    const changed = await handler()(changeEvent(vpcItem(estate)), lambdaContext(MEMBER_ACCOUNT));
+    expect(changed.evaluations).toEqual(periodic.evaluations);
+    expect(periodic.evaluations).toHaveLength(1);
+  });
+});
+
 describe('ecr-vpc-endpoints handler: edges', () => {
-  it('reads a large own zone by the names that matter instead of listing all of it', async () => {
+  it('reads a large own zone by the subtrees that hold the service names instead of listing all of it', async () => {
     const estate = baseEstate();
     estate.endpoints = estate.endpoints.filter((e) => e.VpcEndpointId !== IDS.dkr);
     const filler = Array.from({ length: 400 }, (_, i) => aliasA(`host-${String(i).padStart(3, '0')}.eu-west-3.amazonaws.com.`));
-    aws = mockAws(estate, [
-      {
-        id: 'Z0REGION00000000000001',
-        name: 'eu-west-3.amazonaws.com.',
-        owner: MEMBER_ACCOUNT,
-        vpcIds: [VPC_ID],
-        records: [...filler, aliasA('dkr.ecr.eu-west-3.amazonaws.com.'), aliasA('\\052.dkr.ecr.eu-west-3.amazonaws.com.')],
-      },
-    ]);
-    // The mock answers StartRecordName look-ups from the start; serve the names asked for instead.
+    const ecr = [aliasA('dkr.ecr.eu-west-3.amazonaws.com.'), aliasA('\\052.dkr.ecr.eu-west-3.amazonaws.com.')];
+    aws = mockAws(estate, [{ id: 'Z0REGION00000000000001', name: 'eu-west-3.amazonaws.com.', owner: MEMBER_ACCOUNT, vpcIds: [VPC_ID], records: [...filler, ...ecr] }]);
+    // Route 53 lists names with their labels reversed: a subtree is contiguous, then other names follow.
     aws.route53.on(ListResourceRecordSetsCommand).callsFake((input) => {
       aws!.calls.push({ command: 'ListResourceRecordSets', input: structuredClone(input) as Record<string, unknown> });
       if (!input.StartRecordName) return { ResourceRecordSets: filler.slice(0, 300), IsTruncated: true, MaxItems: 300, NextRecordName: filler[300]!.Name };
-      const wanted = input.StartRecordName.replace('*', '\\052');
-      return { ResourceRecordSets: [aliasA(wanted.endsWith('.') ? wanted : `${wanted}.`)].filter((r) => /dkr\.ecr/.test(r.Name!)), IsTruncated: true, MaxItems: input.MaxItems };
+      if (input.StartRecordName === 'ecr.eu-west-3.amazonaws.com') return { ResourceRecordSets: [...ecr, ...filler.slice(0, 5)], IsTruncated: true, MaxItems: 300, NextRecordName: filler[5]!.Name };
+      return { ResourceRecordSets: filler.slice(0, 300), IsTruncated: true, MaxItems: 300, NextRecordName: filler[300]!.Name };
     });
 
     const summary = await handler()(scheduledEvent(), lambdaContext(MEMBER_ACCOUNT));
 
     expect(summary.evaluations[0]).toMatchObject({ complianceType: 'COMPLIANT', annotation: expect.stringContaining('ecr.dkr via private hosted zone Z0REGION00000000000001 (eu-west-3.amazonaws.com)') });
     const lookups = aws.calls.filter((c) => c.command === 'ListResourceRecordSets').map((c) => c.input);
-    expect(lookups[0]).toEqual({ HostedZoneId: 'Z0REGION00000000000001', MaxItems: 300 });
-    expect(lookups.slice(1).every((l) => l.MaxItems === 10 && typeof l.StartRecordName === 'string' && String(l.StartRecordName).endsWith('eu-west-3.amazonaws.com'))).toBe(true);
-    expect(lookups.slice(1).map((l) => l.StartRecordName)).toContain('*.dkr.ecr.eu-west-3.amazonaws.com');
+    expect(lookups).toEqual([
+      { HostedZoneId: 'Z0REGION00000000000001', MaxItems: 300 },
+      { HostedZoneId: 'Z0REGION00000000000001', StartRecordName: 'ecr.eu-west-3.amazonaws.com', MaxItems: 300 },
+      { HostedZoneId: 'Z0REGION00000000000001', StartRecordName: 's3.eu-west-3.amazonaws.com', MaxItems: 300 },
+      { HostedZoneId: 'Z0REGION00000000000001', StartRecordName: '*.eu-west-3.amazonaws.com', MaxItems: 300 },
+    ]);
+  });
+
+  it('keeps every record that can affect the names: a record below dkr.ecr hides the *.ecr wildcard (issue 11 case 3)', async () => {
+    // RFC 4592: foo.dkr.ecr... makes dkr.ecr... exist (an empty non-terminal), so *.ecr... no
+    // longer answers for dkr.ecr... nor for ACCOUNT.dkr.ecr... (the closest encloser is dkr.ecr...).
+    const estate = baseEstate();
+    estate.endpoints = estate.endpoints.filter((e) => e.VpcEndpointId !== IDS.dkr);
+    aws = mockAws(estate, [
+      {
+        id: 'Z0ECR000000000000000001',
+        name: 'ecr.eu-west-3.amazonaws.com.',
+        owner: MEMBER_ACCOUNT,
+        vpcIds: [VPC_ID],
+        records: [aliasA('\\052.ecr.eu-west-3.amazonaws.com.'), aliasA('foo.dkr.ecr.eu-west-3.amazonaws.com.')],
+      },
+    ]);
+
+    const summary = await handler()(scheduledEvent(), lambdaContext(MEMBER_ACCOUNT));
+
+    expect(summary.evaluations[0]).toMatchObject({
+      complianceType: 'NON_COMPLIANT',
+      annotation: 'missing ecr.dkr interface endpoint; private hosted zone Z0ECR000000000000000001 (ecr.eu-west-3.amazonaws.com) has no record for dkr.ecr.eu-west-3.amazonaws.com.',
+    });
   });
 
   it('when the time budget runs out before DNS attributes, leaves those VPCs unevaluated but not vanished', async () => {
@@ -330,7 +423,7 @@ describe('ecr-vpc-endpoints handler: edges', () => {
 describe('ecr-vpc-endpoints handler: parameters', () => {
   it.each([
     [{ RequiredServices: 'ecr.api,ecr.foo' }, /RequiredServices is "ecr.api,ecr.foo"/],
-    [{ RequireAllWorkloadAzs: 'maybe' }, /RequireAllWorkloadAzs is "maybe": expected true or false; default true/],
+    [{ RequireAllWorkloadAzs: 'maybe' }, /RequireAllWorkloadAzs is "maybe": expected true or false; default false/],
     [{ AcceptCentralizedEndpoints: 'yes please' }, /AcceptCentralizedEndpoints/],
     [{ ExemptionTagKey: '' }, /ExemptionTagKey/],
     [{ RequiredServices: ' , ' }, /RequiredServices/],
@@ -345,8 +438,11 @@ describe('ecr-vpc-endpoints handler: parameters', () => {
   });
 
   it('passes the required services to the runbook as its Services parameter', () => {
-    expect(rule.remediations[0].parameters?.({ ...rule.parameters.properties, RequiredServices: ['com.amazonaws.eu-west-3.ecr.api', 'ecr-fips.dkr', 's3'] } as never)).toEqual({
+    const params = { RequireAllWorkloadAzs: false, TrustedDnsServers: ['10.9.0.2', '10.9.0.3'], RequiredServices: ['com.amazonaws.eu-west-3.ecr.api', 'ecr-fips.dkr', 's3'] };
+    expect(rule.remediations[0].parameters?.(params as never)).toEqual({
       Services: 'ecr.api,ecr-fips.dkr,s3',
+      RequireAllWorkloadAzs: 'false',
+      TrustedDnsServers: '10.9.0.2,10.9.0.3',
     });
   });
 });
