@@ -87,8 +87,9 @@ interface LoopCase {
   finding: Finding;
 }
 
-const cases: LoopCase[] = SOURCES.flatMap(([source, snapshot]) => {
-  const { findings } = evaluateSnapshot(snapshot, runs);
+const cases: LoopCase[] = (
+  await Promise.all(SOURCES.map(async ([source, snapshot]) => {
+  const { findings } = await evaluateSnapshot(snapshot, runs);
   return findings
     .filter((finding) => finding.complianceType === 'NON_COMPLIANT')
     .map((finding) => ({
@@ -97,7 +98,8 @@ const cases: LoopCase[] = SOURCES.flatMap(([source, snapshot]) => {
       scope: snapshot.scopes.find((s) => s.accountId === finding.accountId && s.region === finding.region)!,
       finding,
     }));
-});
+  }))
+).flat();
 
 /** The offered parameters, as an operator runs them: dry run off, an approver named. */
 function runParameters(runbookName: string, offered: Record<string, string>): Record<string, unknown> {
@@ -137,7 +139,7 @@ describe('remediation loop', () => {
       { now: new Date(), logger: silentLogger },
     );
     const facts = await run.rule.collector.collectAll(ctx);
-    const after = run.rule.evaluate(facts, run.params, new Date()).find((evaluation) => evaluation.resourceId === finding.resourceId)!;
+    const after = (await run.rule.evaluate(facts, run.params, new Date())).find((evaluation) => evaluation.resourceId === finding.resourceId)!;
 
     if (execution.status === 'Success') {
       expect(after, `${remediation.runbook} ended Success`).toMatchObject({ complianceType: 'COMPLIANT' });
