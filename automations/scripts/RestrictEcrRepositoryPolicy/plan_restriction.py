@@ -1,0 +1,22 @@
+# iam: ecr:GetRepositoryPolicy, organizations:DescribeOrganization
+import json
+
+import boto3
+from restriction import fingerprint, read_policy, restrict
+
+
+def handler(events, context):
+    events = dict(events)
+    if not events.get('OrganizationId'):
+        events['OrganizationId'] = boto3.client('organizations').describe_organization()['Organization']['Id']
+    ecr = boto3.client('ecr')
+    before = read_policy(ecr, events['RepositoryName'])
+    after, changes = restrict(before, events)
+    return {
+        'Before': before,
+        'After': json.dumps(after, indent=2) if changes else before,
+        'Changed': bool(changes),
+        'Changes': '; '.join(changes) or 'none',
+        'Fingerprint': fingerprint(before),
+        'OrganizationId': events['OrganizationId'],
+    }
