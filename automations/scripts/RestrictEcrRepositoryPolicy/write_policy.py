@@ -1,4 +1,6 @@
 # iam: ecr:GetRepositoryPolicy, ecr:SetRepositoryPolicy, ecr:DeleteRepositoryPolicy
+import json
+
 import boto3
 from restriction import fingerprint, read_policy
 
@@ -8,7 +10,8 @@ def handler(events, context):
     current = read_policy(ecr, events['RepositoryName'])
     if fingerprint(current) != events['Fingerprint']:
         raise ValueError('The repository policy changed after it was read and approved; nothing was written. Run again and review the new change.')
-    if events['Mode'] == 'remove' and events['After'].replace(' ', '').replace('\n', '').endswith('"Statement":[]}'):
+    if json.loads(events['After'] or '{}').get('Statement') == []:
+        # Every statement removed: ECR takes no policy without statements, so the policy goes.
         ecr.delete_repository_policy(repositoryName=events['RepositoryName'])
     else:
         ecr.set_repository_policy(repositoryName=events['RepositoryName'], policyText=events['After'])
