@@ -6,20 +6,17 @@ from botocore.exceptions import ClientError
 from restriction import fingerprint, read_policy, restrict
 
 
-def own_organization(organizations):
-    # Outside any organisation, statements are confined to this account and TrustedAccounts.
-    try:
-        return organizations.describe_organization()['Organization']['Id']
-    except ClientError as error:
-        if error.response['Error']['Code'] == 'AWSOrganizationsNotInUseException':
-            return ''
-        raise
-
-
 def handler(events, context):
     events = dict(events)
     if not events.get('OrganizationId'):
-        events['OrganizationId'] = own_organization(boto3.client('organizations'))
+        # Outside any organisation, statements are confined to this account and TrustedAccounts.
+        organizations = boto3.client('organizations')
+        try:
+            events['OrganizationId'] = organizations.describe_organization()['Organization']['Id']
+        except ClientError as error:
+            if error.response['Error']['Code'] != 'AWSOrganizationsNotInUseException':
+                raise
+            events['OrganizationId'] = ''
     ecr = boto3.client('ecr')
     before = read_policy(ecr, events['RepositoryName'])
     after, changes = restrict(before, events)
