@@ -13,7 +13,7 @@
  */
 import type { Severity } from '../kernel/severity.js';
 import { ecrRepositoryActions } from './ecr-actions.js';
-import { actionGroups, KNOWN_KEYS, probesFor, type AccessContext, type Probe } from './probes.js';
+import { actionGroups, KNOWN_KEYS, probesFor, statementsOf, type AccessContext, type Probe } from './probes.js';
 
 export type { AccessContext } from './probes.js';
 
@@ -163,12 +163,16 @@ export async function policyRisk(policyText: string, context: AccessContext, ext
   const all = [...actions.pull, ...actions.write, ...extraActions];
   const allowed: Allowed[] = [];
   try {
-    // Pull and write actions never share a group: the verdict differs by class.
-    const groups = [...actionGroups(policy, all.filter((a) => !write.has(a))), ...actionGroups(policy, all.filter((a) => write.has(a)))];
+    const statements = statementsOf(policy);
     for (const probe of probesFor(policy, policyText, context)) {
+      // An account probe is simulated against the statements that can apply to it (probes.ts).
+      const scoped = probe.statements ? { ...(policy as object), Statement: probe.statements.map((index) => statements[index]) } : policy;
+      const original = (label: string) => (probe.statements && /^#\d+$/.test(label) ? `#${probe.statements[Number(label.slice(1)) - 1]! + 1}` : label);
+      // Pull and write actions never share a group: the verdict differs by class.
+      const groups = [...actionGroups(scoped, all.filter((a) => !write.has(a))), ...actionGroups(scoped, all.filter((a) => write.has(a)))];
       for (const group of groups) {
-        const result = await simulate(policy, probe, group[0]!, context);
-        if (result) for (const action of group) allowed.push({ ...result, action });
+        const result = await simulate(scoped, probe, group[0]!, context);
+        if (result) for (const action of group) allowed.push({ ...result, statements: result.statements.map(original), action });
       }
     }
   } catch (error) {

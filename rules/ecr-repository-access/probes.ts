@@ -35,6 +35,15 @@ export interface Probe {
   accounts: string[];
   /** The request context the probe carries; every key of KNOWN_KEYS not set here is absent. */
   context: Record<string, string | string[]>;
+  /**
+   * Indices of the only statements that can apply to this caller (account probes): those naming
+   * it, those whose principal is everyone (`*`, `{"AWS": "*"}`, NotPrincipal), and every Deny.
+   * A statement naming other principals never matches it (IAM principal ARNs take no
+   * wildcards), so leaving it out of the simulation changes nothing and keeps the cost per
+   * named account independent of the policy's size.
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+   */
+  statements?: number[];
 }
 
 /**
@@ -83,7 +92,7 @@ export function statementsOf(policy: unknown): unknown[] {
   return Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
 }
 
-/** Groups literals by the set of places they occur in: one class per set. */
+/** Groups literals by the set of places they occur in (`#statement/path`): one class per set. */
 function classes(policy: unknown, pattern: RegExp): Map<string, string[]> {
   const places = new Map<string, Set<string>>();
   statementsOf(policy).forEach((statement, index) => {
@@ -149,6 +158,21 @@ function servicePrincipals(policy: unknown): string[] {
   return [...found].sort();
 }
 
+/** Statement indices named by a class key (`#3/Principal/AWS|#5/Condition/...`). */
+const statementsOfKey = (key: string) => [...new Set(key.split('|').map((place) => Number(place.slice(1).split('/')[0])))];
+
+/** Statements that can apply to any caller: principal everyone, NotPrincipal, or Deny. */
+function generalStatements(policy: unknown): number[] {
+  const general: number[] = [];
+  statementsOf(policy).forEach((raw, index) => {
+    const statement = (raw ?? {}) as { Effect?: unknown; Principal?: unknown; NotPrincipal?: unknown };
+    const aws = statement.Principal && typeof statement.Principal === 'object' ? (statement.Principal as { AWS?: unknown }).AWS : undefined;
+    const everyone = statement.Principal === '*' || aws === '*' || (Array.isArray(aws) && aws.includes('*'));
+    if (statement.Effect !== 'Allow' || everyone || statement.NotPrincipal !== undefined || typeof statement.Principal !== 'object') general.push(index);
+  });
+  return general;
+}
+
 /** The callers to simulate for this policy (parsed JSON and its text). */
 export function probesFor(policy: unknown, text: string, context: AccessContext): Probe[] {
   const ours = new Set([context.accountId, ...context.trustedAccounts]);
@@ -165,31 +189,36 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
   }
 
   // Accounts named anywhere (principals, conditions), one per class of places.
-  const accountClasses = [...classes(policy, ACCOUNT).values()].map((accounts) => accounts.filter((account) => !ours.has(account))).filter((accounts) => accounts.length);
-  for (const accounts of accountClasses) {
+  const general = generalStatements(policy);
+  const relevant = (key: string) => [...new Set([...statementsOfKey(key), ...general])].sort((a, b) => a - b);
+  const accountClasses = [...classes(policy, ACCOUNT).entries()]
+    .map(([key, accounts]) => ({ statements: relevant(key), accounts: accounts.filter((account) => !ours.has(account)) }))
+    .filter(({ accounts }) => accounts.length);
+  for (const { accounts, statements } of accountClasses) {
     // Accounts allowed to pull are judged apart from the others of their class.
     for (const group of [accounts.filter((a) => context.allowedPullAccounts.includes(a)), accounts.filter((a) => !context.allowedPullAccounts.includes(a))]) {
       if (!group.length) continue;
       const account = group[0]!;
       const arn = `arn:${partition}:iam::${account}:role/${PROBE_ROLE}`;
       const label = group.length === 1 ? `account ${account}` : `accounts ${group.join(', ')}`;
-      for (const org of organizations) probes.push({ kind: 'account', principal: arn, label: `${label}${inOrg(org)}`, accounts: group, context: principalContext(arn, account, org, context) });
+      for (const org of organizations) probes.push({ kind: 'account', principal: arn, label: `${label}${inOrg(org)}`, accounts: group, context: principalContext(arn, account, org, context), statements });
     }
   }
 
   // Named roles and users (a grant to one role is not a grant to the account's other principals).
-  for (const arns of classes(policy, PRINCIPAL_ARN).values()) {
+  for (const [key, arns] of classes(policy, PRINCIPAL_ARN).entries()) {
+    const statements = relevant(key);
     const outside = arns.filter((arn) => !ours.has(accountOfArn(arn)));
     if (!outside.length) continue;
     const arn = outside[0]!.replace(/[*?]/g, 'x');
     const account = accountOfArn(arn);
     for (const org of organizations) {
-      probes.push({ kind: 'account', principal: arn, label: `${outside.length === 1 ? outside[0]! : outside.join(', ')}${inOrg(org)}`, accounts: [account], context: principalContext(arn, account, org, context) });
+      probes.push({ kind: 'account', principal: arn, label: `${outside.length === 1 ? outside[0]! : outside.join(', ')}${inOrg(org)}`, accounts: [account], context: principalContext(arn, account, org, context), statements });
     }
   }
 
   // Service principals acting for an outside account or organisation (confused deputy).
-  const sourceAccounts = [outsider, ...accountClasses.map((accounts) => accounts[0]!)];
+  const sourceAccounts = [outsider, ...accountClasses.map(({ accounts }) => accounts[0]!)];
   for (const service of servicePrincipals(policy)) {
     for (const source of sourceAccounts) {
       for (const org of organizations) {
