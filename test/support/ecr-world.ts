@@ -5,6 +5,14 @@
  */
 import {
   BatchDeleteImageCommand,
+  DeleteRepositoryPolicyCommand,
+  DescribeRegistryCommand,
+  GetRegistryPolicyCommand,
+  GetRepositoryPolicyCommand,
+  RegistryPolicyNotFoundException,
+  RepositoryPolicyNotFoundException,
+  SetRepositoryPolicyCommand,
+  type ReplicationRule,
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
   type ECRClient,
@@ -30,14 +38,22 @@ export interface WorldRepository {
   repository: Repository;
   tags: Record<string, string>;
   lifecyclePolicyText?: string;
+  /** The repository policy; absent: none. */
+  policyText?: string;
   images: ImageDetail[];
 }
 
 export class EcrWorld {
   readonly repositories = new Map<string, WorldRepository>();
+  /** The registry permissions policy; absent: none. */
+  registryPolicyText?: string;
+  replicationRules: ReplicationRule[] = [];
 
   /** Adds (or replaces) a repository; returns it for further seeding. */
-  add(name: string, seed: { mode?: string; filters?: string[]; tags?: Record<string, string>; lifecyclePolicyText?: string | null; images?: ImageDetail[] } = {}): WorldRepository {
+  add(
+    name: string,
+    seed: { mode?: string; filters?: string[]; tags?: Record<string, string>; lifecyclePolicyText?: string | null; policyText?: string; images?: ImageDetail[] } = {},
+  ): WorldRepository {
     const entry: WorldRepository = {
       repository: ecrRepository(name, {
         imageTagMutability: (seed.mode ?? 'MUTABLE') as ImageTagMutability,
@@ -45,6 +61,7 @@ export class EcrWorld {
       }),
       tags: seed.tags ?? {},
       ...(typeof seed.lifecyclePolicyText === 'string' ? { lifecyclePolicyText: seed.lifecyclePolicyText } : {}),
+      ...(seed.policyText !== undefined ? { policyText: seed.policyText } : {}),
       images: seed.images ?? [],
     };
     this.repositories.set(name, entry);
@@ -121,5 +138,26 @@ export class EcrWorld {
         return { repositoryName: input.repositoryName, imageTagMutability: input.imageTagMutability };
       },
     );
+    ecr.on(GetRepositoryPolicyCommand).callsFake((input: { repositoryName: string }) => {
+      const entry = this.get(input.repositoryName);
+      if (entry.policyText === undefined) throw new RepositoryPolicyNotFoundException({ message: 'Repository policy does not exist for the repository', $metadata: {} });
+      return { registryId: entry.repository.registryId, repositoryName: input.repositoryName, policyText: entry.policyText };
+    });
+    ecr.on(SetRepositoryPolicyCommand).callsFake((input: { repositoryName: string; policyText: string }) => {
+      this.get(input.repositoryName).policyText = input.policyText;
+      return { repositoryName: input.repositoryName, policyText: input.policyText };
+    });
+    ecr.on(DeleteRepositoryPolicyCommand).callsFake((input: { repositoryName: string }) => {
+      const entry = this.get(input.repositoryName);
+      if (entry.policyText === undefined) throw new RepositoryPolicyNotFoundException({ message: 'Repository policy does not exist for the repository', $metadata: {} });
+      const policyText = entry.policyText;
+      delete entry.policyText;
+      return { repositoryName: input.repositoryName, policyText };
+    });
+    ecr.on(GetRegistryPolicyCommand).callsFake(() => {
+      if (this.registryPolicyText === undefined) throw new RegistryPolicyNotFoundException({ message: 'Registry policy does not exist', $metadata: {} });
+      return { policyText: this.registryPolicyText };
+    });
+    ecr.on(DescribeRegistryCommand).callsFake(() => ({ replicationConfiguration: { rules: this.replicationRules } }));
   }
 }
