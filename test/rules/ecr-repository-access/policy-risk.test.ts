@@ -125,3 +125,30 @@ describe('policyRisk: AllowedPullAccounts never allows writing', () => {
     expect((await summary(text)).grants).toEqual([expect.objectContaining({ kind: 'outside-write', principal: 'account 555566667777', writes: true, pulls: false })]);
   });
 });
+
+/**
+ * Where IAM Access Analyzer's CheckNoPublicAccess (resourceType AWS::ECR::Repository,
+ * https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckNoPublicAccess.html)
+ * and this rule can differ. We found no AWS page listing which condition keys CheckNoPublicAccess
+ * treats as restricting for ECR (for S3, AWS documents that fixed aws:SourceVpc / aws:SourceVpce
+ * / aws:SourceIp values make a policy non-public), so a network-conditioned grant is where the two
+ * may disagree: the rule reports it, because the caller picks its own address and endpoint and
+ * only an account or organisation boundary stops an outside identity. And CheckNoPublicAccess
+ * answers "public" only: grants to named outside accounts are outside its question. The rule is
+ * meant to be stricter, never looser: a policy Access Analyzer calls public the rule reports too.
+ */
+describe('policyRisk and Access Analyzer CheckNoPublicAccess', () => {
+  it('aws:SourceVpce on a Principal "*" statement: the rule still reports public (with the condition); Access Analyzer may pass it', async () => {
+    const result = await summary(policy({ Sid: 'ThroughEndpoint', Effect: 'Allow', Principal: '*', Action: PULL, Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f67890' } } }));
+    expect(result.grants).toEqual([expect.objectContaining({ kind: 'public', when: 'aws:SourceVpce StringEquals vpce-0a1b2c3d4e5f67890' })]);
+  });
+
+  it('a named outside account is not "public" for either, but the rule reports it as outside access', async () => {
+    const result = await summary(policy({ Sid: 'Partner', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: PULL }));
+    expect(result.grants.map((g) => g.kind)).toEqual(['outside-pull']);
+  });
+
+  it('both agree on a plain public grant', async () => {
+    expect((await summary(policy({ Sid: 'Open', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'ecr:BatchGetImage' }))).grants[0]).toMatchObject({ kind: 'public', when: undefined });
+  });
+});
