@@ -133,4 +133,12 @@ describe('RestrictEcrRepositoryPolicy', () => {
     const listed = [...script.slice(script.indexOf('PULL_ACTIONS = ['), script.indexOf(']', script.indexOf('PULL_ACTIONS = ['))).matchAll(/'(ecr:[A-Za-z]+)'/g)].map((m) => m[1]);
     expect(listed).toEqual([...(await ecrRepositoryActions()).pull]);
   });
+
+  it('without Approvers (Config\'s Remediate button) a needed change fails at the plan, naming it, and nothing is written', async () => {
+    storedPolicy(policy(PUBLIC));
+    const result = await runAutomation('RestrictEcrRepositoryPolicy', { parameters: { RepositoryName: NAME, OrganizationId: ORG, AutomationAssumeRole: ROLE_ARN } });
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toMatch(/Approvers needed.*Public \(everyone\): aws:PrincipalOrgID = o-a1b2c3d4e5 added/);
+    expect(ecr).not.toHaveReceivedCommand(SetRepositoryPolicyCommand);
+  });
 });

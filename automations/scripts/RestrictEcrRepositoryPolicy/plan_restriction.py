@@ -20,6 +20,9 @@ def handler(events, context):
     ecr = boto3.client('ecr')
     before = read_policy(ecr, events['RepositoryName'])
     after, changes = restrict(before, events)
+    if changes and not [a for a in events.get('Approvers') or [] if a]:
+        raise ValueError('Approvers needed: this change of who can reach the images needs an approver; nothing was written. '
+                         'Planned: %s' % '; '.join(changes))
     return {
         'Before': before,
         'After': json.dumps(after, indent=2) if changes else before,
