@@ -2,7 +2,7 @@
  * The only I/O of ecr-repository-access: ECR (and Organizations when OrganizationId is not
  * given) -> plain facts. Calls per run (R repositories): the shared repository listing,
  * GetRepositoryPolicy R (bounded concurrency), GetRegistryPolicy 1, DescribeRegistry 1,
- * DescribeOrganization 0 or 1. A change event uses the item's RepositoryPolicyText when
+ * DescribeOrganization 0 or 1 per account (kept an hour). A change event uses the item's RepositoryPolicyText when
  * Config recorded it, and reads the policy from ECR otherwise.
  */
 import { DescribeRegistryCommand, ECRClient, GetRegistryPolicyCommand, GetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
@@ -58,26 +58,48 @@ async function registryFacts(ctx: CollectContext<RepositoryAccessParams>): Promi
   });
 }
 
+/** The organisation per account (it does not depend on the region), kept an hour per process. */
+const ORGANIZATION_TTL_MS = 60 * 60 * 1000;
+const organizations = new Map<string, { expires: number; value: Promise<string | null> }>();
+
 /** The organisation of the account, when OrganizationId is not given: null when it is in none. */
 async function organizationFacts(ctx: CollectContext<RepositoryAccessParams>): Promise<Pick<RepositoryAccessFacts, 'organizationId'>> {
   if (ctx.params.OrganizationId) return {};
-  return ctx.memo('organizations:organization', async () => {
+  const cached = organizations.get(ctx.accountId);
+  if (cached && cached.expires > Date.now()) return { organizationId: await cached.value };
+  const value = (async () => {
     try {
       const response = await ctx.clients.get(OrganizationsClient).send(new DescribeOrganizationCommand({}));
-      return { organizationId: response.Organization?.Id ?? null };
+      return response.Organization?.Id ?? null;
     } catch (error) {
-      if ((error as Error).name === 'AWSOrganizationsNotInUseException') return { organizationId: null };
+      if ((error as Error).name === 'AWSOrganizationsNotInUseException') return null;
       return awsCall('organizations:DescribeOrganization', () => Promise.reject(error as Error));
     }
-  });
+  })();
+  organizations.set(ctx.accountId, { expires: Date.now() + ORGANIZATION_TTL_MS, value });
+  // A failed read is not kept: the next run asks again.
+  value.catch(() => organizations.delete(ctx.accountId));
+  return { organizationId: await value };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The repository from a Config item, when Config recorded its policy text (absent: no policy, or not recorded). */
 export function repositoryFromConfigurationItem(item: ConfigurationItem, accountId: string, region: string, partition: string): RepositoryAccessRepository | undefined {
   const configuration = item.configuration ?? {};
   const policy = configuration.RepositoryPolicyText;
-  // Config records the policy as a JSON object or string; absence cannot tell "none" from "not recorded".
-  if (policy === undefined || policy === null) return undefined;
+  // Config records the policy as a JSON object (or string). A repository without a policy is
+  // recorded as `{}` (shared/reference example item), which cannot be told from "not
+  // recorded": only a policy with statements is taken from the item, anything else is read
+  // from ECR (GetRepositoryPolicy), so an unrecorded policy never passes for "none".
+  const parsed = typeof policy === 'string' ? safeJson(policy) : policy;
+  if (!parsed || typeof parsed !== 'object' || (parsed as { Statement?: unknown }).Statement === undefined) return undefined;
   const name = typeof configuration.RepositoryName === 'string' ? configuration.RepositoryName : (item.resourceName ?? item.resourceId);
   const tags = Array.isArray(configuration.Tags) ? (configuration.Tags as Array<{ Key?: string; Value?: string }>) : [];
   return {

@@ -10,11 +10,11 @@ import { describe, expect, it } from 'vitest';
 import { detection as repositoryPolicy } from '../../detections/ecr-repository-policy/detection.js';
 import { handleEvent, ratingFromEnvironment } from '../../detections/handler.js';
 import { detect } from '../../detections/kernel/detect.js';
-import { withPolicyRating } from '../../detections/kernel/policy-rating.js';
+import { withPolicyRating, type RatingSettings } from '../../detections/kernel/policy-rating.js';
 import { ecrEvent, OUTSIDE_ACCOUNT, SAMPLE_CONTEXT } from '../../detections/kernel/samples.js';
 
 const ORG = 'o-a1b2c3d4e5';
-const RATING = { organizationId: ORG, trustedAccounts: [], allowedPullAccounts: [], partition: 'aws' };
+const RATING: RatingSettings = { organizationId: ORG, trustedAccounts: [], allowedPullAccounts: [], partition: 'aws' };
 const setPolicy = (...statements: unknown[]) => ecrEvent('SetRepositoryPolicy', { repositoryName: 'payments/api', policyText: JSON.stringify({ Version: '2012-10-17', Statement: statements }) });
 const PULL = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
 
