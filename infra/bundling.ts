@@ -26,7 +26,8 @@ export const REQUIRE_BANNER = "import { createRequire as __ecrGuardrailsCreateRe
  * one ES module, so the banner sets it to the `iam-data/` folder beside the bundle, and the
  * after-bundling hook copies the package's data there. The data is pinned with the package.
  */
-export const IAM_DATA_BANNER = "import.meta.env = { ...import.meta.env, IAM_DATA_ROOT: new URL('./iam-data/', import.meta.url).href };";
+// (Object.assign and ['env'], not `import.meta.env = ...`: Vite, which loads bundles in the tests, rewrites that token and cannot assign to it.)
+export const IAM_DATA_BANNER = "Object.assign(import.meta, { env: { ...import.meta['env'], IAM_DATA_ROOT: new URL('./iam-data/', import.meta.url).href } });";
 export const IAM_DATA_SOURCE = join(PROJECT_ROOT, 'node_modules', '@cloud-copilot', 'iam-data', 'data');
 
 /** Shell command copying the IAM data beside a bundle written to `outputDir`. */

@@ -71,9 +71,10 @@ describe('ecr-guardrails scan --demo', () => {
         expect(result.remediation.command).toContain(`--document-name ${result.remediation.documentName}`);
       } else expect(result.remediation).toBeUndefined();
     }
-    // Only findings no runbook fixes (vulnerabilities, failed scans: rebuild the image) come without one.
+    // Only findings no runbook fixes come without one: vulnerabilities and failed scans (rebuild the
+    // image), and replication to an outside account (fixed at the registry).
     const withoutRunbook = report.results.filter((r) => r.complianceType === 'NON_COMPLIANT' && !r.remediation).map((r) => `${r.ruleId} ${r.resourceId}`);
-    expect(withoutRunbook).toEqual(['ecr-image-scanning payments/worker', 'ecr-image-scanning platform/base-images']);
+    expect(withoutRunbook).toEqual(['ecr-image-scanning payments/worker', 'ecr-image-scanning platform/base-images', 'ecr-repository-access payments/worker']);
     const tagResults = Object.fromEntries(report.results.filter((r) => r.ruleId === 'ecr-tag-immutability').map((r) => [r.resourceId, r.complianceType]));
     expect(tagResults).toEqual({
       'payments/api': 'COMPLIANT',
