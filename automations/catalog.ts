@@ -88,10 +88,15 @@ export function loadRunbook(path: string): Runbook {
  * Actions IAM authorizes as well when an API runs (the "dependent actions" of the Service
  * Authorization Reference): the role needs them although no step calls them by name. Creating
  * or modifying an interface endpoint with private DNS associates the VPC with the endpoint
- * service's private hosted zone on the caller's behalf.
+ * service's private hosted zone on the caller's behalf; tagging at creation is ec2:CreateTags.
  */
 export const DEPENDENT_ACTIONS: Readonly<Record<string, readonly string[]>> = {
-  'ec2:CreateVpcEndpoint': ['route53:AssociateVPCWithHostedZone'],
+  // Tags given in TagSpecifications are authorized as ec2:CreateTags with ec2:CreateAction =
+  // the create call ("Grant permission to tag resources during creation",
+  // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html);
+  // the runbooks tag everything they create that way (automations/iam-scope.ts).
+  'ec2:CreateSecurityGroup': ['ec2:CreateTags'],
+  'ec2:CreateVpcEndpoint': ['route53:AssociateVPCWithHostedZone', 'ec2:CreateTags'],
   'ec2:ModifyVpcEndpoint': ['route53:AssociateVPCWithHostedZone'],
   // Writing an ENHANCED registry scanning configuration calls Amazon Inspector with the
   // caller's permissions (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html).

@@ -6,23 +6,28 @@
  * execution role, which therefore also holds the evaluation actions.
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DETECTIONS } from '../detections/index.js';
+import { AlertTopic, FailureAlarms } from './alerts.js';
 import { DetectionCenter } from './detections.js';
+import { SecurityHubResponse } from './security-hub.js';
 import { logicalId } from './member.js';
 import { adminStackName } from './names.js';
+import { RULE_FAILURES_QUEUE_NAME } from '../rules/names.js';
 import type { DeploymentPlan } from './plan.js';
 import { RuleFunction } from './rule-function.js';
 
 /**
- * The central stack of one region in the admin account: a dead-letter queue and one
- * `RuleFunction` per rule. Takes the deployment plan; `functions` maps rule id to its Lambda.
+ * The central stack of one region in the admin account: a dead-letter queue, one
+ * `RuleFunction` per rule, the detection center, and the alert topic with the failure alarms. Takes the deployment plan; `functions` maps rule id to its Lambda.
  */
 export class AdminStack extends Stack {
   readonly functions = new Map<string, NodejsFunction>();
   readonly deadLetterQueue: sqs.Queue;
+  readonly alerts: AlertTopic;
 
   constructor(scope: Construct, region: string, plan: DeploymentPlan, props: StackProps = {}) {
     const { config } = plan;
@@ -36,7 +41,7 @@ export class AdminStack extends Stack {
     // Config invokes custom-rule Lambdas asynchronously: an event that still fails after
     // Lambda's retries lands here instead of vanishing.
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      queueName: `EcrGuardrails-RuleFailures`,
+      queueName: RULE_FAILURES_QUEUE_NAME,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
@@ -46,6 +51,15 @@ export class AdminStack extends Stack {
       const ruleFunction = new RuleFunction(this, logicalId(r.rule.id), { plan, rule: r, region, deadLetterQueue: this.deadLetterQueue });
       this.functions.set(r.rule.id, ruleFunction.function);
     }
-    new DetectionCenter(this, 'Detections', { plan, detections: DETECTIONS, deadLetterQueue: this.deadLetterQueue });
+    // One topic for detection alerts and failure alarms (issue 15, issue 17 item 3).
+    this.alerts = new AlertTopic(this, 'Alerts', { config });
+    const detections = new DetectionCenter(this, 'Detections', { plan, detections: DETECTIONS, deadLetterQueue: this.deadLetterQueue, alerts: this.alerts });
+    new FailureAlarms(this, 'Alarms', {
+      config,
+      topic: this.alerts.topic,
+      functions: new Map<string, lambda.IFunction>([...this.functions, ['Detections', detections.function]]),
+      deadLetterQueue: this.deadLetterQueue,
+    });
+    if (config.securityHub.enabled) new SecurityHubResponse(this, 'SecurityHub', { plan, deadLetterQueue: this.deadLetterQueue });
   }
 }

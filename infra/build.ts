@@ -16,6 +16,7 @@ import { evaluationRoleActions } from '../rules/permissions.js';
 import { AdminStack } from './admin.js';
 import type { GuardrailsConfig } from './config.js';
 import { writeConformancePacks } from './conformance-pack.js';
+import { ConformancePackStack } from './conformance-pack-stack.js';
 import { synthesizeMemberTemplates, type MemberTemplates } from './member.js';
 import { addNagChecks } from './nag.js';
 import { OrgStack } from './org.js';
@@ -44,6 +45,8 @@ export interface GuardrailsApp {
   member: MemberTemplates;
   adminStacks: AdminStack[];
   orgStack: OrgStack;
+  /** `conformance-pack` mode: one per region (the organization conformance packs); empty in `stackset` mode. */
+  conformancePackStacks: ConformancePackStack[];
   conformancePackFiles: string[];
 }
 
@@ -77,9 +80,15 @@ export function buildGuardrailsApp(config: GuardrailsConfig, options: BuildOptio
   });
   // The Config rules the StackSet creates need the Lambdas (and their invoke permission) first.
   for (const stack of adminStacks) orgStack.addStackDependency(stack);
+  // The packs' remediations need the member roles and runbooks: after the StackSets.
+  const conformancePackStacks =
+    config.deploymentMode === 'conformance-pack' ? config.regions.map((region) => new ConformancePackStack(app, region, plan)) : [];
+  for (const stack of conformancePackStacks) stack.addStackDependency(orgStack);
   if (options.nag !== false) addNagChecks(app);
 
   const conformancePackDir = options.conformancePackDir ?? app.outdir;
-  const conformancePackFiles = conformancePackDir === false ? [] : writeConformancePacks(plan, conformancePackDir);
-  return { app, plan, member, adminStacks, orgStack, conformancePackFiles };
+  // The pack names the automation role with the management account id (stackset mode may not know it).
+  const writePacks = conformancePackDir !== false && config.managementAccountId !== undefined;
+  const conformancePackFiles = writePacks ? writeConformancePacks(plan, conformancePackDir) : [];
+  return { app, plan, member, adminStacks, orgStack, conformancePackStacks, conformancePackFiles };
 }

@@ -8,7 +8,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** The project root (where package-lock.json is): esbuild bundles from there. */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,4 +64,42 @@ export function bundlingOptions(sourceMaps: boolean, options: { iamData?: boolea
 /** Environment that goes with the bundle: `--enable-source-maps` only when source maps ship. */
 export function sourceMapEnvironment(sourceMaps: boolean): Record<string, string> {
   return sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {};
+}
+
+/** The entry point of a rule's Lambda. */
+export const ruleHandlerEntry = (ruleId: string): string => join(PROJECT_ROOT, 'rules', ruleId, 'handler.ts');
+/** The entry point of the detection Lambda. */
+export const DETECTION_HANDLER_ENTRY = join(PROJECT_ROOT, 'detections', 'handler.ts');
+
+/** The esbuild build options (JS API) that `bundlingOptions` stands for, so `npm run bench` builds exactly what CDK ships. */
+export interface EsbuildOptions {
+  bundle: true;
+  platform: 'node';
+  format: 'esm' | 'cjs';
+  target: string;
+  mainFields: string[];
+  banner: { js: string };
+  external: string[];
+  minify: boolean;
+  sourcemap: boolean | 'inline' | 'external' | 'both';
+}
+
+/**
+ * What NodejsFunction passes to esbuild for `bundlingOptions(sourceMaps)`: `--bundle
+ * --platform=node`, the format, target, main fields, banner, externals (none: the SDK is
+ * bundled), minification and source maps.
+ */
+export function esbuildOptions(sourceMaps: boolean, options: { iamData?: boolean } = {}): EsbuildOptions {
+  const o = bundlingOptions(sourceMaps, options);
+  return {
+    bundle: true,
+    platform: 'node',
+    format: o.format === OutputFormat.ESM ? 'esm' : 'cjs',
+    target: o.target ?? 'node24',
+    mainFields: o.mainFields ?? [],
+    banner: { js: o.banner ?? '' },
+    external: o.externalModules ?? [],
+    minify: o.minify === true,
+    sourcemap: o.sourceMap ? (o.sourceMapMode === SourceMapMode.INLINE ? 'inline' : true) : false,
+  };
 }

@@ -41,6 +41,8 @@ export interface RuleSettings {
   /** Rule parameters as Config would pass them (strings, or JSON values that are coerced). */
   parameters: Record<string, string | number | boolean | string[]>;
   remediation: RemediationSettings;
+  /** This rule's Lambda: overrides `lambda.*` and the rule's defaults (infra/rule-lambda.ts). */
+  lambda?: Partial<{ timeoutSeconds: number; memorySizeMb: number; reservedConcurrency: number }>;
 }
 
 export interface GuardrailsConfig {
@@ -48,6 +50,12 @@ export interface GuardrailsConfig {
   organizationId: string;
   /** The delegated administrator (audit) account: rule Lambdas and the StackSets live here. */
   adminAccountId: string;
+  /**
+   * The organization's management account. Needed for the conformance pack: AWS Config takes
+   * the remediation role ARN with the management account id and replaces it with each member's
+   * id. Defaults to `adminAccountId` when deploying from the management account (`callAs: SELF`).
+   */
+  managementAccountId?: string;
   partition: 'aws' | 'aws-cn' | 'aws-us-gov';
   /** Regions that get the rules (one admin stack per region, StackSet instances in each). */
   regions: string[];
@@ -69,8 +77,10 @@ export interface GuardrailsConfig {
   lambda: {
     /** Reserved concurrency of each rule Lambda: bounds cost and blast radius. */
     reservedConcurrency: number;
-    timeoutSeconds: number;
-    memorySizeMb: number;
+    /** Every rule's timeout; unset, each rule gets its own default (infra/rule-lambda.ts). */
+    timeoutSeconds?: number;
+    /** Every rule's memory; unset, each rule gets its own default (infra/rule-lambda.ts). */
+    memorySizeMb?: number;
     logRetentionDays: number;
     /** Ship source maps (and NODE_OPTIONS=--enable-source-maps): readable stack traces, bigger bundles, slower cold starts. */
     sourceMaps: boolean;
@@ -85,6 +95,32 @@ export interface GuardrailsConfig {
   scanPrincipalArns?: string[];
   /** Where detection alerts go, and how long a repeat of the same change is suppressed. */
   detections: DetectionSettings;
+  /** The alert topic of each admin region (detection alerts and failure alarms) and the alarms. */
+  alerts: AlertSettings;
+  /** The Security Hub response: a custom action and optional automatic remediation of control findings (docs/security-hub.md). */
+  securityHub: SecurityHubSettings;
+}
+
+export interface SecurityHubSettings {
+  /** Deploy the response (the admin account must be the Security Hub administrator of the organisation). */
+  enabled: boolean;
+  /** Create the custom action "ecr-guardrails fix" (Remediate with ecr-guardrails) and its EventBridge rule. */
+  customAction: boolean;
+  /** Security Hub controls whose new FAILED findings are remediated without a click. */
+  automaticControls: string[];
+  /** Accounts automatic remediation applies to; absent: every account. */
+  automaticAccounts?: string[];
+  /** Seconds between two reads of a running automation. */
+  pollSeconds: number;
+  /** How long the orchestrator follows an automation before noting that it is still running. */
+  maxWaitMinutes: number;
+}
+
+export interface AlertSettings {
+  /** Subscriptions of the alert topic (besides `detections.subscriptions`, which go to the same topic). */
+  subscriptions: AlertSubscription[];
+  /** The dead-letter queue's oldest-message alarm fires when an event has waited this long (seconds). */
+  deadLetterAgeAlarmSeconds: number;
 }
 
 /** A subscription of the alert topic: e-mail, an HTTPS webhook (chat integrations), SQS or Lambda. */
@@ -134,6 +170,11 @@ export const CONFIG_SCHEMA = {
     $schema: { type: 'string' },
     organizationId: { type: 'string', pattern: '^o-[a-z0-9]{10,32}$', description: 'AWS Organizations id (o-...).' },
     adminAccountId: { type: 'string', pattern: '^[0-9]{12}$', description: 'Delegated administrator account id.' },
+    managementAccountId: {
+      type: 'string',
+      pattern: '^[0-9]{12}$',
+      description: 'Management account id of the organization: the conformance pack names the automation role with it (AWS Config replaces it with each member account id). Defaults to adminAccountId with stackSet.callAs SELF.',
+    },
     partition: { enum: ['aws', 'aws-cn', 'aws-us-gov'], default: 'aws' },
     regions: {
       type: 'array',
@@ -166,8 +207,8 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: {
         reservedConcurrency: { type: 'integer', minimum: 1, maximum: 1000, default: 10 },
-        timeoutSeconds: { type: 'integer', minimum: 30, maximum: 900, default: 300 },
-        memorySizeMb: { type: 'integer', minimum: 128, maximum: 10240, default: 512 },
+        timeoutSeconds: { type: 'integer', minimum: 30, maximum: 900, description: 'Every rule Lambda\'s timeout (s); unset: each rule\'s default (ecr-stale-images 900).' },
+        memorySizeMb: { type: 'integer', minimum: 128, maximum: 10240, description: 'Every rule Lambda\'s memory (MB); unset: each rule\'s default.' },
         logRetentionDays: { enum: [...LOG_RETENTION_DAYS], default: 365 },
         sourceMaps: { type: 'boolean', default: false },
       },
@@ -187,6 +228,16 @@ export const CONFIG_SCHEMA = {
             },
           },
           remediation: { ...remediationSchema, default: { mode: 'manual' } },
+          lambda: {
+            type: 'object',
+            description: 'This rule\'s Lambda; each setting overrides lambda.* and the rule\'s default.',
+            properties: {
+              timeoutSeconds: { type: 'integer', minimum: 30, maximum: 900 },
+              memorySizeMb: { type: 'integer', minimum: 128, maximum: 10240 },
+              reservedConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
+            },
+            additionalProperties: false,
+          },
         },
         additionalProperties: false,
       },
@@ -210,6 +261,54 @@ export const CONFIG_SCHEMA = {
         },
         dedupeWindowSeconds: { type: 'integer', minimum: 0, maximum: 86400, default: 900 },
         securityHub: { type: 'boolean', default: true },
+      },
+      additionalProperties: false,
+    },
+    alerts: {
+      type: 'object',
+      default: {},
+      description: 'The alert topic of each admin region (EcrGuardrails-Alerts): detection alerts and failure alarms (rule Lambda errors and throttles, dead-letter queue).',
+      properties: {
+        subscriptions: {
+          type: 'array',
+          default: [],
+          items: {
+            type: 'object',
+            properties: {
+              protocol: { enum: ['email', 'https', 'sqs', 'lambda'] },
+              endpoint: { type: 'string', minLength: 1 },
+            },
+            required: ['protocol', 'endpoint'],
+            additionalProperties: false,
+          },
+        },
+        deadLetterAgeAlarmSeconds: { type: 'integer', minimum: 300, maximum: 1209600, default: 86400 },
+      },
+      additionalProperties: false,
+    },
+    securityHub: {
+      type: 'object',
+      default: {},
+      description: 'The Security Hub response (docs/security-hub.md): a custom action that starts the runbook of a finding, and optional automatic remediation per control.',
+      properties: {
+        enabled: { type: 'boolean', default: false, description: 'Deploy the Security Hub response; the admin account must be the Security Hub administrator account.' },
+        customAction: { type: 'boolean', default: true, description: 'Create the custom action "ecr-guardrails fix" (Remediate with ecr-guardrails).' },
+        automaticControls: {
+          type: 'array',
+          default: [],
+          uniqueItems: true,
+          items: { enum: [...new Set(RULES.flatMap((rule) => rule.controls.securityHub))].sort() },
+          description: 'Security Hub controls whose new FAILED findings are remediated automatically (never with a destructive or approval-gated runbook).',
+        },
+        automaticAccounts: {
+          type: 'array',
+          minItems: 1,
+          uniqueItems: true,
+          items: { type: 'string', pattern: '^[0-9]{12}$' },
+          description: 'Accounts automatic remediation applies to; absent: every account.',
+        },
+        pollSeconds: { type: 'integer', minimum: 10, maximum: 3600, default: 60, description: 'Seconds between two reads of a running automation.' },
+        maxWaitMinutes: { type: 'integer', minimum: 1, maximum: 1440, default: 120, description: 'How long an automation is followed before the finding notes that it is still running.' },
       },
       additionalProperties: false,
     },
@@ -287,6 +386,17 @@ export function validateConfig(input: unknown, source = 'configuration', rules: 
       problems.push(`regions[${i}] ${region} is in partition ${partition}, not the configured partition ${config.partition}`);
     }
   });
+  if (config.stackSet.callAs === 'SELF') {
+    // Deploying from the management account: it is the admin account.
+    if (config.managementAccountId !== undefined && config.managementAccountId !== config.adminAccountId) {
+      problems.push(`managementAccountId ${config.managementAccountId} must equal adminAccountId ${config.adminAccountId} with stackSet.callAs SELF (the management account deploys)`);
+    }
+    config.managementAccountId ??= config.adminAccountId;
+  } else if (config.deploymentMode === 'conformance-pack' && config.managementAccountId === undefined) {
+    problems.push(
+      'managementAccountId is missing: conformance-pack mode names the automation role with the management account id, which AWS Config replaces with each member account id',
+    );
+  }
   if (!config.regions.includes(config.homeRegion)) {
     problems.push(`homeRegion ${config.homeRegion} must be one of regions (${config.regions.join(', ')})`);
   }
@@ -310,6 +420,15 @@ export function validateConfig(input: unknown, source = 'configuration', rules: 
       delete (settings.remediation as Partial<{ maximumAttempts: number; retrySeconds: number }>).retrySeconds;
     }
   }
+  const hub = config.securityHub;
+  if (!hub.enabled && (hub.automaticControls.length > 0 || hub.automaticAccounts)) {
+    problems.push('securityHub.automaticControls and securityHub.automaticAccounts need securityHub.enabled: true');
+  }
+  hub.automaticControls.forEach((control, i) => {
+    if (!rules.some((rule) => rule.controls.securityHub.includes(control) && rule.remediations.some((r) => !r.destructive))) {
+      problems.push(`securityHub.automaticControls[${i}] ${control}: no deployed rule fixes it with a non-destructive runbook`);
+    }
+  });
   (config.scanPrincipalArns ?? []).forEach((arn, i) => {
     const partition = arn.split(':')[1];
     if (partition !== config.partition) problems.push(`scanPrincipalArns[${i}] is in partition ${partition}, not the configured partition ${config.partition}`);

@@ -2,17 +2,17 @@
  * Detections, deployed: in every member account and region (regional StackSet), one
  * EventBridge rule per detection forwards matching events to the central bus of the same
  * region in the admin account; there, a bus whose policy admits only the organisation
- * (aws:PrincipalOrgID), one rule invoking the detection Lambda, and the SNS topic alerts go to.
+ * (aws:PrincipalOrgID), one rule invoking the detection Lambda, which publishes to the admin
+ * stack's alert topic (infra/alerts.ts, shared with the failure alarms).
  */
 import { join } from 'node:path';
 import { Aws, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Detection } from '../detections/kernel/types.js';
@@ -21,14 +21,16 @@ import type { RepositoryAccessParams } from '../rules/ecr-repository-access/eval
 import { ruleInputParameters } from './config.js';
 import { DETECTION_ROLE_NAME, detectionRoleActions, IMPORT_FINDINGS_ACTION, REEVALUATE_ACTION } from '../detections/kernel/follow-up.js';
 import { RULES } from '../rules/index.js';
+import { DETECTION_FUNCTION_NAME } from '../rules/names.js';
 import { configRuleName } from './names.js';
 import { logicalId } from './member.js';
 import type { DeploymentPlan } from './plan.js';
-import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, sourceMapEnvironment } from './bundling.js';
+import { ALERT_TOPIC_NAME, type AlertTopic } from './alerts.js';
+import { bundlingOptions, DETECTION_HANDLER_ENTRY, PROJECT_ROOT, RULE_RUNTIME, sourceMapEnvironment } from './bundling.js';
 
 export const DETECTION_BUS_NAME = 'EcrGuardrails-Detections';
-export const DETECTION_FUNCTION_NAME = 'EcrGuardrails-Detections';
-export const DETECTION_TOPIC_NAME = 'EcrGuardrails-Alerts';
+export { DETECTION_FUNCTION_NAME };
+export const DETECTION_TOPIC_NAME = ALERT_TOPIC_NAME;
 /** The member role EventBridge uses to put events on the central bus (one per region: IAM names are global). */
 export const FORWARDING_ROLE_PREFIX = 'EcrGuardrailsDetectionForwarding-';
 
@@ -118,7 +120,7 @@ export class DetectionCenter extends Construct {
   readonly topic: sns.Topic;
   readonly function: NodejsFunction;
 
-  constructor(scope: Construct, id: string, props: { plan: DeploymentPlan; detections: readonly Detection[]; deadLetterQueue: sqs.IQueue }) {
+  constructor(scope: Construct, id: string, props: { plan: DeploymentPlan; detections: readonly Detection[]; deadLetterQueue: sqs.IQueue; alerts: AlertTopic }) {
     super(scope, id);
     const { config } = props.plan;
     const accessRule = RULES.find((rule) => rule.id === 'ecr-repository-access')!;
@@ -137,12 +139,8 @@ export class DetectionCenter extends Construct {
       },
     });
 
-    const key = kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns');
-    this.topic = new sns.Topic(this, 'Topic', { topicName: DETECTION_TOPIC_NAME, displayName: 'ecr-guardrails alerts', masterKey: key, enforceSSL: true });
-    // Subscriptions from the configuration: e-mail, HTTPS webhooks (chat integrations), SQS, Lambda.
-    config.detections.subscriptions.forEach((subscription, index) => {
-      new sns.Subscription(this, `Subscription${index}`, { topic: this.topic, protocol: subscription.protocol as sns.SubscriptionProtocol, endpoint: subscription.endpoint });
-    });
+    // The admin stack's one alert topic (infra/alerts.ts), shared with the failure alarms.
+    this.topic = props.alerts.topic;
 
     const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: `/aws/lambda/${DETECTION_FUNCTION_NAME}`, retention: config.lambda.logRetentionDays as logs.RetentionDays });
     Validations.of(logGroup).acknowledge({ id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', reason: 'CloudWatch Logs encrypts at rest by default; the logs hold alert summaries, no secrets.' });
@@ -151,7 +149,8 @@ export class DetectionCenter extends Construct {
       statements: [
         new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
         new iam.PolicyStatement({ sid: 'SendDeadLetters', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }),
-        new iam.PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [this.topic.topicArn] }),
+        // sns:Publish on the topic and its key (customer-managed, so CloudWatch alarms can publish too).
+        ...props.alerts.publishStatements(),
         // The organisation's accounts, for "outside the organisation" (no resource-level permissions).
         new iam.PolicyStatement({ sid: 'ListOrganizationAccounts', actions: ['organizations:ListAccounts'], resources: ['*'] }),
         // The member detection role, only in accounts of our organisation.
@@ -180,7 +179,7 @@ export class DetectionCenter extends Construct {
     this.function = new NodejsFunction(this, 'Function', {
       functionName: DETECTION_FUNCTION_NAME,
       description: 'ecr-guardrails detections: classifies forwarded events and publishes alerts.',
-      entry: join(PROJECT_ROOT, 'detections', 'handler.ts'),
+      entry: DETECTION_HANDLER_ENTRY,
       handler: 'handler',
       runtime: RULE_RUNTIME,
       architecture: lambda.Architecture.ARM_64,

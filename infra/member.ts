@@ -21,10 +21,14 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { DETECTIONS } from '../detections/index.js';
 import { ConfigurationError } from './config.js';
+import { SecurityHubMemberRole } from './security-hub.js';
 import { DetectionForwarding, DetectionMemberRole } from './detections.js';
 import { addNagChecks } from './nag.js';
 import { AUTOMATION_ROLE_NAME, EVALUATION_ROLE_NAME, LAMBDA_ROLE_PREFIX, functionName, lambdaRoleName, roleArn } from './names.js';
 import { configRuleProperties, remediationProperties } from './config-rules.js';
+import { addPullTimeExclusions } from './pull-time-exclusions.js';
+import { automationPolicyAcknowledgements, exemptionTagKeys } from './automation-policy.js';
+import { automationPolicyStatements } from '../automations/iam-scope.js';
 import type { DeploymentPlan } from './plan.js';
 
 /** CloudFormation logical id from a kebab-case or VerbNoun name. */
@@ -143,15 +147,22 @@ export class MemberGlobalStack extends Stack {
       );
     }
 
+    // Exactly the runbooks' actions, each scoped as far as IAM allows (automations/iam-scope.ts).
+    const fill = (arn: string): string => arn.split('${Partition}').join(Aws.PARTITION).split('${Account}').join(Aws.ACCOUNT_ID);
     this.automationPolicy = new iam.ManagedPolicy(this, 'AutomationPolicy', {
-      description: 'Exactly the API calls the ecr-guardrails runbooks make (derived from the runbook documents).',
-      statements: [new iam.PolicyStatement({ sid: 'RunbookApiCalls', actions: plan.automationActions, resources: ['*'] })],
+      description: 'Exactly the API calls the ecr-guardrails runbooks make (derived from the runbook documents), scoped to the account and to what the runbooks tagged where IAM allows.',
+      statements: automationPolicyStatements(plan.automationActions, { exemptionTagKeys: exemptionTagKeys(plan) }).map(
+        (s) =>
+          new iam.PolicyStatement({
+            sid: s.Sid,
+            effect: s.Effect === 'Deny' ? iam.Effect.DENY : iam.Effect.ALLOW,
+            actions: s.Action,
+            resources: s.Resource.map(fill),
+            ...(s.Condition ? { conditions: s.Condition } : {}),
+          }),
+      ),
     });
-    Validations.of(this.automationPolicy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Remediation targets are whatever resources Config finds non-compliant in the account, so the runbook API actions (exactly those the runbooks call) cannot name resources in advance.',
-    });
+    for (const finding of automationPolicyAcknowledgements(plan.automationActions)) Validations.of(this.automationPolicy).acknowledge(finding);
     this.automationRole = new iam.Role(this, 'AutomationRole', {
       roleName: AUTOMATION_ROLE_NAME,
       description: 'Role the ecr-guardrails SSM Automation runbooks run as (AutomationAssumeRole).',
@@ -162,6 +173,7 @@ export class MemberGlobalStack extends Stack {
       managedPolicies: [this.automationPolicy],
     });
     new DetectionMemberRole(this, 'Detections', { plan, detections: DETECTIONS });
+    new SecurityHubMemberRole(this, 'SecurityHub', { plan });
   }
 }
 
@@ -192,6 +204,7 @@ export class MemberRegionalStack extends Stack {
       );
     }
     new DetectionForwarding(this, 'Detections', { plan, detections: DETECTIONS });
+    addPullTimeExclusions(this, plan);
     if (settings.deploymentMode !== 'stackset') return;
 
     const automationRoleArn = `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${AUTOMATION_ROLE_NAME}`;
@@ -234,8 +247,12 @@ export function synthesizeMemberTemplates(plan: DeploymentPlan, options: { nag?:
     postCliContext: {
       'aws:cdk:enable-path-metadata': false,
       'aws:cdk:disable-stack-trace': true,
-      // Throw on validation (cdk-nag) failures even under the CDK CLI, which would otherwise
-      // only print the member report and carry on with the admin app.
+      // Throw on validation (cdk-nag) failures even under the CDK CLI. The CLI passes
+      // `@aws-cdk/core:failSynthOnValidationErrors: false` (CDK_CONTEXT_JSON) because it reads
+      // the app's validation-report.json itself and fails there; but it only reads the report
+      // of the assembly it asked for, never this App's (a temporary directory). So this App
+      // handles its own report (fail flag back on) and throws it (in-memory app mode).
+      '@aws-cdk/core:failSynthOnValidationErrors': true,
       '@aws-cdk/core:appMode': 'inmemory',
     },
   });

@@ -1,7 +1,8 @@
 /**
  * cdk-nag 3 runs as a CDK policy-validation plugin (not an Aspect): every `app.synth()` of
  * the admin app and of the member app runs the AWS Solutions and NIST 800-53 rev 5 packs,
- * and an unacknowledged finding fails the synth. Acknowledgements are made next to the
+ * and an unacknowledged finding fails the synth (the member app: see its context in
+ * `synthesizeMemberTemplates`, which keeps that true under the CDK CLI). Acknowledgements are made next to the
  * resource they concern with `Validations.of(construct).acknowledge({ id, reason })`.
  */
 import { Validations, type App } from 'aws-cdk-lib';

@@ -3,7 +3,7 @@
  * pack find each other without cross-stack references (they live in different accounts).
  * The names member accounts and the CLI share come from `rules/names.ts`.
  */
-import { AUTOMATION_ROLE_NAME, EVALUATION_ROLE_NAME } from '../rules/names.js';
+import { AUTOMATION_ROLE_NAME, CONFIG_RULE_PREFIX, EVALUATION_ROLE_NAME, FUNCTION_PREFIX } from '../rules/names.js';
 import { ConfigurationError } from './config.js';
 
 export { AUTOMATION_ROLE_NAME, EVALUATION_ROLE_NAME };
@@ -25,10 +25,10 @@ function checkLength(kind: string, name: string, max: number): string {
 export const adminStackName = (region: string): string => `${ADMIN_STACK_PREFIX}${region}`;
 
 /** The Config rule in each member account. */
-export const configRuleName = (ruleId: string): string => checkLength('Config rule name', `ecr-guardrails-${ruleId}`, 128);
+export const configRuleName = (ruleId: string): string => checkLength('Config rule name', `${CONFIG_RULE_PREFIX}${ruleId}`, 128);
 
 /** The rule Lambda in the admin account (same name in every region). */
-export const functionName = (ruleId: string): string => checkLength('Lambda function name', `EcrGuardrails-${ruleId}`, 64);
+export const functionName = (ruleId: string): string => checkLength('Lambda function name', `${FUNCTION_PREFIX}${ruleId}`, 64);
 
 /** Prefix of the rule Lambdas' execution roles. */
 export const LAMBDA_ROLE_PREFIX = 'EcrGuardrailsRule-';

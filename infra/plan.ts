@@ -3,6 +3,7 @@
  * the runbook behind its Remediate button, manual or automatic), computed once and used by
  * the admin stacks, the member templates and the conformance pack so they cannot disagree.
  */
+import { checkExemptionTagKeys } from './automation-policy.js';
 import { checkConfigLimits } from './limits.js';
 import type { Runbook } from '../automations/catalog.js';
 import type { RemediationRef, Rule } from '../rules/kernel/types.js';
@@ -79,7 +80,7 @@ function remediationPlan(config: GuardrailsConfig, rule: Rule, params: unknown, 
   };
 }
 
-/** Resolves a validated configuration into what the stacks create: per rule its Config rule name, InputParameters and remediation; checks Config limits (limits.ts). */
+/** Resolves a validated configuration into what the stacks create: per rule its Config rule name, InputParameters and remediation; checks Config and SSM document limits (limits.ts). */
 export function buildPlan(inputs: PlanInputs): DeploymentPlan {
   const { config } = inputs;
   const rules = inputs.rules.map((rule): RulePlan => {
@@ -92,7 +93,8 @@ export function buildPlan(inputs: PlanInputs): DeploymentPlan {
       remediation: remediationPlan(config, rule, params, inputs.runbooks),
     };
   });
-  checkConfigLimits(rules);
+  checkConfigLimits(rules, inputs.runbooks);
+  checkExemptionTagKeys(rules);
   return {
     config,
     rules,

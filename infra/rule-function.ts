@@ -12,10 +12,11 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVALUATION_ROLE_ENV } from '../rules/names.js';
+import { EVALUATION_ROLE_ENV, RULE_TIMEOUT_ENV } from '../rules/names.js';
 import { EVALUATION_ROLE_NAME, lambdaRoleName } from './names.js';
-import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, RULES_WITH_IAM_DATA, sourceMapEnvironment } from './bundling.js';
+import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, ruleHandlerEntry, RULES_WITH_IAM_DATA, sourceMapEnvironment } from './bundling.js';
 import type { DeploymentPlan, RulePlan } from './plan.js';
+import { ruleLambdaSettings } from './rule-lambda.js';
 
 export interface RuleFunctionProps {
   plan: DeploymentPlan;
@@ -93,16 +94,17 @@ export class RuleFunction extends Construct {
       managedPolicies: [policy],
     });
 
+    const settings = ruleLambdaSettings(config, r.rule.id);
     this.function = new NodejsFunction(this, 'Function', {
       functionName: r.functionName,
       description: `ecr-guardrails Config rule ${r.rule.id}: ${r.rule.title}`,
-      entry: join(PROJECT_ROOT, 'rules', r.rule.id, 'handler.ts'),
+      entry: ruleHandlerEntry(r.rule.id),
       handler: 'handler',
       runtime: RULE_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
-      memorySize: config.lambda.memorySizeMb,
-      timeout: Duration.seconds(config.lambda.timeoutSeconds),
-      reservedConcurrentExecutions: config.lambda.reservedConcurrency,
+      memorySize: settings.memorySizeMb,
+      timeout: Duration.seconds(settings.timeoutSeconds),
+      reservedConcurrentExecutions: settings.reservedConcurrency,
       // Grants CDK would add (dead-letter queue) go to an inline policy; the managed policy
       // above already holds them.
       role: role.withoutPolicyUpdates(),
@@ -112,6 +114,8 @@ export class RuleFunction extends Construct {
       retryAttempts: 2,
       environment: {
         [EVALUATION_ROLE_ENV]: EVALUATION_ROLE_NAME,
+        // The kernel sizes its reporting reserve from the timeout (rules/kernel/time-budget.ts).
+        [RULE_TIMEOUT_ENV]: String(settings.timeoutSeconds),
         ...sourceMapEnvironment(config.lambda.sourceMaps),
       },
       projectRoot: PROJECT_ROOT,

@@ -12,6 +12,9 @@ export const DOCUMENT_PREFIX = 'EcrGuardrails-';
 /** Lambda environment variable naming the evaluation role the kernel assumes in member accounts. */
 export const EVALUATION_ROLE_ENV = 'EVALUATION_ROLE_NAME';
 
+/** Lambda environment variable with the function's configured timeout (seconds): the kernel sizes its reporting reserve from it. */
+export const RULE_TIMEOUT_ENV = 'RULE_TIMEOUT_SECONDS';
+
 /**
  * An AWS region name in any partition: `eu-west-3`, `us-gov-west-1`, `cn-north-1`,
  * `us-iso-east-1`, `us-isob-east-1`, `eu-isoe-west-1` (the region expressions of the SDK's
@@ -19,3 +22,12 @@ export const EVALUATION_ROLE_ENV = 'EVALUATION_ROLE_NAME';
  */
 export const REGION_PATTERN = '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$';
 export const REGION_REGEXP = new RegExp(REGION_PATTERN);
+
+/** Prefix of the central Lambdas in the admin account: `EcrGuardrails-<rule-id>`. */
+export const FUNCTION_PREFIX = 'EcrGuardrails-';
+/** Prefix of the Config rules in member accounts: `ecr-guardrails-<rule-id>`. */
+export const CONFIG_RULE_PREFIX = 'ecr-guardrails-';
+/** The detection Lambda in the admin account (every region). */
+export const DETECTION_FUNCTION_NAME = 'EcrGuardrails-Detections';
+/** The dead-letter queue of the admin stack (every region): events the Lambdas failed to process after their retries. */
+export const RULE_FAILURES_QUEUE_NAME = 'EcrGuardrails-RuleFailures';

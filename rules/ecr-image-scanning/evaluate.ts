@@ -16,7 +16,7 @@
 import { exemptionAnnotation } from '../common/exemption.js';
 import { EcrGuardrailsError } from '../kernel/errors.js';
 import type { Evaluation } from '../kernel/types.js';
-import { DAY_MS, NAMED_STATUSES, ScanSummariser, severityRank, type OldFindings, type ScanObservation, type ScanSummary } from './summarise.js';
+import { DAY_MS, ScanSummariser, scanStatusClass, severityRank, type OldFindings, type ScanObservation, type ScanSummary } from './summarise.js';
 
 export const RULE_ID = 'ecr-image-scanning';
 export const RESOURCE_TYPE = 'AWS::ECR::Repository';
@@ -200,11 +200,20 @@ export function evaluateRepository(repository: ImageScanningRepository, facts: P
         `${plural(summary.vulnerableImages, 'image')} in use with ${plural(summary.oldFindings, 'finding')} >=${params.MaxFindingSeverity} open >${params.MaxFindingAgeDays}d, oldest first: ${listed}`,
       );
     }
-    for (const status of NAMED_STATUSES) {
-      if (status === 'FAILED' || !summary.statusCounts[status]) continue;
-      const label = status === 'NEVER_SCANNED' ? 'never scanned' : status;
-      notes.push(`${summary.statusCounts[status]} in use ${label} (e.g. ${summary.statusExamples[status]})`);
+    const noResults: string[] = [];
+    let withoutResults = 0;
+    for (const [status, count] of Object.entries(summary.statusCounts).sort(([a], [b]) => a.localeCompare(b))) {
+      const kind = scanStatusClass(status);
+      const label = `${count} ${status === 'NEVER_SCANNED' ? 'never scanned' : status} (e.g. ${summary.statusExamples[status]})`;
+      if (kind === 'no-results') {
+        withoutResults += count;
+        noResults.push(label);
+      } else if (kind !== 'failed') notes.push(`${count} in use ${status === 'UNSUPPORTED_IMAGE' ? 'UNSUPPORTED_IMAGE (the scanner cannot scan this image type)' : `${status} (scan pending)`} (e.g. ${summary.statusExamples[status]})`);
     }
+    // Without scan results nobody can say the image has no findings: a finding when findings are judged.
+    if (withoutResults && params.VulnerabilityCheck) {
+      images.push(`${plural(withoutResults, 'image')} in use without scan results: ${noResults.join(', ')}; scan them (StartImageScan) or rebuild`);
+    } else if (withoutResults) notes.push(`${withoutResults} in use without scan results: ${noResults.join(', ')}`);
   }
 
   const noteText = notes.length ? ` Not scanned: ${notes.join(', ')}.` : '';

@@ -73,6 +73,7 @@ export const rule = defineRule<ImageScanningParams, ImageScanningFacts>({
         'Adds the repository to the registry scanning configuration\'s scan-on-push rule (merging: no rule or filter removed, ENHANCED kept), optionally scans the latest image, and verifies the effective configuration.',
     },
   ],
+  findingsWithoutRunbook: 'Old vulnerabilities and FAILED scans of images in use: only a rebuilt image (or a new scan) fixes them.',
   controls: {
     securityHub: ['ECR.1'],
     nist800190: ['3.1.1', '4.1.1'],

@@ -19,11 +19,38 @@ export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL']
 export type Severity = (typeof SEVERITIES)[number];
 
 /**
- * Statuses named in the annotation when an image in use has them; FAILED is a finding.
- * NEVER_SCANNED stands for an image without `imageScanStatus` (e.g. pushed before scanning
- * was configured): not a finding, never silently taken as scanned.
+ * What each ECR image scan status (API_ImageScanStatus: IN_PROGRESS | COMPLETE | FAILED |
+ * UNSUPPORTED_IMAGE | ACTIVE | PENDING | SCAN_ELIGIBILITY_EXPIRED | FINDINGS_UNAVAILABLE |
+ * LIMIT_EXCEEDED | IMAGE_ARCHIVED; https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageScanStatus.html)
+ * means for an image in use:
+ * - scanned: results exist (COMPLETE for basic scanning, ACTIVE for continuous enhanced scanning);
+ * - pending: a scan is queued or running (a note: it resolves itself);
+ * - failed: the scan failed (a finding);
+ * - no-results: no vulnerability results can be shown (the basic-scanning daily limit was hit,
+ *   Inspector's findings are unavailable or its rescan window lapsed, the image is archived,
+ *   or it was never scanned): a finding when findings are judged, since "no findings" cannot
+ *   be claimed for an image nobody scanned;
+ * - unsupported: the scanner cannot scan this image type (a note: rescanning cannot fix it).
+ * NEVER_SCANNED stands for an image without `imageScanStatus`. A status not listed here (a
+ * value AWS adds later) is treated as no-results: unknown input never passes.
  */
-export const NAMED_STATUSES = ['FAILED', 'SCAN_ELIGIBILITY_EXPIRED', 'UNSUPPORTED_IMAGE', 'NEVER_SCANNED'] as const;
+export type ScanStatusClass = 'scanned' | 'pending' | 'failed' | 'no-results' | 'unsupported';
+const STATUS_CLASSES: Readonly<Record<string, ScanStatusClass>> = {
+  COMPLETE: 'scanned',
+  ACTIVE: 'scanned',
+  IN_PROGRESS: 'pending',
+  PENDING: 'pending',
+  FAILED: 'failed',
+  LIMIT_EXCEEDED: 'no-results',
+  FINDINGS_UNAVAILABLE: 'no-results',
+  SCAN_ELIGIBILITY_EXPIRED: 'no-results',
+  IMAGE_ARCHIVED: 'no-results',
+  NEVER_SCANNED: 'no-results',
+  UNSUPPORTED_IMAGE: 'unsupported',
+};
+
+/** The class of a scan status (NEVER_SCANNED for an image without one). */
+export const scanStatusClass = (status: string): ScanStatusClass => STATUS_CLASSES[status] ?? 'no-results';
 
 export interface SummaryParams {
   InUseDays: number;
@@ -66,9 +93,9 @@ export interface ImageRef {
 export interface ScanSummary {
   images: number;
   inUse: number;
-  /** Images in use per named status (FAILED, SCAN_ELIGIBILITY_EXPIRED, UNSUPPORTED_IMAGE, NEVER_SCANNED). */
+  /** Images in use per scan status that is not "scanned" (see scanStatusClass), NEVER_SCANNED included. */
   statusCounts: Record<string, number>;
-  /** First tag or short digest of the first image in use with each named status. */
+  /** First tag or short digest of the first image in use with each of those statuses. */
   statusExamples: Record<string, string>;
   /** Images in use with old findings, and how many findings in all. */
   vulnerableImages: number;
@@ -77,9 +104,17 @@ export interface ScanSummary {
   oldest: ImageRef[];
 }
 
-/** Rank of a finding severity, INFORMATIONAL lowest; a severity outside SEVERITIES (ECR's UNDEFINED, Inspector's UNTRIAGED) ranks -1, below every threshold. */
+/**
+ * Rank of a finding severity, INFORMATIONAL lowest. ECR's UNDEFINED and Inspector's UNTRIAGED
+ * mean "no severity assigned" (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageScanFindingsSummary.html,
+ * https://docs.aws.amazon.com/inspector/v2/APIReference/API_Finding.html): below every threshold.
+ * Any other value is one we do not know: it ranks above CRITICAL, so it counts at every
+ * threshold (unknown input never passes).
+ */
 export function severityRank(severity: string): number {
-  return SEVERITIES.indexOf(severity as Severity);
+  const rank = SEVERITIES.indexOf(severity as Severity);
+  if (rank !== -1) return rank;
+  return severity === 'UNDEFINED' || severity === 'UNTRIAGED' ? -1 : SEVERITIES.length;
 }
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -129,7 +164,7 @@ export class ScanSummariser {
     s.inUse++;
     const ref = image.tags[0] ?? shortDigest(image.digest);
     const status = image.scanStatus ?? 'NEVER_SCANNED';
-    if ((NAMED_STATUSES as readonly string[]).includes(status)) {
+    if (scanStatusClass(status) !== 'scanned') {
       s.statusCounts[status] = (s.statusCounts[status] ?? 0) + 1;
       s.statusExamples[status] ??= ref;
     }

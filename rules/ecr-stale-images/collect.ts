@@ -15,6 +15,7 @@ import {
 import { ECRClient, GetLifecyclePolicyCommand, paginateDescribeImages, type ImageDetail } from '@aws-sdk/client-ecr';
 import pMap from 'p-map';
 import { shareImageListing } from '../common/ecr-images.js';
+import { isIndex } from '../common/image-index.js';
 import { listRepositories, type EcrRepository } from '../common/ecr-repositories.js';
 import { previousResults } from '../kernel/previous-results.js';
 import { awsCall, AwsCallError, EcrGuardrailsError } from '../kernel/errors.js';
@@ -23,7 +24,8 @@ import type { CollectContext, Collector } from '../kernel/types.js';
 import { RESOURCE_TYPE, type ImageSummary, type StaleImagesFacts, type StaleImagesParams, type StaleImagesRepository } from './facts.js';
 // The collector's one dependency on evaluation logic: it folds each DescribeImages page into
 // the evaluator's own summariser, so that images are never kept (see summarise.ts).
-import { ImageSummariser, type ImageObservation } from './summarise.js';
+import { ImageSummariser, lastUseOf, withIndexParent, type ImageObservation } from './summarise.js';
+import { IndexUnreadableError, resolveIndexChildren, type IndexImage } from './collect-indexes.js';
 
 /** DescribeImages' largest page. */
 export const DESCRIBE_IMAGES_PAGE_SIZE = 1000;
@@ -46,6 +48,7 @@ async function reading<T>(call: string, read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
+    if (error instanceof IndexUnreadableError) throw new RepositoryUnreadableError(error.unreadable);
     const unreadable = unreadableFrom(call, error);
     throw unreadable ? new RepositoryUnreadableError(unreadable) : error;
   }
@@ -65,23 +68,45 @@ export function observationFromDetail(image: ImageDetail, nowMs: number): ImageO
   };
 }
 
-/** Streams one repository's images (ACTIVE only: DescribeImages' default) into a summary. */
+/**
+ * Streams one repository's images (ACTIVE only: DescribeImages' default) into a summary, in two
+ * listings: tagged images first, whose image indexes are then read (BatchGetImage) to learn
+ * their platform manifests, then untagged images, each judged with the index that lists it.
+ * Each listing also drops images of the other kind, so an implementation that ignores the
+ * `tagStatus` filter cannot count an image twice.
+ */
 export async function summariseRepository(ctx: CollectContext<StaleImagesParams>, repositoryName: string): Promise<ImageSummary> {
   const ecr = ctx.clients.get(ECRClient);
   const summariser = new ImageSummariser(ctx.params, ctx.now);
   const nowMs = ctx.now.getTime();
   // Rules that registered for this run's image listings (ecr-image-scanning) fold the same pages.
   const shared = await shareImageListing(ctx, repositoryName);
-  const pages = paginateDescribeImages({ client: ecr, pageSize: DESCRIBE_IMAGES_PAGE_SIZE }, { repositoryName });
-  for await (const page of pages) {
-    for (const image of page.imageDetails ?? []) {
-      summariser.add(observationFromDetail(image, nowMs));
-      shared.add(image);
+  const indexes: IndexImage[] = [];
+  // Pull times are read before any index manifest is: reading a manifest records a pull (see image-index.ts).
+  for await (const image of listImages(ctx, repositoryName, 'TAGGED')) {
+    const observation = observationFromDetail(image, nowMs);
+    summariser.add(observation);
+    shared.add(image);
+    if (isIndex(image.imageManifestMediaType) && (image.imageStatus ?? 'ACTIVE') === 'ACTIVE') {
+      indexes.push({ digest: observation.digest, tags: observation.tags, lastUseMs: lastUseOf(observation) });
     }
-    if (page.nextToken && ctx.remainingTimeMs() <= 0) throw new OutOfTimeError('the time budget of this run is spent');
+  }
+  const parents = await reading('ecr:BatchGetImage', () => resolveIndexChildren(ecr, repositoryName, indexes));
+  for await (const image of listImages(ctx, repositoryName, 'UNTAGGED')) {
+    summariser.add(withIndexParent(observationFromDetail(image, nowMs), parents.get(image.imageDigest ?? '')));
+    shared.add(image);
   }
   await shared.complete();
   return summariser.summary();
+}
+
+/** One listing of a repository's images with the given tag status, within the time budget. */
+async function* listImages(ctx: CollectContext<StaleImagesParams>, repositoryName: string, tagStatus: 'TAGGED' | 'UNTAGGED'): AsyncGenerator<ImageDetail> {
+  const pages = paginateDescribeImages({ client: ctx.clients.get(ECRClient), pageSize: DESCRIBE_IMAGES_PAGE_SIZE }, { repositoryName, filter: { tagStatus } });
+  for await (const page of pages) {
+    for (const image of page.imageDetails ?? []) if ((image.imageTags?.length ?? 0) > 0 === (tagStatus === 'TAGGED')) yield image;
+    if (page.nextToken && ctx.remainingTimeMs() <= 0) throw new OutOfTimeError('the time budget of this run is spent');
+  }
 }
 
 /** The lifecycle policy text, or null when the repository has none. */

@@ -37,6 +37,13 @@ export interface ImageFact {
   imageStatus?: string;
   /** Set for referrers (signatures, SBOMs): they live and die with their subject image. */
   subjectManifestDigest?: string;
+  /** DescribeImages `imageManifestMediaType`; an image index when it is an index media type. */
+  imageManifestMediaType?: string;
+  /**
+   * For an image index: the digests its manifest lists (what BatchGetImage returns). Its
+   * children inherit its tags and last use (rules/common/image-index.ts).
+   */
+  manifestDigests?: string[];
 }
 
 /** An image the summary keeps to name in the annotation. */
@@ -58,8 +65,10 @@ export interface ImageSummary {
   staleBytes: number;
   /** Past both limits but kept by ProtectedTagPatterns. */
   protectedImages: number;
-  /** Untagged active images pushed more than a day ago (referrers excluded). */
+  /** Untagged active images pushed more than a day ago (referrers and children of tagged indexes excluded). */
   untaggedImages: number;
+  /** Active images that are platform manifests of a tagged image index (judged with their index). */
+  indexChildren?: number;
   /** Bytes of the images that are stale or old untagged (each counted once). */
   reclaimableBytes: number;
   /** Up to OLDEST_KEPT (summarise.ts) stale images, least recently used first. */

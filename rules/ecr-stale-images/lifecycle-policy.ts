@@ -82,6 +82,11 @@ export function analyseLifecyclePolicy(
   } catch {
     return { state: 'unreadable', untaggedCovered: false, agedCovered: false, gaps: ['the lifecycle policy text is not a JSON object with a rules array'] };
   }
+  // ECR requires a unique integer rulePriority per rule; without one the order, and so the verdict, is unknown.
+  const priorities = rules.map((rule) => rule.rulePriority);
+  if (priorities.some((p) => !Number.isInteger(p)) || new Set(priorities).size !== priorities.length) {
+    return { state: 'unreadable', untaggedCovered: false, agedCovered: false, gaps: ['the lifecycle policy has a rule without a unique integer rulePriority'] };
+  }
   const ordered = rules.filter(selectsActive).sort((a, b) => Number(a.rulePriority) - Number(b.rulePriority));
   const gaps: string[] = [];
 

@@ -70,6 +70,8 @@ export const rule = defineRule<StaleImagesParams, StaleImagesFacts>({
   permissions: [
     ...LIST_REPOSITORIES_PERMISSIONS,
     'ecr:DescribeImages',
+    // The manifests of image indexes: which untagged images are their platform manifests.
+    'ecr:BatchGetImage',
     'ecr:GetLifecyclePolicy',
     // Resume order: when each repository last got a result (also a kernel permission).
     'config:GetComplianceDetailsByConfigRule',

@@ -10,8 +10,9 @@
  * the collector on evaluation logic: it is the only one, and it lives in this module.
  */
 import { shortDigest } from '../common/digest.js';
+import { IndexParents, isIndex, type IndexParent } from '../common/image-index.js';
 import { wildcardToRegExp } from '../kernel/wildcard.js';
-import type { ImageFact, ImageSummary, StaleImageRef, StaleImagesParams } from './facts.js';
+import { StaleImagesFactsError, type ImageFact, type ImageSummary, type StaleImageRef, type StaleImagesParams } from './facts.js';
 
 export const DAY_MS = 86_400_000;
 /** Untagged images younger than this are a build in progress, not build-up. */
@@ -28,7 +29,23 @@ export interface ImageObservation {
   sizeBytes: number;
   status: string | undefined;
   isReferrer: boolean;
+  /** Set for a manifest that a tagged image index lists: it is judged with the index. */
+  isIndexChild?: boolean;
 }
+
+/**
+ * A platform manifest of an image index takes the index's tags and last use: it is stale only
+ * when its index is, and never untagged build-up while its index is tagged (image-index.ts).
+ */
+export function withIndexParent(image: ImageObservation, parent: IndexParent | undefined): ImageObservation {
+  if (!parent) return image;
+  const tags = [...new Set([...image.tags, ...parent.tags])];
+  const lastPullMs = Math.max(image.lastPullMs ?? Number.NEGATIVE_INFINITY, parent.lastUseMs);
+  return { ...image, tags, lastPullMs: Number.isFinite(lastPullMs) ? lastPullMs : undefined, isIndexChild: true };
+}
+
+/** An image's last use: its push or its last recorded pull, whichever is later (epoch ms). */
+export const lastUseOf = (image: Pick<ImageObservation, 'pushedAtMs' | 'lastPullMs'>): number => Math.max(image.pushedAtMs, image.lastPullMs ?? image.pushedAtMs);
 
 
 /**
@@ -41,7 +58,7 @@ export class ImageSummariser {
   private readonly untaggedCutoff: number;
   private readonly protectedPatterns: RegExp[];
   private readonly oldest: Array<StaleImageRef & { lastUseMs: number }> = [];
-  private readonly counts = { activeImages: 0, activeBytes: 0, inactiveImages: 0, staleImages: 0, staleBytes: 0, protectedImages: 0, untaggedImages: 0, reclaimableBytes: 0 };
+  private readonly counts = { activeImages: 0, activeBytes: 0, inactiveImages: 0, staleImages: 0, staleBytes: 0, protectedImages: 0, untaggedImages: 0, reclaimableBytes: 0, indexChildren: 0 };
 
   constructor(params: Pick<StaleImagesParams, 'MaxImageAgeDays' | 'MaxIdleDays' | 'ProtectedTagPatterns'>, now: Date) {
     const nowMs = now.getTime();
@@ -60,8 +77,9 @@ export class ImageSummariser {
     const c = this.counts;
     c.activeImages++;
     c.activeBytes += image.sizeBytes;
+    if (image.isIndexChild) c.indexChildren++;
     // Strictly more than the limit: an image exactly MaxImageAgeDays old is not stale yet.
-    const lastUseMs = Math.max(image.pushedAtMs, image.lastPullMs ?? image.pushedAtMs);
+    const lastUseMs = lastUseOf(image);
     const pastLimits = image.pushedAtMs < this.ageCutoff && lastUseMs < this.idleCutoff;
     const isProtected = pastLimits && image.tags.some((tag) => this.protectedPatterns.some((pattern) => pattern.test(tag)));
     const stale = pastLimits && !isProtected;
@@ -86,7 +104,8 @@ export class ImageSummariser {
   }
 
   summary(): ImageSummary {
-    return { ...this.counts, oldestStale: this.oldest.map(({ lastUseMs: _ignored, ...ref }) => ref) };
+    const { indexChildren, ...counts } = this.counts;
+    return { ...counts, ...(indexChildren ? { indexChildren } : {}), oldestStale: this.oldest.map(({ lastUseMs: _ignored, ...ref }) => ref) };
   }
 }
 
@@ -103,10 +122,24 @@ export function observationFromFact(image: ImageFact): ImageObservation {
   };
 }
 
+/** The children of the active tagged indexes among image facts (their `manifestDigests`). */
+export function indexParentsOfFacts(images: readonly ImageFact[]): IndexParents {
+  const parents = new IndexParents();
+  for (const image of images) {
+    if ((image.imageStatus ?? 'ACTIVE') !== 'ACTIVE' || !image.imageTags?.length || !isIndex(image.imageManifestMediaType)) continue;
+    if (!image.manifestDigests) {
+      throw new StaleImagesFactsError(`Image index ${image.imageDigest} carries no manifestDigests: its platform manifests cannot be told apart from untagged images.`);
+    }
+    parents.addIndex(image.manifestDigests, image.imageTags, lastUseOf(observationFromFact(image)));
+  }
+  return parents;
+}
+
 /** Summarises a list of image facts with the same summariser the collector streams pages into. */
 export function summariseImages(images: readonly ImageFact[], params: StaleImagesParams, now: Date): ImageSummary {
   const summariser = new ImageSummariser(params, now);
-  for (const image of images) summariser.add(observationFromFact(image));
+  const parents = indexParentsOfFacts(images);
+  for (const image of images) summariser.add(withIndexParent(observationFromFact(image), parents.get(image.imageDigest)));
   return summariser.summary();
 }
 

@@ -11,6 +11,7 @@ import { awsCall, ConfigEventError } from './errors.js';
 import { createLambdaLogger } from './logger.js';
 import { parseRuleParameters } from './parameters.js';
 import { previousResults } from './previous-results.js';
+import { configuredTimeoutSeconds, reportReserveMs } from './time-budget.js';
 import type { CollectContext, Evaluation, Rule } from './types.js';
 import { EVALUATION_ROLE_ENV } from '../names.js';
 
@@ -26,7 +27,10 @@ export interface HandlerOptions {
   clock?: () => Date;
   /** Waits between PutEvaluations resends. */
   sleep?: (ms: number) => Promise<void>;
-  /** Collection stops this long before the Lambda's deadline, to leave time to report. */
+  /**
+   * Collection stops this long before the Lambda's deadline, to leave time to report.
+   * Default: from the configured timeout (`RULE_TIMEOUT_SECONDS`, see time-budget.ts).
+   */
   reportReserveMs?: number;
 }
 
@@ -122,7 +126,7 @@ async function fetchOversizedItem(config: ConfigServiceClient, summary: Extract<
 export function createConfigRuleHandler<P, F>(rule: Rule<P, F>, options: HandlerOptions = {}) {
   const logger = createLambdaLogger(rule.id);
   const clock = options.clock ?? (() => new Date());
-  const reserveMs = options.reportReserveMs ?? 30_000;
+  const reserveMs = options.reportReserveMs ?? reportReserveMs(configuredTimeoutSeconds());
   let roleCredentials: EvaluationRoleCredentials | undefined;
 
   return async function handler(rawEvent: unknown, context: LambdaContextLike = {}): Promise<InvocationSummary> {

@@ -33,11 +33,14 @@ export function unreadableFrom(call: string, error: unknown): Unreadable | undef
 
 /** The evaluation reporting an unreadable resource (no runbook: nothing to fix by automation). */
 export function notReadableEvaluation(resourceType: string, resourceId: string, unreadable: Unreadable): Evaluation {
+  const denied = PER_RESOURCE_DENIALS.has(unreadable.error);
   return {
     resourceType,
     resourceId,
     complianceType: 'NON_COMPLIANT',
-    annotation: `Not readable: ${unreadable.call} denied (${unreadable.error}); the evaluation role needs ${unreadable.call} on this resource (check its resource policy or KMS key). ${unreadable.message}`,
+    annotation: !denied
+      ? `Not readable: ${unreadable.call} returned what cannot be judged (${unreadable.error}): ${unreadable.message}`
+      : `Not readable: ${unreadable.call} denied (${unreadable.error}); the evaluation role needs ${unreadable.call} on this resource (check its resource policy or KMS key). ${unreadable.message}`,
     notReadable: unreadable,
   };
 }

@@ -102,6 +102,12 @@ export interface RuleMetadata<P> {
   remediations: [RemediationRef<P>, ...RemediationRef<P>[]];
   controls: ControlMappings;
   /**
+   * Set when some NON_COMPLIANT findings of the rule are fixed by no runbook (e.g. old
+   * vulnerabilities: the image must be rebuilt): one sentence naming them. A runbook's success
+   * then does not prove that a finding of the rule is resolved (security-hub/routes.ts).
+   */
+  findingsWithoutRunbook?: string;
+  /**
    * Severity of a NON_COMPLIANT result, for reports and `scan --fail-on`. Default: the
    * highest Security Hub severity of the mapped controls (`severity.ts`).
    */

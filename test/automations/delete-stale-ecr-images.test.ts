@@ -1,5 +1,6 @@
 import {
   BatchDeleteImageCommand,
+  BatchGetImageCommand,
   DescribeImagesCommand,
   ECRClient,
   UpdateImageStorageClassCommand,
@@ -47,6 +48,8 @@ let images: ImageDetail[] = [];
 let describeCalls = 0;
 let beforeDescribe: (call: number) => void = () => undefined;
 let deleteFailures: (digests: string[]) => ImageFailure[] = () => [];
+/** Index manifests by digest (BatchGetImage). */
+let manifests: Record<string, string> = {};
 
 function standardRepository() {
   const recent = Array.from({ length: 12 }, (_, i) => img({ tags: [`build-${100 - i}`], pushed: i + 1 }));
@@ -70,6 +73,11 @@ beforeEach(() => {
   describeCalls = 0;
   beforeDescribe = () => undefined;
   deleteFailures = () => [];
+  manifests = {};
+  ecr.on(BatchGetImageCommand).callsFake((input: { imageIds: Array<{ imageDigest: string }> }) => ({
+    images: input.imageIds.map((id) => ({ imageId: id, imageManifest: manifests[id.imageDigest] ?? '{}' })),
+    failures: [],
+  }));
   ecr.on(DescribeImagesCommand).callsFake((input: DescribeImagesCommandInput) => {
     if (!input.nextToken) beforeDescribe(++describeCalls);
     // Without a filter DescribeImages returns ACTIVE images only, 100 per page by default.
@@ -300,5 +308,50 @@ describe('DeleteStaleEcrImages', () => {
     const result = await run({ DryRun: 'false', Approvers: [APPROVER], KeepLastImages: '0', MaxUntaggedImages: '2' }, { ApproveRemoval: 'Approved' });
     expect(result.failureMessage).toBeUndefined();
     expect(deletedDigests().sort()).toEqual([untagged[2]!.imageDigest, untagged[3]!.imageDigest].sort());
+  });
+});
+
+describe('DeleteStaleEcrImages with multi-architecture images', () => {
+  const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+  /** An image index listing `children`; ECR refuses to delete a manifest an index still lists. */
+  function index(fields: { tags: string[]; pushed: number }, children: ImageDetail[]): ImageDetail {
+    const image = { ...img(fields), imageManifestMediaType: OCI_INDEX };
+    manifests[image.imageDigest!] = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: children.map((c) => ({ mediaType: c.imageManifestMediaType, digest: c.imageDigest, size: 1 })) });
+    return image;
+  }
+
+  it('deletes a stale index before its own platform manifests, and keeps a manifest another kept index lists', async () => {
+    const own = img({ pushed: 400 });
+    const shared = img({ pushed: 400 });
+    const stale = index({ tags: ['v0'], pushed: 400 }, [own, shared]);
+    const freshChild = img({ pushed: 1 });
+    const fresh = index({ tags: ['v9'], pushed: 1 }, [freshChild, shared]);
+    images = [stale, own, shared, fresh, freshChild];
+    deleteFailures = (digests) =>
+      digests
+        .filter((digest) => images.some((i) => i.imageDigest !== undefined && manifests[i.imageDigest]?.includes(digest) && !digests.includes(i.imageDigest)))
+        .map((digest) => ({ imageId: { imageDigest: digest }, failureCode: 'ImageReferencedByManifestList', failureReason: 'Requested image referenced by manifest list' }));
+
+    const result = await run({ DryRun: 'false', Approvers: [APPROVER], KeepLastImages: '0' }, { ApproveRemoval: 'Approved' });
+
+    expect(result.failureMessage).toBeUndefined();
+    expect(result.status).toBe('Success');
+    expect(ecr.commandCalls(BatchDeleteImageCommand).map((call) => call.args[0].input.imageIds!.map((id) => id.imageDigest))).toEqual([[stale.imageDigest], [own.imageDigest]]);
+    expect(images.map((i) => i.imageDigest).sort()).toEqual([shared, fresh, freshChild].map((i) => i.imageDigest).sort());
+  });
+
+  it('never deletes a platform manifest of an index it keeps (KeepLastImages), and fails naming what remains', async () => {
+    const children = [img({ pushed: 401 }), img({ pushed: 401 })];
+    const kept = index({ tags: ['v1'], pushed: 400 }, children);
+    images = [kept, ...children];
+
+    const result = await run({ DryRun: 'false', Approvers: [APPROVER], KeepLastImages: '1' }, { ApproveRemoval: 'Approved' });
+
+    expect(ecr).not.toHaveReceivedCommand(BatchDeleteImageCommand);
+    expect(images).toHaveLength(3);
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toBe(
+      `VerifyRemoval: script failed: ValueError: Not fixed: ecr-stale-images would still find in ${NAME}: 3 stale image(s): v1, ${children[0]!.imageDigest!.slice(0, 19)}, ${children[1]!.imageDigest!.slice(0, 19)} (1 kept as one of the KeepLastImages=1 most recent, 2 kept with the image index that lists them)`,
+    );
   });
 });

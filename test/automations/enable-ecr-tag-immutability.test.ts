@@ -94,7 +94,7 @@ describe('EnableEcrTagImmutability', () => {
         { filter: 'latest', filterType: 'WILDCARD' },
       ],
     });
-    expect(callsTo(result, 'DescribeRepositories').map((c) => c.via)).toEqual(['step', 'script', 'step']);
+    expect(callsTo(result, 'DescribeRepositories').map((c) => c.via)).toEqual(['step', 'script', 'script']);
   });
 
   it('changes nothing when the repository already has the same exclusion filters (idempotent)', async () => {
@@ -141,6 +141,20 @@ describe('EnableEcrTagImmutability', () => {
     expect(mutatingCalls(result)).toEqual([]);
   });
 
+  it('fails the verification when the repository reports other exclusion filters than asked for (more tags stay mutable)', async () => {
+    // The mode is right but a filter `*` would leave every tag mutable: the rule would not agree.
+    const after = repository(NAME, { imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION', imageTagMutabilityExclusionFilters: [{ filter: '*', filterType: 'WILDCARD' }] });
+    describes(repository(NAME), repository(NAME), after);
+    ecr.on(PutImageTagMutabilityCommand).resolves({});
+
+    const result = await runAutomation(RUNBOOK, {
+      parameters: { RepositoryName: NAME, AutomationAssumeRole: ROLE_ARN, Mode: 'IMMUTABLE_WITH_EXCLUSION', ExclusionFilters: ['latest'] },
+    });
+
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toBe(`VerifyTagImmutability: script failed: ValueError: Not fixed: ${NAME} excludes * from immutability, not exactly latest`);
+  });
+
   it('fails the verification when the repository still reports MUTABLE after the write', async () => {
     describes(repository(NAME), repository(NAME));
     ecr.on(PutImageTagMutabilityCommand).resolves({});
@@ -148,7 +162,7 @@ describe('EnableEcrTagImmutability', () => {
     const result = await runAutomation(RUNBOOK, { parameters: { RepositoryName: NAME, AutomationAssumeRole: ROLE_ARN } });
 
     expect(result.status).toBe('Failed');
-    expect(result.failureMessage).toBe('VerifyTagImmutability: $.repositories[0].imageTagMutability is MUTABLE (expected one of IMMUTABLE)');
+    expect(result.failureMessage).toBe(`VerifyTagImmutability: script failed: ValueError: Not fixed: ${NAME} reports tag mutability MUTABLE, not IMMUTABLE`);
   });
 
   it.each([

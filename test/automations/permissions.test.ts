@@ -30,6 +30,8 @@ describe('runbookActions', () => {
       ],
     };
     expect(runbookActions(doc)).toEqual([
+      // Dependent action of ec2:CreateVpcEndpoint (tags in TagSpecifications, with ec2:CreateAction).
+      'ec2:CreateTags',
       'ec2:CreateVpcEndpoint',
       'ec2:DescribeSubnets',
       'ec2:DescribeVpcEndpoints',

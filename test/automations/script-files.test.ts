@@ -39,7 +39,7 @@ describe('runbook scripts live in automations/scripts and are inlined on load', 
   });
 
   it('inlines a file without sibling imports verbatim (without the final newline)', () => {
-    const path = 'scripts/EnableEcrTagImmutability/plan_exclusion_filters.py';
+    const path = 'scripts/EnableEcrImageScanning/scan_latest_image.py';
     expect(inlineScriptFile(path, [AUTOMATIONS])).toBe(source(path).replace(/\n$/, ''));
   });
 
@@ -113,7 +113,8 @@ describe('runbook scripts live in automations/scripts and are inlined on load', 
 
   it('a reference to a missing file: the loader throws, the validator names file, step and field', () => {
     const yaml = source('EnableEcrTagImmutability.yaml').replace('scripts/EnableEcrTagImmutability/plan_exclusion_filters.py', 'scripts/EnableEcrTagImmutability/plan.py');
-    const dir = folder({ 'EnableEcrTagImmutability.yaml': yaml });
+    const others = ['scripts/EnableEcrTagImmutability/verify_tag_immutability.py', 'scripts/EnableEcrTagImmutability/filters.py'];
+    const dir = folder({ 'EnableEcrTagImmutability.yaml': yaml, ...Object.fromEntries(others.map((path) => [path, source(path)])) });
     expect(() => loadRunbook(join(dir, 'EnableEcrTagImmutability.yaml'))).toThrow(ScriptFileError);
     expect(validateRunbookText(yaml, 'automations/EnableEcrTagImmutability.yaml', [dir]).map(formatProblem)).toEqual([
       `automations/EnableEcrTagImmutability.yaml: step 'PlanExclusionFilters': field 'inputs.Script': script file 'scripts/EnableEcrTagImmutability/plan.py' not found (looked in ${join(dir, 'scripts/EnableEcrTagImmutability/plan.py')})`,

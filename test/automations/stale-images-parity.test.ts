@@ -38,16 +38,39 @@ const CASES: Array<[string, ImageFact[], Partial<StaleImagesParams>]> = [
   ['untagged and stale', [image({ pushed: ago(200) })], {}],
   ['referrer', [image({ pushed: ago(300), subjectManifestDigest: `sha256:${'f'.repeat(64)}` })], {}],
   ['idle limit longer than age', [image({ imageTags: ['v1'], pushed: ago(100) })], { MaxIdleDays: 120 }],
+  // Multi-architecture images: platform manifests judged with the tagged index that lists them.
+  ['tagged index, its untagged platform manifests', multiArch({ imageTags: ['v2'], pushed: ago(10) }), {}],
+  ['stale index and its platform manifests', multiArch({ imageTags: ['v0'], pushed: ago(400) }), {}],
+  ['old manifests of a recently pulled index', multiArch({ imageTags: ['v1'], pushed: ago(400), lastRecordedPullTime: ago(2) }), {}],
+  ['protected index', multiArch({ imageTags: ['release-2'], pushed: ago(400) }), { ProtectedTagPatterns: ['release-*'] }],
+  ['untagged index and its manifests', multiArch({ pushed: ago(30) }), {}],
+  ['Docker manifest list', multiArch({ imageTags: ['v3'], pushed: ago(10), imageManifestMediaType: 'application/vnd.docker.distribution.manifest.list.v2+json' }), {}],
 ];
+
+/** An image index (OCI unless stated) and the two platform manifests it lists, pushed together. */
+function multiArch(fields: Partial<ImageFact> & { pushed: string }): ImageFact[] {
+  const children = [image({ pushed: fields.pushed, imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' }), image({ pushed: fields.pushed })];
+  const index = image({ imageManifestMediaType: 'application/vnd.oci.image.index.v1+json', ...fields, manifestDigests: children.map((c) => c.imageDigest) });
+  return [index, ...children];
+}
 
 function python(cases: Array<{ images: ImageFact[]; events: Record<string, string> }>): Array<[number, number, number, number]> {
   const program = [
     'import json, sys',
     `sys.path.insert(0, ${JSON.stringify(COMMON)})`,
-    'from stale_images import judge_images',
+    'from stale_images import judge_images, read_images',
+    // ECR as the runbooks see it: one page, and each index manifest listing its manifestDigests.
+    'class FakeEcr:',
+    '    def __init__(self, images): self.images = images',
+    '    def get_paginator(self, name): return self',
+    '    def paginate(self, **kw): return [{"imageDetails": self.images}]',
+    '    def batch_get_image(self, repositoryName, imageIds, acceptedMediaTypes):',
+    '        by = {i["imageDigest"]: i for i in self.images}',
+    '        return {"failures": [], "images": [{"imageId": x, "imageManifest": json.dumps({"manifests": [{"digest": d} for d in by[x["imageDigest"]].get("manifestDigests", [])]})} for x in imageIds]}',
     'out = []',
     'for c in json.load(sys.stdin):',
-    '    active, stale, protected, untagged = judge_images([{"imageDetails": c["images"]}], c["events"])',
+    '    pages, parents = read_images(FakeEcr(c["images"]), "r")',
+    '    active, stale, protected, untagged = judge_images(pages, c["events"], parents)',
     '    out.append([len(active), len(stale), protected, len(untagged)])',
     'json.dump(out, sys.stdout)',
   ].join('\n');

@@ -75,7 +75,11 @@ describe('a broken runbook gives one clear message per problem (file, step, fiel
   });
 
   it('PropertySelector into nothing', () => {
-    expect(broken((_, step) => (step('VerifyTagImmutability').inputs['PropertySelector'] = '$.repository.imageTagMutability'))).toEqual([
+    const asAssertion = (verify: Step) => {
+      verify.action = 'aws:assertAwsResourceProperty';
+      verify.inputs = { Service: 'ecr', Api: 'DescribeRepositories', repositoryNames: ['{{ RepositoryName }}'], PropertySelector: '$.repository.imageTagMutability', DesiredValues: ['{{ Mode }}'] };
+    };
+    expect(broken((_, step) => asAssertion(step('VerifyTagImmutability')))).toEqual([
       `${FILE}: step 'VerifyTagImmutability': field 'inputs.PropertySelector': selector '$.repository.imageTagMutability' selects nothing: $ has no member 'repository' in the ecr DescribeRepositories response (expected one of repositories, nextToken)`,
     ]);
   });
@@ -172,7 +176,7 @@ describe('a broken runbook gives one clear message per problem (file, step, fiel
       inputs['Script'] = String(inputs['Script']).replace('# iam: ecr:DescribeRepositories', '# iam: ecr:ListImages');
     });
     expect(problems).toEqual([
-      `${FILE}: step 'PlanExclusionFilters': field 'inputs.Script': line 15: calls ecr.describe_repositories but does not declare 'ecr:DescribeRepositories' (expected a '# iam: ecr:DescribeRepositories' line)`,
+      `${FILE}: step 'PlanExclusionFilters': field 'inputs.Script': line 29: calls ecr.describe_repositories but does not declare 'ecr:DescribeRepositories' (expected a '# iam: ecr:DescribeRepositories' line)`,
       `${FILE}: step 'PlanExclusionFilters': field 'inputs.Script': '# iam:' declares 'ecr:ListImages' but the script makes no such call (expected only the actions it calls)`,
     ]);
   });

@@ -22,7 +22,7 @@ let outdir: string;
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'ecr-guardrails-bundle-'));
   const runbooks = loadRunbooks();
-  built = buildGuardrailsApp(config({ regions: ['eu-west-3'] }), { runbooks, appProps: { outdir } });
+  built = buildGuardrailsApp(config({ regions: ['eu-west-3'], securityHub: { enabled: true, automaticControls: ['ECR.2'] } }), { runbooks, appProps: { outdir } });
   built.app.synth();
 }, 120_000);
 
@@ -63,6 +63,17 @@ describe('real synth (esbuild, cdk-nag, no Docker, no network)', () => {
     expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
     expect(statSync(join(dir, 'index.mjs')).size).toBeLessThan(3_000_000);
     process.env.AWS_REGION ??= 'eu-west-3';
+    const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler?: unknown };
+    expect(typeof module.handler).toBe('function');
+  });
+
+  it('the Security Hub orchestrator bundles with its SDK clients and loads, exporting the handler', async () => {
+    const dir = bundleDir('', 'EcrGuardrails-SecurityHub');
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    expect(code).toContain('StartAutomationExecution');
+    expect(code).toContain('BatchUpdateFindings');
+    expect(statSync(join(dir, 'index.mjs')).size).toBeLessThan(3_000_000);
     const module = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { handler?: unknown };
     expect(typeof module.handler).toBe('function');
   });

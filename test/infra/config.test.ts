@@ -40,9 +40,12 @@ describe('validateConfig', () => {
       homeRegion: 'eu-west-3',
       deploymentMode: 'stackset',
       stackSet: { callAs: 'DELEGATED_ADMIN', retainStacksOnAccountRemoval: false, maxConcurrentPercentage: 25, failureTolerancePercentage: 10, regionConcurrencyType: 'PARALLEL' },
-      lambda: { reservedConcurrency: 10, timeoutSeconds: 300, memorySizeMb: 512, logRetentionDays: 365 },
+      lambda: { reservedConcurrency: 10, logRetentionDays: 365 },
       rules: {},
     });
+    // Timeout and memory are per rule unless the file sets them for all (infra/rule-lambda.ts).
+    expect(config.lambda.timeoutSeconds).toBeUndefined();
+    expect(config.lambda.memorySizeMb).toBeUndefined();
   });
 
   it.each([
@@ -114,6 +117,36 @@ describe('validateConfig', () => {
     it('rejects an ARN of another partition than the configured one', () => {
       expect(errorOf(rawConfig({ scanPrincipalArns: [sso, 'arn:aws-cn:iam::111122223333:role/Scanner'] }))).toContain(
         'scanPrincipalArns[1] is in partition aws-cn, not the configured partition aws',
+      );
+    });
+  });
+
+  describe('securityHub', () => {
+    it('is off by default, with the custom action on and no automatic control once enabled', () => {
+      expect(validateConfig(rawConfig()).securityHub).toEqual({ enabled: false, customAction: true, automaticControls: [], pollSeconds: 60, maxWaitMinutes: 120 });
+    });
+
+    it('accepts automatic remediation of the controls the rules map to, for listed accounts', () => {
+      const hub = validateConfig(rawConfig({ securityHub: { enabled: true, automaticControls: ['EC2.55', 'ECR.3'], automaticAccounts: ['444455556666'] } })).securityHub;
+      expect(hub).toMatchObject({ enabled: true, automaticControls: ['EC2.55', 'ECR.3'], automaticAccounts: ['444455556666'] });
+    });
+
+    it.each([
+      [{ automaticControls: ['S3.1'] }, 'securityHub.automaticControls[0] must be one of "EC2.55", "EC2.56", "ECR.1", "ECR.2", "ECR.3"'],
+      [{ enabled: false, automaticControls: ['ECR.2'] }, 'securityHub.automaticControls and securityHub.automaticAccounts need securityHub.enabled: true'],
+      [{ enabled: true, automaticAccounts: ['4444'] }, 'securityHub.automaticAccounts[0] must match ^[0-9]{12}$'],
+      [{ enabled: true, automaticAccounts: [] }, 'securityHub.automaticAccounts must NOT have fewer than 1 items'],
+      [{ enabled: true, pollSeconds: 5 }, 'securityHub.pollSeconds must be >= 10'],
+      [{ enabled: true, autoRemediate: true }, 'securityHub.autoRemediate is not a known setting'],
+    ])('rejects %j', (securityHub, message) => {
+      expect(errorOf(rawConfig({ securityHub }))).toContain(message);
+    });
+
+    it('refuses an automatic control whose rules only have destructive runbooks', () => {
+      const stale = RULES.find((r) => r.id === 'ecr-stale-images')!;
+      const onlyDestructive = { ...stale, remediations: stale.remediations.filter((r) => r.destructive) } as Rule;
+      expect(errorOf(rawConfig({ rules: {}, securityHub: { enabled: true, automaticControls: ['ECR.3'] } }), [onlyDestructive])).toContain(
+        'securityHub.automaticControls[0] ECR.3: no deployed rule fixes it with a non-destructive runbook',
       );
     });
   });

@@ -14,7 +14,7 @@ import { addNagChecks, nagPacks } from '../../infra/nag.js';
 import { AUTOMATION_ROLE_NAME, configRuleName, functionName } from '../../infra/names.js';
 import { RULES } from '../../rules/index.js';
 import {  defaultApp, outdir, runbooks, type DefaultApp } from './default-app.js';
-import { ADMIN, REGIONS, config, onlyResource, render, resourcesOfType, type CfnTemplate } from './support.js';
+import { ADMIN, MANAGEMENT, REGIONS, config, onlyResource, render, resourcesOfType, type CfnTemplate } from './support.js';
 
 // CDK synths are CPU-bound and this machine is shared: generous limits, few synths.
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 180_000 });
@@ -47,7 +47,8 @@ describe('conformance pack template', () => {
 
       const [, packRemediation] = onlyResource(pack, 'AWS::Config::RemediationConfiguration', (p) => p['ConfigRuleName'] === configRuleName(rule.id));
       const [, stackRemediation] = onlyResource(stackset, 'AWS::Config::RemediationConfiguration', (p) => p['ConfigRuleName'] === configRuleName(rule.id));
-      const automationRole = `arn:aws:iam::${ADMIN}:role/${AUTOMATION_ROLE_NAME}`;
+      // The management account id, which AWS Config replaces with each member's (docs/deployment.md, cpack-prerequisites).
+      const automationRole = `arn:aws:iam::${MANAGEMENT}:role/${AUTOMATION_ROLE_NAME}`;
       expect(packRemediation).toEqual({
         ...stackRemediation,
         Parameters: { ...(stackRemediation['Parameters'] as object), AutomationAssumeRole: { StaticValue: { Values: [automationRole] } } },

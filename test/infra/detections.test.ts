@@ -80,18 +80,21 @@ describe('admin stacks: detection center', () => {
       const json = template.toJSON() as CfnTemplate;
       const [, topic] = onlyResource(json, 'AWS::SNS::Topic');
       expect(topic['TopicName']).toBe('EcrGuardrails-Alerts');
-      expect(render(topic['KmsMasterKeyId'])).toContain('alias/aws/sns');
+      // A customer-managed key (CloudWatch alarms publish to the same topic; they cannot use aws/sns).
+      expect(Object.keys(topic['KmsMasterKeyId'] as object)).toEqual(['Fn::GetAtt']);
+      expect(onlyResource(json, 'AWS::KMS::Key')[1]['EnableKeyRotation']).toBe(true);
       const [, policy] = onlyResource(json, 'AWS::IAM::ManagedPolicy', (p) => render(p).includes('PublishAlerts'));
       const statements = (policy['PolicyDocument'] as { Statement: { Action: unknown; Sid: string }[] }).Statement;
       expect(statements.map((s) => [s.Sid, s.Action])).toEqual([
         ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents']],
         ['SendDeadLetters', 'sqs:SendMessage'],
         ['PublishAlerts', 'sns:Publish'],
+        ['EncryptAlerts', ['kms:Decrypt', 'kms:GenerateDataKey']],
         ['ListOrganizationAccounts', 'organizations:ListAccounts'],
         ['AssumeMemberDetectionRole', 'sts:AssumeRole'],
       ]);
-      expect(render(statements[4])).toContain(`"aws:ResourceOrgID":"${ORG_ID}"`);
-      expect(render(statements[4])).toContain(':role/EcrGuardrailsDetectionRole');
+      expect(render(statements[5])).toContain(`"aws:ResourceOrgID":"${ORG_ID}"`);
+      expect(render(statements[5])).toContain(':role/EcrGuardrailsDetectionRole');
       // Only ListAccounts (no resource-level permissions) has a wildcard resource.
       expect(statements.filter((s) => render(s).includes('"Resource":"*"')).map((s) => s.Sid)).toEqual(['ListOrganizationAccounts']);
       template.hasResourceProperties('AWS::Lambda::Function', {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { automationRoleActions } from '../../automations/catalog.js';
 import {  planFor } from '../../infra/build.js';
 import { synthesizeMemberTemplates } from '../../infra/member.js';
+import { automationPolicyAcknowledgements } from '../../infra/automation-policy.js';
 import { AUTOMATION_ROLE_NAME, EVALUATION_ROLE_NAME, lambdaRoleName } from '../../infra/names.js';
 import { RULES } from '../../rules/index.js';
 import {  defaultApp, runbooks, type DefaultApp } from './default-app.js';
@@ -13,6 +14,8 @@ import { ADMIN, ORG_ID, REGIONS, config, onlyResource, render, type CfnTemplate 
 
 // CDK synths are CPU-bound and this machine is shared: generous limits, few synths.
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 180_000 });
+
+const list = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : [value as string]);
 
 let built: DefaultApp['built'];
 beforeAll(() => {
@@ -46,12 +49,78 @@ describe('member global template: roles', () => {
     expect(statements).toEqual([{ Sid: 'RuleCollectors', Effect: 'Allow', Action: evaluationRoleActions(RULES), Resource: '*' }]);
   });
 
-  it('grants the automation role exactly automationRoleActions(runbooks)', () => {
+  it('grants the automation role exactly automationRoleActions(runbooks), each action once', () => {
     const statements = policyOf(AUTOMATION_ROLE_NAME);
-    expect(statements).toHaveLength(1);
-    const actions = statements[0]!['Action'];
-    expect(Array.isArray(actions) ? actions : [actions]).toEqual(automationRoleActions(runbooks));
+    const allowed = statements.filter((s) => s['Effect'] === 'Allow').flatMap((s) => list(s['Action']));
+    expect([...allowed].sort()).toEqual(automationRoleActions(runbooks));
+    expect(new Set(allowed).size).toBe(allowed.length);
     expect(automationRoleActions(runbooks).length).toBeGreaterThan(0);
+  });
+
+  // Issue 17 item 5: the synthesized automation policy is as narrow as IAM allows (automations/iam-scope.ts).
+  describe('automation policy scoping', () => {
+    const statement = (action: string): Record<string, unknown> => {
+      const found = policyOf(AUTOMATION_ROLE_NAME).filter((s) => s['Effect'] === 'Allow' && list(s['Action']).includes(action));
+      expect(found, action).toHaveLength(1);
+      return found[0]!;
+    };
+    const resources = (s: Record<string, unknown>): string[] => list(s['Resource']).map(render);
+    const ec2 = (type: string) => `arn:\${AWS::Partition}:ec2:*:\${AWS::AccountId}:${type}/*`;
+
+    it('deletes endpoints and security groups only when they carry the runbook tag', () => {
+      for (const action of ['ec2:DeleteVpcEndpoints', 'ec2:DeleteSecurityGroup']) {
+        const s = statement(action);
+        expect(resources(s)).toEqual([ec2('vpc-endpoint'), ec2('security-group')]);
+        expect(s['Condition']).toEqual({ Null: { 'aws:ResourceTag/ecr-guardrails:created-by': 'false' } });
+      }
+    });
+
+    it('tags only while creating, only the runbook keys, and never the exemption key', () => {
+      const s = statement('ec2:CreateTags');
+      expect(list(s['Action'])).toEqual(['ec2:CreateTags']);
+      expect(resources(s)).toEqual([ec2('vpc-endpoint'), ec2('security-group')]);
+      expect(s['Condition']).toEqual({
+        StringEquals: { 'ec2:CreateAction': ['CreateVpcEndpoint', 'CreateSecurityGroup'] },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': ['Name', 'ecr-guardrails:created-by'] },
+      });
+      const deny = policyOf(AUTOMATION_ROLE_NAME).filter((d) => d['Effect'] === 'Deny');
+      expect(deny).toEqual([
+        { Sid: 'NeverTagExemptionKeys', Effect: 'Deny', Action: 'ec2:CreateTags', Resource: '*', Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['ecr-guardrails:exempt'] } } },
+      ]);
+    });
+
+    it('acts on ECR repositories of the account only, and associates hosted zones (ARNs without account) only', () => {
+      for (const action of automationRoleActions(runbooks).filter((a) => a.startsWith('ecr:') && !a.includes('Registry'))) {
+        expect(resources(statement(action)), action).toEqual(['arn:${AWS::Partition}:ecr:*:${AWS::AccountId}:repository/*']);
+      }
+      expect(resources(statement('route53:AssociateVPCWithHostedZone'))).toEqual(['arn:${AWS::Partition}:route53:::hostedzone/*']);
+      expect(resources(statement('ec2:ModifyVpcAttribute'))).toContain(ec2('vpc'));
+    });
+
+    it('keeps Resource * only for the actions IAM cannot scope, named in the cdk-nag acknowledgement', () => {
+      const star = policyOf(AUTOMATION_ROLE_NAME).filter((s) => s['Effect'] === 'Allow' && list(s['Resource']).includes('*'));
+      expect(star).toHaveLength(1);
+      const actions = list(star[0]!['Action']);
+      expect(actions.filter((a) => !/^(ec2:(Describe|Get)|inspector2:)/.test(a))).toEqual([
+        'ec2:CreateSecurityGroup',
+        'ec2:CreateVpcEndpoint',
+        'ec2:ModifyVpcEndpoint',
+        'ecr:GetRegistryScanningConfiguration',
+        'ecr:PutRegistryScanningConfiguration',
+      ]);
+      const [reason] = automationPolicyAcknowledgements(automationRoleActions(runbooks)).filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]').map((a) => a.reason);
+      for (const action of actions) expect(reason).toContain(action);
+      expect(reason).toMatch(new RegExp(`Resource \\* remains only for ${actions.length} actions`));
+    });
+
+    it('denies the configured exemption keys, and refuses an exemption key the runbooks write', () => {
+      const custom = synthesizeMemberTemplates(planFor(config({ rules: { 'ecr-vpc-endpoints': { parameters: { ExemptionTagKey: 'security:exempt' } } } }), { runbooks }), { nag: false });
+      const policy = Object.values((custom.global as CfnTemplate).Resources).find((r) => r.Type === 'AWS::IAM::ManagedPolicy' && JSON.stringify(r).includes('NeverTagExemptionKeys'))!;
+      expect(JSON.stringify(policy)).toContain('"aws:TagKeys":["ecr-guardrails:exempt","security:exempt"]');
+      expect(() => planFor(config({ rules: { 'ecr-vpc-endpoints': { parameters: { ExemptionTagKey: 'ecr-guardrails:created-by' } } } }), { runbooks })).toThrow(
+        /rules\.ecr-vpc-endpoints\.parameters\.ExemptionTagKey ecr-guardrails:created-by is a tag the runbooks write/,
+      );
+    });
   });
 
   it('trusts the evaluation role only to the admin account rule Lambda roles (every rule, every region), inside the organization; no scan statement by default', () => {

@@ -134,6 +134,16 @@ describe('member regional template (stackset mode)', () => {
     });
   });
 
+  it('registers the evaluation and automation roles as ECR pull-time update exclusions (their manifest reads are not pulls)', () => {
+    // Both read image-index manifests (ecr:BatchGetImage): ecr-stale-images and DeleteStaleEcrImages.
+    expect(built.plan.evaluationActions).toContain('ecr:BatchGetImage');
+    expect(built.plan.automationActions).toContain('ecr:BatchGetImage');
+    const exclusions = resourcesOfType(json, 'AWS::ECR::PullTimeUpdateExclusion').map(([, properties]) => JSON.stringify(properties.PrincipalArn));
+    expect(exclusions.sort()).toEqual(
+      [`role/${AUTOMATION_ROLE_NAME}`, 'role/EcrGuardrailsEvaluationRole'].map((suffix) => JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:${suffix}`]] })).sort(),
+    );
+  });
+
   it('leaves manual rules with the Remediate button only (Automatic false, no retry settings)', () => {
     const manual = synthesizeMemberTemplates(planFor(config({ rules: {} }), { runbooks }), { nag: false });
     for (const [, props] of resourcesOfType(manual.regional as CfnTemplate, 'AWS::Config::RemediationConfiguration')) {

@@ -3,6 +3,7 @@ import { RULES } from '../../rules/index.js';
 import { validateConfig, type GuardrailsConfig } from '../../infra/config.js';
 
 export const ADMIN = '111122223333';
+export const MANAGEMENT = '999988887777';
 export const ORG_ID = 'o-a1b2c3d4e5';
 export const OUS = ['ou-ab12-pilot001', 'ou-ab12-workload9'];
 export const REGIONS = ['eu-west-3', 'us-east-1'];
@@ -12,6 +13,7 @@ export function rawConfig(overrides: Record<string, unknown> = {}): Record<strin
   return {
     organizationId: ORG_ID,
     adminAccountId: ADMIN,
+    managementAccountId: MANAGEMENT,
     regions: REGIONS,
     organizationalUnitIds: OUS,
     stackSet: { retainStacksOnAccountRemoval: true, maxConcurrentPercentage: 50, failureTolerancePercentage: 5 },

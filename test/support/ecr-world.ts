@@ -5,6 +5,7 @@
  */
 import {
   BatchDeleteImageCommand,
+  BatchGetImageCommand,
   DeleteRepositoryPolicyCommand,
   DescribeRegistryCommand,
   GetRegistryPolicyCommand,
@@ -41,6 +42,17 @@ export interface WorldRepository {
   /** The repository policy; absent: none. */
   policyText?: string;
   images: ImageDetail[];
+  /** Manifest text per image digest (BatchGetImage); an index's lists its platform manifests. */
+  manifests: Record<string, string>;
+}
+
+/** An OCI image index manifest listing these digests. */
+export function indexManifest(childDigests: readonly string[]): string {
+  return JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: childDigests.map((digest, i) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size: 1000 + i, platform: { architecture: ['amd64', 'arm64'][i % 2], os: 'linux' } })),
+  });
 }
 
 export class EcrWorld {
@@ -52,7 +64,15 @@ export class EcrWorld {
   /** Adds (or replaces) a repository; returns it for further seeding. */
   add(
     name: string,
-    seed: { mode?: string; filters?: string[]; tags?: Record<string, string>; lifecyclePolicyText?: string | null; policyText?: string; images?: ImageDetail[] } = {},
+    seed: {
+      mode?: string;
+      filters?: string[];
+      tags?: Record<string, string>;
+      lifecyclePolicyText?: string | null;
+      policyText?: string;
+      images?: ImageDetail[];
+      manifests?: Record<string, string>;
+    } = {},
   ): WorldRepository {
     const entry: WorldRepository = {
       repository: ecrRepository(name, {
@@ -63,6 +83,7 @@ export class EcrWorld {
       ...(typeof seed.lifecyclePolicyText === 'string' ? { lifecyclePolicyText: seed.lifecyclePolicyText } : {}),
       ...(seed.policyText !== undefined ? { policyText: seed.policyText } : {}),
       images: seed.images ?? [],
+      manifests: seed.manifests ?? {},
     };
     this.repositories.set(name, entry);
     return entry;
@@ -93,12 +114,28 @@ export class EcrWorld {
       if (!entry) throw new RepositoryNotFoundException({ message: `no repository ${input.resourceArn}`, $metadata: {} });
       return { tags: Object.entries(entry.tags).map(([Key, Value]) => ({ Key, Value })) };
     });
-    ecr.on(DescribeImagesCommand).callsFake((input: { repositoryName: string; filter?: { imageStatus?: string }; nextToken?: string; maxResults?: number }) => {
+    ecr.on(DescribeImagesCommand).callsFake((input: { repositoryName: string; filter?: { imageStatus?: string; tagStatus?: string }; nextToken?: string; maxResults?: number }) => {
       // Without a filter DescribeImages returns ACTIVE images only.
       const status = input.filter?.imageStatus ?? 'ACTIVE';
-      const matching = this.get(input.repositoryName).images.filter((image) => status === 'ANY' || (image.imageStatus ?? 'ACTIVE') === status);
+      const tagStatus = input.filter?.tagStatus ?? 'ANY';
+      const tagged = (image: ImageDetail) => (image.imageTags?.length ?? 0) > 0;
+      const matching = this.get(input.repositoryName).images.filter(
+        (image) =>
+          (status === 'ANY' || (image.imageStatus ?? 'ACTIVE') === status) && (tagStatus === 'ANY' || tagged(image) === (tagStatus === 'TAGGED')),
+      );
       const { items, nextToken } = page(structuredClone(matching), input, 100);
       return { imageDetails: items, ...(nextToken ? { nextToken } : {}) };
+    });
+    ecr.on(BatchGetImageCommand).callsFake((input: { repositoryName: string; imageIds: Array<{ imageDigest?: string }> }) => {
+      const entry = this.get(input.repositoryName);
+      const images = [];
+      const failures = [];
+      for (const id of input.imageIds) {
+        const image = entry.images.find((candidate) => candidate.imageDigest === id.imageDigest);
+        if (!image) failures.push({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' });
+        else images.push({ registryId: image.registryId, repositoryName: input.repositoryName, imageId: { imageDigest: image.imageDigest }, imageManifest: entry.manifests[image.imageDigest!] ?? '{"schemaVersion":2}', imageManifestMediaType: image.imageManifestMediaType });
+      }
+      return { images, failures };
     });
     ecr.on(GetLifecyclePolicyCommand).callsFake((input: { repositoryName: string }) => {
       const entry = this.get(input.repositoryName);

@@ -1,7 +1,7 @@
-# iam: ecr:GetLifecyclePolicy, ecr:DescribeImages
+# iam: ecr:GetLifecyclePolicy, ecr:DescribeImages, ecr:BatchGetImage
 import json
 import boto3
-from stale_images import remaining_findings
+from stale_images import read_images, remaining_findings
 
 
 def handler(events, context):
@@ -15,7 +15,8 @@ def handler(events, context):
     if events.get('Blocked'):
         raise ValueError('Not fixed: ' + '; '.join(events['Blocked']))
     # The policy is right; the rule also judges what the repository holds now.
-    found, _ = remaining_findings(ecr.get_paginator('describe_images').paginate(repositoryName=name), events)
+    pages, parents = read_images(ecr, name)
+    found, _ = remaining_findings(pages, events, parents)
     if found:
         raise ValueError('Not fixed yet: the lifecycle policy of %s now covers untagged and aged images, but ecr-stale-images '
                          'still finds %s until ECR applies the policy (within 24 hours) or DeleteStaleEcrImages removes them'

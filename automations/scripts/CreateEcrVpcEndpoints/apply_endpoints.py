@@ -1,4 +1,4 @@
-# iam: ec2:CreateSecurityGroup, ec2:AuthorizeSecurityGroupIngress, ec2:CreateVpcEndpoint, ec2:ModifyVpcEndpoint, ec2:CreateTags
+# iam: ec2:CreateSecurityGroup, ec2:AuthorizeSecurityGroupIngress, ec2:CreateVpcEndpoint, ec2:ModifyVpcEndpoint
 import json
 import boto3
 
@@ -44,8 +44,7 @@ def handler(events, context):
             request['AddSecurityGroupIds'] = [group_id]
         ec2.modify_vpc_endpoint(**request)
         modified.append(change['VpcEndpointId'])
-    if modified:
-        # Marks what this run changed in place (kept on failure: the changes are additive).
-        ec2.create_tags(Resources=modified, Tags=[{'Key': 'ecr-guardrails:modified-by', 'Value': execution_id}])
+    # No tag on what it modified: the automation role may tag only while creating (ec2:CreateAction);
+    # the execution's ModifiedEndpointIds output records the in-place changes.
     return {'CreatedEndpointIds': created, 'ModifiedEndpointIds': modified, 'EndpointIds': plan['ExistingEndpointIds'] + created,
             'SecurityGroupId': group_id or 'none'}

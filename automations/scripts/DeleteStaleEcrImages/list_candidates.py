@@ -1,9 +1,9 @@
-# iam: ecr:DescribeImages
+# iam: ecr:DescribeImages, ecr:BatchGetImage
 from datetime import datetime, timezone
 
 import boto3
 from candidates import fingerprint, select
-from stale_images import when
+from stale_images import read_images, when
 
 
 def size(total):
@@ -16,8 +16,8 @@ def size(total):
 def handler(events, context):
     ecr = boto3.client('ecr')
     events = dict(events, AsOf=datetime.now(timezone.utc).isoformat())
-    pages = ecr.get_paginator('describe_images').paginate(repositoryName=events['RepositoryName'])
-    chosen, spared, kept = select(pages, events)
+    pages, parents = read_images(ecr, events['RepositoryName'])
+    chosen, spared, kept = select(pages, events, parents)
     if chosen and events['DryRun'] == 'false' and not events.get('Approvers'):
         raise ValueError('DryRun false needs Approvers: nobody could approve removing %d images.' % len(chosen))
     chosen.sort(key=lambda i: when(i['imagePushedAt']))

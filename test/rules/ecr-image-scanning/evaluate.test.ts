@@ -145,26 +145,46 @@ describe('ecr-image-scanning: scan statuses of images in use', () => {
     expect(one({ repositories: [repo(onPush, [pulled])] }).complianceType).toBe('NON_COMPLIANT');
   });
 
-  it('an image in use without any scan status (pushed before scanning was configured) is named as never scanned', () => {
+  // Statuses: https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageScanStatus.html. An image
+  // in use without scan results cannot be said to have no findings: never a pass when findings are judged.
+  it('an image in use without any scan status (pushed before scanning was configured) is a finding: no results to judge', () => {
     const unscanned = { imageDigest: `sha256:${'c'.repeat(64)}`, imageTags: ['old-build'], imagePushedAt: daysAgo(3) };
     const evaluation = one({ repositories: [repo(onPush, [unscanned])] });
-    expect(evaluation.complianceType).toBe('COMPLIANT');
-    expect(evaluation.annotation).toMatch(/ Not scanned: 1 in use never scanned \(e\.g\. old-build\)\.$/);
+    expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+    expect(evaluation.annotation).toBe('1 image in use without scan results: 1 never scanned (e.g. old-build); scan them (StartImageScan) or rebuild.');
+    // The configuration is fine: the runbook (which fixes configuration) is not offered.
+    expect(evaluation.runbook).toBeNull();
   });
 
-  it('SCAN_ELIGIBILITY_EXPIRED and UNSUPPORTED_IMAGE in use are named, not a finding alone', () => {
+  it.each(['LIMIT_EXCEEDED', 'FINDINGS_UNAVAILABLE', 'SCAN_ELIGIBILITY_EXPIRED', 'IMAGE_ARCHIVED', 'SOME_FUTURE_STATUS'])('%s in use is "without scan results": a finding', (status) => {
+    const evaluation = one({ registry: ENHANCED_ALL, inspectorEcrStatus: 'ENABLED', repositories: [repo(continuous, [image('v1', { imageScanStatus: { status } })])] });
+    expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+    expect(evaluation.annotation).toContain(`1 image in use without scan results: 1 ${status} (e.g. v1)`);
+  });
+
+  it('without the vulnerability check, images without results are named but not a finding', () => {
+    const evaluation = one({ repositories: [repo(onPush, [image('v1', { imageScanStatus: { status: 'LIMIT_EXCEEDED' } })])] }, { ...defaults, VulnerabilityCheck: false });
+    expect(evaluation.complianceType).toBe('COMPLIANT');
+    expect(evaluation.annotation).toMatch(/ Not scanned: 1 in use without scan results: 1 LIMIT_EXCEEDED \(e\.g\. v1\)\.$/);
+  });
+
+  it('pending scans and UNSUPPORTED_IMAGE in use are named, not a finding alone', () => {
     const evaluation = one({
       registry: ENHANCED_ALL,
       inspectorEcrStatus: 'ENABLED',
       repositories: [
         repo(continuous, [
-          image('v1', { imageScanStatus: { status: 'SCAN_ELIGIBILITY_EXPIRED' } }),
+          image('v1', { imageScanStatus: { status: 'PENDING' } }),
           image('v2', { imageScanStatus: { status: 'UNSUPPORTED_IMAGE' } }),
+          image('v3', { imageScanStatus: { status: 'IN_PROGRESS' } }),
+          image('v4', { imageScanStatus: { status: 'ACTIVE' } }),
         ]),
       ],
     });
     expect(evaluation.complianceType).toBe('COMPLIANT');
-    expect(evaluation.annotation).toMatch(/ Not scanned: 1 in use SCAN_ELIGIBILITY_EXPIRED \(e\.g\. v1\), 1 in use UNSUPPORTED_IMAGE \(e\.g\. v2\)\.$/);
+    expect(evaluation.annotation).toMatch(
+      / Not scanned: 1 in use IN_PROGRESS \(scan pending\) \(e\.g\. v3\), 1 in use PENDING \(scan pending\) \(e\.g\. v1\), 1 in use UNSUPPORTED_IMAGE \(the scanner cannot scan this image type\) \(e\.g\. v2\)\.$/,
+    );
   });
 });
 

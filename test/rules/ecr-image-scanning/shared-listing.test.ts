@@ -69,7 +69,11 @@ beforeEach(() => {
   }));
 });
 
-const describeImagesCalls = () => ecr.commandCalls(DescribeImagesCommand).map((call) => call.args[0].input.repositoryName).sort();
+const describeImagesCalls = () =>
+  ecr
+    .commandCalls(DescribeImagesCommand)
+    .map((call) => [call.args[0].input.repositoryName, call.args[0].input.filter?.tagStatus].filter(Boolean).join(' '))
+    .sort();
 
 describe('one DescribeImages listing per repository in a CLI scan', () => {
   it('stale-images lists, image-scanning folds the same pages: same facts as listing alone, no second listing', async () => {
@@ -80,8 +84,8 @@ describe('one DescribeImages listing per repository in a CLI scan', () => {
     const both = await collectSnapshot([target()], [run(staleImages), run(imageScanning)], { now: NOW });
 
     expect(both.problems).toEqual([]);
-    // Once per repository in all (by stale-images), not once per rule.
-    expect(describeImagesCalls()).toEqual(['team/a', 'team/b']);
+    // One listing per repository in all (stale-images' tagged and untagged halves), not one per rule.
+    expect(describeImagesCalls()).toEqual(['team/a TAGGED', 'team/a UNTAGGED', 'team/b TAGGED', 'team/b UNTAGGED']);
     expect(both.snapshot.scopes[0]!.facts['ecr-image-scanning']).toEqual(alone.snapshot.scopes[0]!.facts['ecr-image-scanning']);
     const evaluations = imageScanning.evaluate(both.snapshot.scopes[0]!.facts['ecr-image-scanning'] as ImageScanningFacts, defaultRuleParameters<ImageScanningParams>(imageScanning.id, imageScanning.parameters), NOW);
     expect(evaluations.map((e) => `${e.resourceId} ${e.complianceType}`)).toEqual(['team/a NON_COMPLIANT', 'team/b NON_COMPLIANT', 'vendor/mirror NOT_APPLICABLE']);

@@ -60,6 +60,9 @@ describe('basicOldFindings', () => {
     [{ HIGH: 3, UNDEFINED: 9 }, 'CRITICAL', 45, undefined],
     [{ CRITICAL: 2 }, 'CRITICAL', 29, undefined],
     [{ CRITICAL: 0 }, 'LOW', 45, undefined],
+    // UNDEFINED: no severity assigned (below every threshold); a value we do not know counts at every threshold.
+    [{ UNDEFINED: 4, INFORMATIONAL: 1 }, 'INFORMATIONAL', 45, { count: 1 }],
+    [{ SEVERE: 2 }, 'CRITICAL', 45, { count: 2 }],
   ])('%j at %s, scanned %d days ago -> %j', (counts, severity, scannedDaysAgo, expected) => {
     const found = basicOldFindings(observation(1, { severityCounts: counts, scanCompletedAtMs: NOW - scannedDaysAgo * DAY }), { ...params, MaxFindingSeverity: severity }, NOW);
     if (expected) expect(found).toMatchObject(expected);

@@ -50,7 +50,8 @@ describe('collector: throttling under the SDK adaptive retry (real middleware, f
       return { status: 200, body: { imageDetails: [{ imageDigest: 'sha256:1', imageTags: ['v1'], imagePushedAt: (NOW.getTime() - 200 * DAY_MS) / 1000, imageSizeInBytes: 10 }] } };
     }, 3);
     const facts = await collectStaleImages(context(clients));
-    expect(requests.filter((t) => t === 'DescribeImages')).toEqual(['DescribeImages', 'DescribeImages']);
+    // The throttled call retried, then the untagged listing.
+    expect(requests.filter((t) => t === 'DescribeImages')).toEqual(['DescribeImages', 'DescribeImages', 'DescribeImages']);
     expect(facts.repositories[0]?.summary).toMatchObject({ activeImages: 1, staleImages: 1 });
     expect(facts.notReached).toBeUndefined();
   });
@@ -64,7 +65,8 @@ describe('collector: throttling under the SDK adaptive retry (real middleware, f
     }, 2);
     const logs: LogLine[] = [];
     const facts = await collectStaleImages(context(clients, logs));
-    expect(requests.filter((t) => t === 'DescribeImages')).toHaveLength(3);
+    // ok: its tagged and untagged listings; hot: two attempts at its first listing.
+    expect(requests.filter((t) => t === 'DescribeImages')).toHaveLength(4);
     expect(facts.repositories.map((r) => r.repositoryName)).toEqual(['ok']);
     expect(facts.notReached).toEqual(['hot']);
     expect(logs[0]?.extra).toMatchObject({ notReached: 1, throttled: 1, evaluated: 1 });

@@ -5,6 +5,7 @@ import {
   type EvaluationResult,
 } from '@aws-sdk/client-config-service';
 import {
+  BatchGetImageCommand,
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ECRClient,
@@ -66,25 +67,30 @@ beforeEach(() => {
 });
 
 describe('collector: paging and summaries', () => {
-  it('pages DescribeImages 1000 at a time and folds every page into the summary', async () => {
+  it('pages DescribeImages 1000 at a time, tagged then untagged, and folds every page into the summary', async () => {
     givenRepositories(['team/api']);
-    const pages = [
-      { imageDetails: [detail('team/api', 1, { daysAgo: 200, tags: ['v1'] }), detail('team/api', 2, { daysAgo: 5, tags: ['v2'] })], nextToken: 'p2' },
-      { imageDetails: [detail('team/api', 3, { daysAgo: 400, pulledDaysAgo: 300, tags: ['v0'], size: 7 })], nextToken: 'p3' },
-      { imageDetails: [detail('team/api', 4, { daysAgo: 9 }), { ...detail('team/api', 5, { daysAgo: 900, tags: ['ancient'] }), imageStatus: 'ARCHIVED' }] },
-    ];
+    const pages: Record<string, Array<{ imageDetails: ImageDetail[]; nextToken?: string }>> = {
+      TAGGED: [
+        { imageDetails: [detail('team/api', 1, { daysAgo: 200, tags: ['v1'] }), detail('team/api', 2, { daysAgo: 5, tags: ['v2'] })], nextToken: 'p2' },
+        { imageDetails: [detail('team/api', 3, { daysAgo: 400, pulledDaysAgo: 300, tags: ['v0'], size: 7 }), { ...detail('team/api', 5, { daysAgo: 900, tags: ['ancient'] }), imageStatus: 'ARCHIVED' }] },
+      ],
+      UNTAGGED: [{ imageDetails: [detail('team/api', 4, { daysAgo: 9 })] }],
+    };
     ecr.on(DescribeImagesCommand).callsFake((input: DescribeImagesCommandInput) => {
       describeInputs.push({ ...input });
-      return pages[describeInputs.length - 1];
+      const series = pages[input.filter?.tagStatus ?? 'ANY']!;
+      return series[input.nextToken ? Number(input.nextToken.slice(1)) - 1 : 0];
     });
 
     const facts = await collectStaleImages(context());
 
     expect(describeInputs).toEqual([
-      { repositoryName: 'team/api', maxResults: 1000 },
-      { repositoryName: 'team/api', maxResults: 1000, nextToken: 'p2' },
-      { repositoryName: 'team/api', maxResults: 1000, nextToken: 'p3' },
+      { repositoryName: 'team/api', maxResults: 1000, filter: { tagStatus: 'TAGGED' } },
+      { repositoryName: 'team/api', maxResults: 1000, filter: { tagStatus: 'TAGGED' }, nextToken: 'p2' },
+      { repositoryName: 'team/api', maxResults: 1000, filter: { tagStatus: 'UNTAGGED' } },
     ]);
+    // No image index among the tagged images: no manifest is read (a read records a pull).
+    expect(ecr).not.toHaveReceivedCommand(BatchGetImageCommand);
     expect(ecr).toHaveReceivedCommandWith(GetLifecyclePolicyCommand, { repositoryName: 'team/api' });
     expect(facts).toEqual({
       basis: { asOf: NOW.toISOString(), MaxImageAgeDays: 90, MaxIdleDays: 90, ProtectedTagPatterns: [] },
@@ -127,7 +133,11 @@ describe('collector: paging and summaries', () => {
       ['exempt', undefined, undefined],
     ]);
     expect(facts.notReached).toBeUndefined();
-    expect(ecr.commandCalls(DescribeImagesCommand).map((c) => c.args[0].input.repositoryName).sort()).toEqual(['a', 'gone']);
+    expect(ecr.commandCalls(DescribeImagesCommand).map((c) => `${c.args[0].input.repositoryName} ${c.args[0].input.filter?.tagStatus}`).sort()).toEqual([
+      'a TAGGED',
+      'a UNTAGGED',
+      'gone TAGGED',
+    ]);
     expect(rule.evaluate(facts, DEFAULTS, NOW).map((e) => [e.resourceId, e.complianceType])).toEqual([
       ['a', 'NON_COMPLIANT'],
       ['exempt', 'NOT_APPLICABLE'],
@@ -173,7 +183,7 @@ describe('collector: time budget and resume', () => {
   it('stops starting repositories when the time is spent, lists and logs the ones not reached', async () => {
     const names = ['r0', 'r1', 'r2', 'r3', 'r4'];
     givenRepositories(names);
-    let budget = 2; // two repositories' worth of time
+    let budget = 4; // two repositories' worth of time (a tagged and an untagged listing each)
     ecr.on(DescribeImagesCommand).callsFake(async () => {
       budget--;
       return { imageDetails: [] };
@@ -219,7 +229,8 @@ describe('collector: time budget and resume', () => {
     const names = ['r0', 'r1', 'r2', 'r3', 'r4', 'r5'];
     givenRepositories(names);
     ecr.on(DescribeImagesCommand).callsFake((input: DescribeImagesCommandInput) => {
-      describeInputs.push({ ...input });
+      // One entry per repository: its tagged listing (the untagged one follows it).
+      if (input.filter?.tagStatus === 'TAGGED') describeInputs.push({ ...input });
       return { imageDetails: [] };
     });
     // Config remembers the latest result per repository (OrderingTimestamp), as the real service does.

@@ -123,6 +123,9 @@ describe('lifecycle policy analysis', () => {
     ['no policy', null, {}, { state: 'absent', untaggedCovered: false, agedCovered: false }],
     ['not JSON', '{rules:', {}, { state: 'unreadable', untaggedCovered: false, agedCovered: false }],
     ['JSON without rules', '{"foo":1}', {}, { state: 'unreadable', untaggedCovered: false, agedCovered: false }],
+    // ECR requires rulePriority, a unique integer: https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
+    ['a rule without rulePriority (order unknown)', JSON.stringify({ rules: [{ selection: { tagStatus: 'any', ...pushedDays(30) }, action: { type: 'expire' } }] }), {}, { state: 'unreadable', untaggedCovered: false, agedCovered: false }],
+    ['two rules with the same rulePriority', policy(expire(1, { tagStatus: 'any', ...pushedDays(30) }), expire(1, { tagStatus: 'untagged', ...pushedDays(1) })), {}, { state: 'unreadable', untaggedCovered: false, agedCovered: false }],
     ['untagged 1d + any 90d', GOOD_POLICY, {}, { state: 'present', untaggedCovered: true, agedCovered: true, gaps: [] }],
     ['a single any-rule by age covers both', policy(expire(1, { tagStatus: 'any', ...pushedDays(60) })), {}, { state: 'present', untaggedCovered: true, agedCovered: true, gaps: [] }],
     ['any-rule longer than the age limit covers neither', policy(expire(1, { tagStatus: 'any', ...pushedDays(180) })), {}, {

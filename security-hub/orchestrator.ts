@@ -1,0 +1,208 @@
+/**
+ * The Security Hub response orchestrator: a Step Functions state machine runs `start` once per
+ * Security Hub event, then `poll` for each started automation until it ends.
+ *
+ * - `start`: maps each finding of the event (mapping.ts), starts the runbook in the finding's
+ *   account and region (StartAutomationExecution through the member's Security Hub role, the
+ *   runbook running as the member automation role), and sets the finding's workflow to
+ *   NOTIFIED with a note naming the execution, or the reason it could not start. NOTIFIED in
+ *   both cases: the automatic rule only takes NEW findings, so a note never starts a loop.
+ * - `poll`: reads the execution (GetAutomationExecution); when it has ended, RESOLVED with a
+ *   note when it succeeded and its success proves the finding resolved, else a note with the
+ *   outcome (the failure message, or that it is still running past the waiting limit).
+ */
+import { GetAutomationExecutionCommand, StartAutomationExecutionCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { BatchUpdateFindingsCommand, type SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { awsCall, EcrGuardrailsError } from '../rules/kernel/errors.js';
+import type { AsffFinding, FindingIdentifier } from './asff.js';
+import { mapFinding, type Ignored, type Remediation } from './mapping.js';
+import type { RemediationRoute } from './routes.js';
+
+export const CUSTOM_ACTION_DETAIL_TYPE = 'Security Hub Findings - Custom Action';
+export const IMPORTED_DETAIL_TYPE = 'Security Hub Findings - Imported';
+/** Who the notes say wrote them (BatchUpdateFindings Note.UpdatedBy). */
+export const NOTE_AUTHOR = 'ecr-guardrails';
+/** BatchUpdateFindings Note.Text is at most 512 characters. */
+export const NOTE_LIMIT = 512;
+
+/** What the orchestrator calls in a member account (through the member Security Hub role), and in the admin account. */
+export const MEMBER_ACTIONS = ['ssm:GetAutomationExecution', 'ssm:StartAutomationExecution'] as const;
+export const ADMIN_ACTIONS = ['securityhub:BatchUpdateFindings'] as const;
+
+/** One started automation, as the state machine carries it from `start` to `poll`. */
+export interface Run {
+  finding: FindingIdentifier;
+  account: string;
+  region: string;
+  partition: string;
+  executionId: string;
+  documentName: string;
+  resourceId: string;
+  matched: string;
+  resolves: boolean;
+  /** Epoch milliseconds after which `poll` stops waiting and says so on the finding. */
+  deadline: number;
+}
+
+export interface StartResult {
+  runs: Run[];
+  ignored: Ignored[];
+  /** Findings that could not be started or noted: the state machine fails with these after polling the others. */
+  problems: string[];
+}
+
+export interface PollResult {
+  done: boolean;
+  status: string;
+  run: Run;
+}
+
+export interface OrchestratorSettings {
+  routes: readonly RemediationRoute[];
+  automationRoleName: string;
+  /** The region the orchestrator runs in: automatic remediation takes only findings of this region. */
+  region: string;
+  /** Controls remediated without a click, and the accounts that applies to (absent: every account). */
+  automatic: { controls: readonly string[]; accounts?: readonly string[] };
+  /** How long `poll` waits for an execution before noting that it is still running. */
+  maxWaitSeconds: number;
+}
+
+export interface OrchestratorClients {
+  /** SSM in a member account and region (through the member Security Hub role). */
+  ssm(account: string, region: string, partition: string): Promise<SSMClient>;
+  /** Security Hub of the administrator account in a region. */
+  securityHub(region: string): SecurityHubClient;
+  now(): number;
+}
+
+/** A finding the orchestrator could not note, or an event it cannot read. */
+export class SecurityHubResponseError extends EcrGuardrailsError {}
+
+interface SecurityHubEvent {
+  'detail-type'?: string;
+  detail?: { findings?: AsffFinding[] };
+}
+
+const clip = (text: string): string => (text.length <= NOTE_LIMIT ? text : `${text.slice(0, NOTE_LIMIT - 6)} [...]`);
+
+/** Sets a finding's note and, when given, its workflow status; throws when Security Hub does not process it. */
+export async function updateFinding(client: SecurityHubClient, finding: FindingIdentifier, text: string, workflow?: 'NOTIFIED' | 'RESOLVED'): Promise<void> {
+  const response = await awsCall('securityhub:BatchUpdateFindings', () =>
+    client.send(
+      new BatchUpdateFindingsCommand({
+        FindingIdentifiers: [finding],
+        Note: { Text: clip(text), UpdatedBy: NOTE_AUTHOR },
+        ...(workflow ? { Workflow: { Status: workflow } } : {}),
+      }),
+    ),
+  );
+  const unprocessed = response.UnprocessedFindings ?? [];
+  if (unprocessed.length > 0) {
+    throw new SecurityHubResponseError(`securityhub:BatchUpdateFindings did not update ${finding.Id}: ${unprocessed.map((u) => `${u.ErrorCode ?? ''} ${u.ErrorMessage ?? ''}`.trim()).join('; ')}`);
+  }
+}
+
+/** Why automatic remediation does not take a finding it was given (the EventBridge rule filters too; this is the second check). */
+function notAutomatic(finding: AsffFinding, remediation: Remediation, settings: OrchestratorSettings): string | undefined {
+  if (remediation.source !== 'control') return 'automatic remediation takes Security Hub control findings only';
+  if (!settings.automatic.controls.includes(remediation.matched)) return `control ${remediation.matched} is not configured for automatic remediation`;
+  if (settings.automatic.accounts && !settings.automatic.accounts.includes(remediation.account)) return `account ${remediation.account} is not configured for automatic remediation`;
+  if (remediation.region !== settings.region) return `the finding is in ${remediation.region}; automatic remediation takes findings of ${settings.region} only (the orchestrator of each region takes its own)`;
+  if (finding.Workflow?.Status !== 'NEW') return `workflow status is ${finding.Workflow?.Status ?? 'missing'}, not NEW`;
+  return undefined;
+}
+
+/** Starts one automation and notes it on the finding; returns the run, or throws naming what failed. */
+async function startOne(remediation: Remediation, settings: OrchestratorSettings, clients: OrchestratorClients): Promise<Run> {
+  const { route } = remediation;
+  const where = `${remediation.account}/${remediation.region}`;
+  const hub = clients.securityHub(remediation.region);
+  let executionId: string;
+  try {
+    const ssm = await clients.ssm(remediation.account, remediation.region, remediation.partition);
+    const response = await awsCall('ssm:StartAutomationExecution', () =>
+      ssm.send(new StartAutomationExecutionCommand({ DocumentName: route.documentName, Parameters: remediation.parameters })),
+    );
+    if (!response.AutomationExecutionId) throw new SecurityHubResponseError('ssm:StartAutomationExecution returned no AutomationExecutionId');
+    executionId = response.AutomationExecutionId;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await updateFinding(hub, remediation.finding, `ecr-guardrails could not start ${route.documentName} in ${where} for ${remediation.resourceId}: ${message}`, 'NOTIFIED');
+    throw new SecurityHubResponseError(`${remediation.finding.Id}: ${route.documentName} did not start in ${where}: ${message}`, { cause: error });
+  }
+  await updateFinding(
+    hub,
+    remediation.finding,
+    `ecr-guardrails started ${route.documentName}, automation execution ${executionId}, in ${where} for ${remediation.resourceId} (${remediation.matched}).`,
+    'NOTIFIED',
+  );
+  return {
+    finding: remediation.finding,
+    account: remediation.account,
+    region: remediation.region,
+    partition: remediation.partition,
+    executionId,
+    documentName: route.documentName,
+    resourceId: remediation.resourceId,
+    matched: remediation.matched,
+    resolves: remediation.resolves,
+    deadline: clients.now() + settings.maxWaitSeconds * 1000,
+  };
+}
+
+/** Maps every finding of a custom action or an "Imported" event and starts the automations. */
+export async function start(event: unknown, settings: OrchestratorSettings, clients: OrchestratorClients): Promise<StartResult> {
+  const e = event as SecurityHubEvent;
+  const type = e?.['detail-type'];
+  if (type !== CUSTOM_ACTION_DETAIL_TYPE && type !== IMPORTED_DETAIL_TYPE) throw new SecurityHubResponseError(`not a Security Hub findings event: detail-type ${String(type)}`);
+  const findings = e.detail?.findings;
+  if (!Array.isArray(findings)) throw new SecurityHubResponseError(`the ${type} event carries no findings array`);
+  const result: StartResult = { runs: [], ignored: [], problems: [] };
+  for (const finding of findings) {
+    const mapped = mapFinding(finding, { routes: settings.routes, automationRoleName: settings.automationRoleName });
+    if (mapped.kind === 'ignored') {
+      result.ignored.push({ ...(mapped.finding ? { finding: mapped.finding } : {}), reason: mapped.reason });
+      continue;
+    }
+    const reason = type === IMPORTED_DETAIL_TYPE ? notAutomatic(finding, mapped.remediation, settings) : undefined;
+    if (reason) {
+      result.ignored.push({ finding: mapped.remediation.finding, reason });
+      continue;
+    }
+    try {
+      result.runs.push(await startOne(mapped.remediation, settings, clients));
+    } catch (error) {
+      result.problems.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return result;
+}
+
+/** Statuses after which an execution does nothing more (AutomationExecutionStatus). */
+const SUCCEEDED = new Set(['Success', 'CompletedWithSuccess']);
+const ENDED_OTHERWISE = new Set(['Failed', 'TimedOut', 'Cancelled', 'Rejected', 'CompletedWithFailure', 'ChangeCalendarOverrideRejected', 'Exited']);
+
+/** Reads one execution; when it has ended (or the wait is over), writes the outcome on the finding. */
+export async function poll(run: Run, clients: OrchestratorClients): Promise<PollResult> {
+  const ssm = await clients.ssm(run.account, run.region, run.partition);
+  const response = await awsCall('ssm:GetAutomationExecution', () => ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: run.executionId })));
+  const execution = response.AutomationExecution;
+  const status = execution?.AutomationExecutionStatus ?? 'unknown';
+  const hub = clients.securityHub(run.region);
+  const what = `${run.documentName} execution ${run.executionId} (${run.account}/${run.region}, ${run.resourceId})`;
+  if (SUCCEEDED.has(status)) {
+    if (run.resolves) await updateFinding(hub, run.finding, `${what} succeeded: the runbook verified the resource; resolved by ecr-guardrails.`, 'RESOLVED');
+    else await updateFinding(hub, run.finding, `${what} succeeded, but this rule also reports problems no runbook fixes (e.g. vulnerabilities): the finding stays open until the rule evaluates the resource again.`);
+    return { done: true, status, run };
+  }
+  if (ENDED_OTHERWISE.has(status)) {
+    await updateFinding(hub, run.finding, `${what} ended ${status}: ${execution?.FailureMessage ?? 'no failure message'}`);
+    return { done: true, status, run };
+  }
+  if (clients.now() >= run.deadline) {
+    await updateFinding(hub, run.finding, `${what} is still ${status}; ecr-guardrails stopped waiting for it. Check the execution in Systems Manager.`);
+    return { done: true, status, run };
+  }
+  return { done: false, status, run };
+}

@@ -1,0 +1,242 @@
+/**
+ * The orchestrator's calls, against mocked clients answering as the APIs document:
+ * StartAutomationExecution (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_StartAutomationExecution.html),
+ * GetAutomationExecution (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetAutomationExecution.html),
+ * BatchUpdateFindings (https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_BatchUpdateFindings.html).
+ */
+import { BatchUpdateFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { GetAutomationExecutionCommand, SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadRunbooks } from '../../automations/catalog.js';
+import { configRuleName } from '../../infra/names.js';
+import { RULES } from '../../rules/index.js';
+import { EvaluationRoleCredentials } from '../../rules/kernel/credentials.js';
+import { parseRuleParameters } from '../../rules/kernel/parameters.js';
+import { AUTOMATION_ROLE_NAME } from '../../rules/names.js';
+import { handler, lambdaClients, SECURITY_HUB_ROLE_NAME, settingsFromEnvironment } from '../../security-hub/handler.js';
+import { poll, start, type OrchestratorClients, type OrchestratorSettings, type Run } from '../../security-hub/orchestrator.js';
+import { remediationRoutes } from '../../security-hub/routes.js';
+import { ACCOUNT, REGION, REPOSITORY, VPC_ID, configRuleFinding, controlFinding, customActionEvent, importedEvent, repositoryArn } from './findings.js';
+
+const ssm = mockClient(SSMClient);
+const hub = mockClient(SecurityHubClient);
+const routes = remediationRoutes(RULES, loadRunbooks(), (rule) => parseRuleParameters(rule.id, rule.parameters, {}), configRuleName);
+const settings: OrchestratorSettings = { routes, automationRoleName: AUTOMATION_ROLE_NAME, region: REGION, automatic: { controls: ['EC2.56', 'ECR.2'], accounts: [ACCOUNT] }, maxWaitSeconds: 3600 };
+const NOW = Date.parse('2026-11-28T10:00:05Z');
+const EXECUTION = '4105a4fc-f944-11e6-9d32-0123456789ab';
+
+let ssmCalls: string[];
+function clients(now = NOW): OrchestratorClients {
+  return {
+    ssm: async (account, region, partition) => {
+      ssmCalls.push(`${partition}/${account}/${region}`);
+      return new SSMClient({ region });
+    },
+    securityHub: (region) => new SecurityHubClient({ region }),
+    now: () => now,
+  };
+}
+
+beforeEach(() => {
+  ssm.reset();
+  hub.reset();
+  ssmCalls = [];
+  ssm.on(StartAutomationExecutionCommand).resolves({ AutomationExecutionId: EXECUTION });
+  hub.on(BatchUpdateFindingsCommand).callsFake((input: { FindingIdentifiers: { Id: string; ProductArn: string }[] }) => ({ ProcessedFindings: input.FindingIdentifiers, UnprocessedFindings: [] }));
+});
+
+const notes = (): { Id: string; Status?: string; Text: string }[] =>
+  hub.commandCalls(BatchUpdateFindingsCommand).map((call) => ({
+    Id: call.args[0].input.FindingIdentifiers![0]!.Id!,
+    ...(call.args[0].input.Workflow?.Status ? { Status: call.args[0].input.Workflow.Status } : {}),
+    Text: call.args[0].input.Note!.Text!,
+  }));
+
+describe('start: a custom action', () => {
+  it('starts the runbook of each remediable finding in its account and region, notes it NOTIFIED naming the execution, and ignores the others', async () => {
+    const vpc = controlFinding('EC2.56');
+    const other = controlFinding('S3.1');
+    const ours = configRuleFinding('ecr-guardrails-ecr-tag-immutability', { Type: 'AwsEcrRepository', Id: repositoryArn() });
+    const result = await start(customActionEvent([vpc, other, ours]), settings, clients());
+
+    expect(ssmCalls).toEqual([`aws/${ACCOUNT}/${REGION}`, `aws/${ACCOUNT}/${REGION}`]);
+    expect(ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 2);
+    expect(ssm).toHaveReceivedNthCommandWith(StartAutomationExecutionCommand, 1, {
+      DocumentName: 'EcrGuardrails-CreateEcrVpcEndpoints',
+      Parameters: { VpcId: [VPC_ID], Services: ['ecr.api,ecr.dkr,s3'], AutomationAssumeRole: [`arn:aws:iam::${ACCOUNT}:role/${AUTOMATION_ROLE_NAME}`] },
+    });
+    expect(ssm).toHaveReceivedNthCommandWith(StartAutomationExecutionCommand, 2, {
+      DocumentName: 'EcrGuardrails-EnableEcrTagImmutability',
+      Parameters: { RepositoryName: [REPOSITORY], Mode: ['IMMUTABLE'], AutomationAssumeRole: [`arn:aws:iam::${ACCOUNT}:role/${AUTOMATION_ROLE_NAME}`] },
+    });
+    expect(hub).toHaveReceivedCommandWith(BatchUpdateFindingsCommand, {
+      FindingIdentifiers: [{ Id: vpc.Id!, ProductArn: vpc.ProductArn! }],
+      Workflow: { Status: 'NOTIFIED' },
+      Note: { Text: `ecr-guardrails started EcrGuardrails-CreateEcrVpcEndpoints, automation execution ${EXECUTION}, in ${ACCOUNT}/${REGION} for ${VPC_ID} (EC2.56).`, UpdatedBy: 'ecr-guardrails' },
+    });
+    expect(notes().map((n) => n.Id)).toEqual([vpc.Id, ours.Id]);
+
+    expect(result.runs).toEqual([
+      { finding: { Id: vpc.Id, ProductArn: vpc.ProductArn }, account: ACCOUNT, region: REGION, partition: 'aws', executionId: EXECUTION, documentName: 'EcrGuardrails-CreateEcrVpcEndpoints', resourceId: VPC_ID, matched: 'EC2.56', resolves: true, deadline: NOW + 3600_000 },
+      expect.objectContaining({ documentName: 'EcrGuardrails-EnableEcrTagImmutability', matched: 'ecr-guardrails-ecr-tag-immutability', resourceId: REPOSITORY }),
+    ]);
+    expect(result.ignored).toEqual([{ finding: { Id: other.Id, ProductArn: other.ProductArn }, reason: 'control S3.1 is not one ecr-guardrails remediates' }]);
+    expect(result.problems).toEqual([]);
+  });
+
+  it('takes a custom action on a finding whose workflow is already NOTIFIED (a person asked again)', async () => {
+    const result = await start(customActionEvent([controlFinding('ECR.2', { Workflow: { Status: 'NOTIFIED' } })]), settings, clients());
+    expect(result.runs).toHaveLength(1);
+  });
+
+  it('notes a runbook that could not start on the finding (NOTIFIED, so no automatic loop) and reports it, still starting the others', async () => {
+    const denied = Object.assign(new Error('User: arn:aws:sts::444455556666:assumed-role/EcrGuardrailsSecurityHubRole/ecr-guardrails-security-hub is not authorized to perform: ssm:StartAutomationExecution'), { name: 'AccessDeniedException' });
+    ssm.on(StartAutomationExecutionCommand, { DocumentName: 'EcrGuardrails-EnableEcrTagImmutability' }).rejects(denied);
+    const ecr2 = controlFinding('ECR.2');
+    const result = await start(customActionEvent([ecr2, controlFinding('ECR.3')]), settings, clients());
+    expect(result.runs.map((r) => r.documentName)).toEqual(['EcrGuardrails-ApplyEcrLifecyclePolicy']);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toContain('EcrGuardrails-EnableEcrTagImmutability did not start');
+    expect(notes()[0]).toMatchObject({ Id: ecr2.Id, Status: 'NOTIFIED' });
+    expect(notes()[0]!.Text).toMatch(/^ecr-guardrails could not start EcrGuardrails-EnableEcrTagImmutability in 444455556666\/eu-west-3 for team-a\/payments-api: ssm:StartAutomationExecution failed.*not authorized/);
+  });
+
+  it('fails loudly when Security Hub does not process the note', async () => {
+    hub.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [{ FindingIdentifier: { Id: 'x', ProductArn: 'y' }, ErrorCode: 'FindingNotFound', ErrorMessage: 'Finding Not Found' }] });
+    const result = await start(customActionEvent([controlFinding('ECR.2')]), settings, clients());
+    expect(result.runs).toEqual([]);
+    expect(result.problems[0]).toContain('FindingNotFound Finding Not Found');
+  });
+
+  it('rejects an event that is not a Security Hub findings event', async () => {
+    await expect(start({ 'detail-type': 'AWS API Call via CloudTrail', detail: {} }, settings, clients())).rejects.toThrow(/not a Security Hub findings event/);
+    await expect(start({ 'detail-type': 'Security Hub Findings - Custom Action', detail: {} }, settings, clients())).rejects.toThrow(/no findings array/);
+  });
+});
+
+describe('start: automatic remediation of imported findings', () => {
+  it.each([
+    ['a configured control, account and region, workflow NEW', controlFinding('EC2.56'), null],
+    ['a control not configured for automatic remediation', controlFinding('ECR.3'), /control ECR.3 is not configured/],
+    ['an account not configured', controlFinding('ECR.2', { AwsAccountId: '777788889999', Resources: [{ Type: 'AwsEcrRepository', Id: repositoryArn(REPOSITORY, '777788889999') }] }), /account 777788889999 is not configured/],
+    ['a finding of another region', controlFinding('ECR.2', { Region: 'us-east-1', Resources: [{ Type: 'AwsEcrRepository', Id: repositoryArn(REPOSITORY, ACCOUNT, 'us-east-1') }] }), /in us-east-1; automatic remediation takes findings of eu-west-3 only/],
+    ['a finding already NOTIFIED (our own note)', controlFinding('ECR.2', { Workflow: { Status: 'NOTIFIED' } }), /NOTIFIED, not NEW/],
+    ['a finding of our own Config rule', configRuleFinding('ecr-guardrails-ecr-tag-immutability', { Type: 'AwsEcrRepository', Id: repositoryArn() }), /control findings only/],
+  ])('%s', async (_case, finding, reason) => {
+    const result = await start(importedEvent([finding]), settings, clients());
+    if (reason === null) {
+      expect(result.runs).toHaveLength(1);
+      expect(ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
+    } else {
+      expect(result.runs).toEqual([]);
+      expect(result.ignored[0]!.reason).toMatch(reason);
+      expect(ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
+      expect(hub).not.toHaveReceivedCommand(BatchUpdateFindingsCommand);
+    }
+  });
+
+  it('takes every account when no accounts are configured', async () => {
+    const anyAccount = { ...settings, automatic: { controls: ['ECR.2'] } };
+    const finding = controlFinding('ECR.2', { AwsAccountId: '777788889999', Resources: [{ Type: 'AwsEcrRepository', Id: repositoryArn(REPOSITORY, '777788889999') }] });
+    expect((await start(importedEvent([finding]), anyAccount, clients())).runs).toHaveLength(1);
+  });
+});
+
+describe('poll', () => {
+  const vpc = controlFinding('EC2.56');
+  const run: Run = { finding: { Id: vpc.Id!, ProductArn: vpc.ProductArn! }, account: ACCOUNT, region: REGION, partition: 'aws', executionId: EXECUTION, documentName: 'EcrGuardrails-CreateEcrVpcEndpoints', resourceId: VPC_ID, matched: 'EC2.56', resolves: true, deadline: NOW + 60_000 };
+  const execution = (status: string, extra: Record<string, unknown> = {}) => ({
+    AutomationExecution: { AutomationExecutionId: EXECUTION, DocumentName: 'EcrGuardrails-CreateEcrVpcEndpoints', DocumentVersion: '3', ExecutionStartTime: new Date('2026-11-28T10:00:06Z'), AutomationExecutionStatus: status, Mode: 'Auto', ...extra },
+  });
+
+  it('resolves the finding when the runbook succeeded (its last step verified the resource)', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves(execution('Success', { ExecutionEndTime: new Date('2026-11-28T10:03:40Z') }) as never);
+    const result = await poll(run, clients());
+    expect(result).toEqual({ done: true, status: 'Success', run });
+    expect(ssm).toHaveReceivedCommandWith(GetAutomationExecutionCommand, { AutomationExecutionId: EXECUTION });
+    expect(ssmCalls).toEqual([`aws/${ACCOUNT}/${REGION}`]);
+    expect(notes()).toEqual([{ Id: vpc.Id, Status: 'RESOLVED', Text: `EcrGuardrails-CreateEcrVpcEndpoints execution ${EXECUTION} (${ACCOUNT}/${REGION}, ${VPC_ID}) succeeded: the runbook verified the resource; resolved by ecr-guardrails.` }]);
+  });
+
+  it('only notes a success that cannot prove the finding resolved (rules with findings no runbook fixes)', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves(execution('Success') as never);
+    await poll({ ...run, resolves: false }, clients());
+    expect(notes()[0]!.Status).toBeUndefined();
+    expect(notes()[0]!.Text).toContain('the finding stays open until the rule evaluates the resource again');
+  });
+
+  it('notes the failure message of a failed run and leaves the workflow as it is', async () => {
+    const message = 'Step fails when it is Verification failed: vpc-0a1b2c3d4e5f60789 is still NON_COMPLIANT: the ecr.dkr endpoint does not cover eu-west-3b. Please refer to Automation Service Troubleshooting Guide for more diagnosis details.';
+    ssm.on(GetAutomationExecutionCommand).resolves(execution('Failed', { FailureMessage: message }) as never);
+    expect((await poll(run, clients())).done).toBe(true);
+    expect(notes()).toEqual([{ Id: vpc.Id, Text: `EcrGuardrails-CreateEcrVpcEndpoints execution ${EXECUTION} (${ACCOUNT}/${REGION}, ${VPC_ID}) ended Failed: ${message}` }]);
+  });
+
+  it('keeps waiting while the run is in progress, without touching the finding', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves(execution('InProgress') as never);
+    expect(await poll(run, clients())).toEqual({ done: false, status: 'InProgress', run });
+    expect(hub).not.toHaveReceivedCommand(BatchUpdateFindingsCommand);
+  });
+
+  it('stops waiting at the deadline and says so on the finding', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves(execution('Waiting') as never);
+    expect((await poll(run, clients(NOW + 60_000))).done).toBe(true);
+    expect(notes()[0]!.Text).toContain('is still Waiting; ecr-guardrails stopped waiting for it');
+  });
+
+  it('cuts a long note to the 512 characters BatchUpdateFindings accepts, visibly', async () => {
+    ssm.on(GetAutomationExecutionCommand).resolves(execution('Failed', { FailureMessage: 'x'.repeat(2000) }) as never);
+    await poll(run, clients());
+    expect(notes()[0]!.Text).toHaveLength(512);
+    expect(notes()[0]!.Text.endsWith(' [...]')).toBe(true);
+  });
+});
+
+describe('Lambda entry', () => {
+  const env = { AWS_REGION: REGION, REMEDIATION_ROUTES: JSON.stringify(routes), AUTOMATIC_REMEDIATION: JSON.stringify({ controls: ['ECR.2'] }), MAX_WAIT_SECONDS: '1800' };
+
+  it('reads its settings from the environment the CDK app writes', () => {
+    expect(settingsFromEnvironment(env)).toEqual({ routes, automatic: { controls: ['ECR.2'] }, automationRoleName: AUTOMATION_ROLE_NAME, region: REGION, maxWaitSeconds: 1800 });
+  });
+
+  it.each([
+    [{ ...env, REMEDIATION_ROUTES: undefined }, /REMEDIATION_ROUTES is not set/],
+    [{ ...env, AUTOMATIC_REMEDIATION: '{' }, /AUTOMATIC_REMEDIATION is not JSON/],
+    [{ ...env, MAX_WAIT_SECONDS: '0' }, /MAX_WAIT_SECONDS must be a positive integer/],
+  ])('refuses a bad environment %#', (bad, message) => {
+    expect(() => settingsFromEnvironment(bad)).toThrow(message);
+  });
+
+  it('rejects an unknown step', async () => {
+    await expect(handler({ step: 'finish' } as never)).rejects.toThrow(/unknown step "finish"/);
+  });
+
+  it('calls SSM in the member account through the member Security Hub role', async () => {
+    const sts = mockClient(STSClient);
+    sts.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIAMEMBER', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(NOW + 3600_000) } });
+    const live = lambdaClients(new EvaluationRoleCredentials(SECURITY_HUB_ROLE_NAME, 'ecr-guardrails-security-hub', new STSClient({}), () => NOW));
+    const client = await live.ssm(ACCOUNT, 'us-east-1', 'aws');
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleArn: `arn:aws:iam::${ACCOUNT}:role/EcrGuardrailsSecurityHubRole`, RoleSessionName: 'ecr-guardrails-security-hub' });
+    expect(await client.config.region()).toBe('us-east-1');
+    expect((await client.config.credentials()).accessKeyId).toBe('ASIAMEMBER');
+    expect(live.securityHub('us-east-1')).toBe(live.securityHub('us-east-1'));
+    sts.restore();
+  });
+});
+
+describe('permissions', () => {
+  it('name exactly the commands the orchestrator sends (member: SSM; admin: Security Hub)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { ADMIN_ACTIONS, MEMBER_ACTIONS } = await import('../../security-hub/orchestrator.js');
+    const source = readFileSync('security-hub/orchestrator.ts', 'utf8');
+    // The SDK package each command is imported from names its IAM service prefix.
+    const serviceOf = new Map<string, string>();
+    for (const [, names, client] of source.matchAll(/import \{([^}]*)\} from '@aws-sdk\/client-([a-z-]+)'/g)) {
+      for (const name of names!.split(',').map((n) => n.trim().replace(/^type /, ''))) serviceOf.set(name, client!);
+    }
+    const sent = [...source.matchAll(/new (\w+)Command\(/g)].map((m) => `${serviceOf.get(`${m[1]}Command`) ?? '?'}:${m[1]}`);
+    expect([...new Set(sent)].sort()).toEqual([...MEMBER_ACTIONS, ...ADMIN_ACTIONS].sort());
+  });
+});
