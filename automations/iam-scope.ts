@@ -10,7 +10,8 @@
  * - Amazon ECR (list_amazonelasticcontainerregistry.html): the repository-level actions take
  *   the resource type `repository*` (arn:${Partition}:ecr:${Region}:${Account}:repository/${Name});
  *   GetRegistryScanningConfiguration / PutRegistryScanningConfiguration have no resource type
- *   (the registry is the account).
+ *   (the registry is the account). Get/Set/DeleteRepositoryPolicy take `repository*` too.
+ * - AWS Organizations (list_awsorganizations.html): DescribeOrganization has no resource type.
  * - Amazon EC2 (list_amazonec2.html): DeleteVpcEndpoints (`vpc-endpoint*`) and
  *   DeleteSecurityGroup (`security-group*`) take `aws:ResourceTag/${TagKey}`; CreateTags takes
  *   `ec2:CreateAction` (the API that creates the resource, when tags are applied on creation
@@ -94,6 +95,7 @@ const HOSTED_ZONE_SCOPE: Scope = {
 /** The scope of each action that IAM lets us narrow (see the file comment). */
 export const ACTION_SCOPES: Readonly<Record<string, Scope>> = {
   'ecr:BatchDeleteImage': REPOSITORY_SCOPE,
+  'ecr:BatchGetImage': REPOSITORY_SCOPE,
   'ecr:BatchGetRepositoryScanningConfiguration': REPOSITORY_SCOPE,
   'ecr:DescribeImages': REPOSITORY_SCOPE,
   'ecr:DescribeRepositories': REPOSITORY_SCOPE,
@@ -104,6 +106,9 @@ export const ACTION_SCOPES: Readonly<Record<string, Scope>> = {
   'ecr:StartImageScan': REPOSITORY_SCOPE,
   'ecr:StartLifecyclePolicyPreview': REPOSITORY_SCOPE,
   'ecr:UpdateImageStorageClass': REPOSITORY_SCOPE,
+  'ecr:GetRepositoryPolicy': REPOSITORY_SCOPE,
+  'ecr:SetRepositoryPolicy': REPOSITORY_SCOPE,
+  'ecr:DeleteRepositoryPolicy': REPOSITORY_SCOPE,
   'ec2:DeleteVpcEndpoints': DELETE_SCOPE,
   'ec2:DeleteSecurityGroup': DELETE_SCOPE,
   'ec2:CreateTags': TAG_SCOPE,
@@ -119,6 +124,7 @@ export function unscopedReason(action: string): string {
   if (action === 'ec2:ModifyVpcEndpoint') return 'fixes endpoints that existed before the runbook (not tagged by it)';
   if (/^ecr:(Get|Put)RegistryScanningConfiguration$/.test(action)) return 'registry-level call, no resource type';
   if (action.startsWith('inspector2:')) return 'Amazon Inspector account-level calls, no resource type';
+  if (action === 'organizations:DescribeOrganization') return 'AWS Organizations DescribeOrganization has no resource type (the caller\'s own organisation)';
   return 'no resource-level scope declared in automations/iam-scope.ts';
 }
 

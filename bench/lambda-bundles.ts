@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { build } from 'esbuild';
-import { DETECTION_HANDLER_ENTRY, esbuildOptions, ruleHandlerEntry } from '../infra/bundling.js';
+import { DETECTION_HANDLER_ENTRY, esbuildOptions, ruleHandlerEntry, RULES_WITH_IAM_DATA } from '../infra/bundling.js';
 import { RULES } from '../rules/index.js';
 
 export interface Handler {
@@ -32,7 +32,9 @@ export interface Bundle {
 /** Builds one handler as CDK does (with or without source maps) into `outdir/<name>/index.mjs`. */
 export async function bundleHandler(handler: Handler, sourceMaps: boolean, outdir = mkdtempSync(join(tmpdir(), 'ecr-guardrails-bundle-bench-'))): Promise<Bundle> {
   const file = join(outdir, handler.name, 'index.mjs');
-  await build({ ...esbuildOptions(sourceMaps), entryPoints: [handler.entry], outfile: file, logLevel: 'error' });
+  // The functions that simulate IAM policies carry the IAM data banner, as the stacks build them.
+  const iamData = RULES_WITH_IAM_DATA.has(handler.name) || handler.name === 'detections';
+  await build({ ...esbuildOptions(sourceMaps, { iamData }), entryPoints: [handler.entry], outfile: file, logLevel: 'error' });
   const map = `${file}.map`;
   return { file, bytes: statSync(file).size, mapBytes: existsSync(map) ? statSync(map).size : 0 };
 }

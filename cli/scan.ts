@@ -63,7 +63,7 @@ function remediationFor(run: RuleRun, scope: { accountId: string; partition: str
  * Evaluates a snapshot as of its collection time. Pure: the same snapshot and parameters
  * always give the same findings. Rules without facts in a scope are reported as problems.
  */
-export function evaluateSnapshot(snapshot: Snapshot, runs: RuleRun[]): { findings: Finding[]; problems: ScopeProblem[] } {
+export async function evaluateSnapshot(snapshot: Snapshot, runs: RuleRun[]): Promise<{ findings: Finding[]; problems: ScopeProblem[] }> {
   const now = new Date(snapshot.collectedAt);
   const findings: Finding[] = [];
   const problems: ScopeProblem[] = [];
@@ -74,7 +74,7 @@ export function evaluateSnapshot(snapshot: Snapshot, runs: RuleRun[]): { finding
         problems.push({ accountId: scope.accountId, region: scope.region, ruleId: run.rule.id, message: 'no facts collected for this rule' });
         continue;
       }
-      for (const evaluation of run.rule.evaluate(facts, run.params, now)) {
+      for (const evaluation of await run.rule.evaluate(facts, run.params, now)) {
         if (evaluation.notReadable) {
           // Not evaluated: listed as a problem (exit 2), with no runbook to offer.
           problems.push({ accountId: scope.accountId, region: scope.region, ruleId: run.rule.id, resourceId: evaluation.resourceId, message: evaluation.annotation });

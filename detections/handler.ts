@@ -20,6 +20,7 @@ import { AlertDeduplicator } from './kernel/dedupe.js';
 import { DETECTION_ROLE_NAME, periodicRelatedRule } from './kernel/follow-up.js';
 import { OrganizationAccounts } from './kernel/organization.js';
 import { asEventBridgeEvent, detect, renderAlert } from './kernel/detect.js';
+import { withPolicyRating, type RatingSettings } from './kernel/policy-rating.js';
 import type { Alert, Detection, DetectionContext } from './kernel/types.js';
 
 /** Environment: the topic alerts go to, the dedupe window, the organisation's accounts. */
@@ -31,6 +32,10 @@ export const SECURITY_HUB_ENV = 'SECURITY_HUB_FINDINGS';
 /** JSON object: rule id -> Config rule name in the member accounts (absent: no re-evaluation). */
 export const CONFIG_RULE_NAMES_ENV = 'CONFIG_RULE_NAMES';
 export const PARTITION_ENV = 'AWS_PARTITION';
+/** Rating of new repository policies (ecr-repository-access): the organisation, and the rule's trusted and allowed-pull accounts (comma lists). */
+export const ORGANIZATION_ID_ENV = 'ORGANIZATION_ID';
+export const TRUSTED_ACCOUNTS_ENV = 'ACCESS_TRUSTED_ACCOUNTS';
+export const ALLOWED_PULL_ACCOUNTS_ENV = 'ACCESS_ALLOWED_PULL_ACCOUNTS';
 
 /** Member-account follow-up: Security Hub import and Config re-evaluation. */
 export interface FollowUp {
@@ -79,20 +84,35 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv = process.env): De
   return context;
 }
 
+/** How new repository policies are rated, from the Lambda's environment (set by the CDK app). */
+export function ratingFromEnvironment(env: NodeJS.ProcessEnv = process.env): RatingSettings {
+  const list = (name: string) => (env[name] ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+  return {
+    ...(env[ORGANIZATION_ID_ENV] ? { organizationId: env[ORGANIZATION_ID_ENV] } : {}),
+    trustedAccounts: list(TRUSTED_ACCOUNTS_ENV),
+    allowedPullAccounts: list(ALLOWED_PULL_ACCOUNTS_ENV),
+    partition: env[PARTITION_ENV] ?? 'aws',
+  };
+}
+
 /** SNS subjects: ASCII, at most 100 characters. */
 export function subject(alert: Alert): string {
   return `[${alert.severity}] ${alert.title}: ${alert.resourceId} (${alert.account})`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 }
 
 /** Classifies one forwarded event, drops duplicates within the window, publishes each alert to SNS and runs the follow-up; an event that cannot be classified is itself published as an alert. */
-export async function handleEvent(raw: unknown, deps: { sns: SNSClient; topicArn: string; context: DetectionContext; now?: number; followUp?: FollowUp }): Promise<{ published: number; suppressed: number }> {
+export async function handleEvent(
+  raw: unknown,
+  deps: { sns: SNSClient; topicArn: string; context: DetectionContext; now?: number; followUp?: FollowUp; rating?: RatingSettings },
+): Promise<{ published: number; suppressed: number }> {
   let published = 0;
   let suppressed = 0;
   const send = (title: string, message: string) => awsCall('sns:Publish', () => deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, Subject: title, Message: message })));
   let results;
   try {
     const event = asEventBridgeEvent(raw, 'forwarded event');
-    results = detect(event, deps.context, DETECTIONS);
+    const context = deps.rating ? await withPolicyRating(event, deps.context, deps.rating) : deps.context;
+    results = detect(event, context, DETECTIONS);
   } catch (error) {
     await send('[HIGH] ecr-guardrails could not classify an event', `${(error as Error).message}\n\nEvent:\n${JSON.stringify(raw, null, 2).slice(0, 200_000)}`);
     return { published: 1, suppressed: 0 };
@@ -138,7 +158,7 @@ export async function handler(event: unknown): Promise<{ published: number; supp
   const topicArn = process.env[TOPIC_ENV];
   if (!topicArn) throw new DetectionSetupError(`${TOPIC_ENV} is not set: the detection Lambda needs the alert topic.`);
   const sns = factory.get(SNSClient);
-  return handleEvent(event, { sns, topicArn, context: await contextWithOrganization(organization), followUp: followUpFromEnvironment() });
+  return handleEvent(event, { sns, topicArn, context: await contextWithOrganization(organization), followUp: followUpFromEnvironment(), rating: ratingFromEnvironment() });
 }
 
 const roleCredentials = new EvaluationRoleCredentials(DETECTION_ROLE_NAME, 'ecr-guardrails-detections');

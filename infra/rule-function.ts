@@ -14,7 +14,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVALUATION_ROLE_ENV, RULE_TIMEOUT_ENV } from '../rules/names.js';
 import { EVALUATION_ROLE_NAME, lambdaRoleName } from './names.js';
-import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, ruleHandlerEntry, sourceMapEnvironment } from './bundling.js';
+import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, ruleHandlerEntry, RULES_WITH_IAM_DATA, sourceMapEnvironment } from './bundling.js';
 import type { DeploymentPlan, RulePlan } from './plan.js';
 import { ruleLambdaSettings } from './rule-lambda.js';
 
@@ -120,7 +120,7 @@ export class RuleFunction extends Construct {
       },
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: bundlingOptions(config.lambda.sourceMaps),
+      bundling: bundlingOptions(config.lambda.sourceMaps, { iamData: RULES_WITH_IAM_DATA.has(r.rule.id) }),
     });
     Validations.of(this.function).acknowledge({
       id: 'NIST.800.53.R5-LambdaInsideVPC',

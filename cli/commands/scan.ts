@@ -84,7 +84,7 @@ export async function runScan(options: ScanOptions): Promise<{ report: ScanRepor
     source = { kind: 'live', description: `live scan of ${new Set(resolved.targets.map((t) => t.accountId)).size} account(s)` };
   }
   const chosen = rulesWithFacts(snapshot, runs, options.rules !== undefined);
-  const evaluated = evaluateSnapshot(snapshot, chosen);
+  const evaluated = await evaluateSnapshot(snapshot, chosen);
   const allProblems = [...problems, ...(offline ? evaluated.problems : [])];
   const report = buildReport({
     version: packageVersion(),

@@ -1,8 +1,10 @@
 /**
  * A repository policy set or deleted. SetRepositoryPolicy (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_SetRepositoryPolicy.html):
  * `repositoryName`, `policyText`, `force`; DeleteRepositoryPolicy: `repositoryName`.
- * The severity of a new policy comes from the ecr-repository-access evaluator (public or
- * external write = HIGH) passed in the context; without it the policy is unrated and HIGH.
+ * The severity of a new policy comes from the ecr-repository-access simulation (`policyRisk`:
+ * public write CRITICAL, public pull or outside write HIGH, outside pull or an unconfined
+ * service principal MEDIUM, nothing outside INFORMATIONAL), which the detection Lambda computes
+ * before classifying (detections/kernel/policy-rating.ts); unrated, the policy is HIGH.
  */
 import { alertFor, cloudTrailPattern, failed, requestParameters, requiredString } from '../kernel/cloudtrail.js';
 import type { Detection } from '../kernel/types.js';
@@ -11,7 +13,7 @@ import { samples } from './samples.js';
 export const detection: Detection = {
   id: 'ecr-repository-policy',
   title: 'Repository policy set or deleted',
-  severity: 'HIGH',
+  severity: 'CRITICAL',
   relatedRule: 'ecr-repository-access',
   pattern: cloudTrailPattern('aws.ecr', 'ecr.amazonaws.com', ['SetRepositoryPolicy', 'DeleteRepositoryPolicy']),
   classify(event, context) {

@@ -79,10 +79,10 @@ export async function evaluateChange<P, F>(
   if (!rule.collector.collectForChange) {
     // A rule without a change collector evaluates its whole scope, then keeps this resource.
     const facts = await rule.collector.collectAll(ctx);
-    return rule.evaluate(facts, ctx.params, ctx.now).filter((e) => !evaluatesType || e.resourceId === item.resourceId);
+    return (await rule.evaluate(facts, ctx.params, ctx.now)).filter((e) => !evaluatesType || e.resourceId === item.resourceId);
   }
   const facts = await rule.collector.collectForChange(item, ctx);
-  return facts === undefined ? [] : rule.evaluate(facts, ctx.params, ctx.now);
+  return facts === undefined ? [] : await rule.evaluate(facts, ctx.params, ctx.now);
 }
 
 /**
@@ -163,7 +163,7 @@ export function createConfigRuleHandler<P, F>(rule: Rule<P, F>, options: Handler
           ...(remaining ? { remainingTimeMs: () => remaining() - reserveMs } : {}),
         });
         const facts = await rule.collector.collectAll(ctx);
-        evaluations = rule.evaluate(facts, params, now);
+        evaluations = await rule.evaluate(facts, params, now);
         const present = new Set(rule.inventory ? rule.inventory(facts) : evaluations.map((e) => e.resourceId));
         evaluations.push(...(await resultsForVanishedResources(config, event.configRuleName, rule.resourceType, present)));
       } else {

@@ -160,8 +160,12 @@ export interface Collector<P, F> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- `Rule` alone is any rule of the registry, whatever its parameter and fact types
 export interface Rule<P = any, F = any> extends RuleMetadata<P> {
   collector: Collector<P, F>;
-  /** Pure: no I/O, no clock. The same facts, parameters and time give the same evaluations. */
-  evaluate(facts: F, params: P, now: Date): Evaluation[];
+  /**
+   * Pure: no I/O, no clock. The same facts, parameters and time give the same evaluations.
+   * May be asynchronous (ecr-repository-access simulates IAM policies with a library whose
+   * action data loads on first use); every caller awaits it.
+   */
+  evaluate(facts: F, params: P, now: Date): Evaluation[] | Promise<Evaluation[]>;
   /**
    * Ids of every resource of `resourceType` the facts show to exist, evaluated or not. A
    * periodic run marks earlier results for resources outside this list NOT_APPLICABLE.
@@ -172,6 +176,8 @@ export interface Rule<P = any, F = any> extends RuleMetadata<P> {
 }
 
 /** Identity helper that keeps the parameter and fact types checked in each rule's `rule.ts`. */
-export function defineRule<P, F>(rule: Omit<Rule<P, F>, 'parameters'> & { parameters: JSONSchemaType<P> }): Rule<P, F> {
-  return rule as unknown as Rule<P, F>;
+export function defineRule<P, F, E extends Evaluation[] | Promise<Evaluation[]> = Evaluation[]>(
+  rule: Omit<Rule<P, F>, 'parameters' | 'evaluate'> & { parameters: JSONSchemaType<P>; evaluate(facts: F, params: P, now: Date): E },
+): Omit<Rule<P, F>, 'evaluate'> & { evaluate(facts: F, params: P, now: Date): E } {
+  return rule as unknown as Omit<Rule<P, F>, 'evaluate'> & { evaluate(facts: F, params: P, now: Date): E };
 }

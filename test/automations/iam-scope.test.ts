@@ -105,6 +105,8 @@ describe('automationPolicyStatements', () => {
       'ec2:ModifyVpcEndpoint',
       'ecr:GetRegistryScanningConfiguration',
       'ecr:PutRegistryScanningConfiguration',
+      // RestrictEcrRepositoryPolicy: the account's own organisation, no resource type.
+      'organizations:DescribeOrganization',
     ]);
   });
 

@@ -71,10 +71,11 @@ describe('ecr-guardrails scan --demo', () => {
         expect(result.remediation.command).toContain(`--document-name ${result.remediation.documentName}`);
       } else expect(result.remediation).toBeUndefined();
     }
-    // Only findings no runbook fixes come without one: vulnerabilities, failed scans (rebuild the
-    // image), and DNS that bypasses the VPC resolver (custom DHCP servers: not the runbook's to change).
-    const withoutRunbook = report.results.filter((r) => r.complianceType === 'NON_COMPLIANT' && !r.remediation).map((r) => `${r.ruleId} ${r.resourceId}`);
-    expect(withoutRunbook).toEqual(['ecr-image-scanning payments/worker', 'ecr-image-scanning platform/base-images', 'ecr-vpc-endpoints vpc-0a1b2c3d4e5f60011']);
+    // Only findings no runbook fixes come without one: vulnerabilities and failed scans (rebuild the
+    // image), DNS that bypasses the VPC resolver (custom DHCP servers: not the runbook's to change),
+    // and replication to an outside account (fixed at the registry).
+    const withoutRunbook = report.results.filter((r) => r.complianceType === 'NON_COMPLIANT' && !r.remediation).map((r) => `${r.ruleId} ${r.resourceId}`).sort();
+    expect(withoutRunbook).toEqual(['ecr-image-scanning payments/worker', 'ecr-image-scanning platform/base-images', 'ecr-repository-access payments/worker', 'ecr-vpc-endpoints vpc-0a1b2c3d4e5f60011'].sort());
     const tagResults = Object.fromEntries(report.results.filter((r) => r.ruleId === 'ecr-tag-immutability').map((r) => [r.resourceId, r.complianceType]));
     expect(tagResults).toEqual({
       'payments/api': 'COMPLIANT',

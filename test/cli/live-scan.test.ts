@@ -143,8 +143,8 @@ describe('collect then scan offline', () => {
     await writeSnapshot(path, snapshot);
     const reread = await readSnapshot(path);
     expect(reread.collectedAt).toBe('2026-11-20T09:00:00.000Z');
-    expect(evaluateSnapshot(reread, runs)).toEqual(evaluateSnapshot(snapshot, runs));
-    expect(evaluateSnapshot(reread, runs).findings.map((f) => [f.resourceId, f.complianceType])).toEqual([
+    expect(await evaluateSnapshot(reread, runs)).toEqual(await evaluateSnapshot(snapshot, runs));
+    expect((await evaluateSnapshot(reread, runs)).findings.map((f) => [f.resourceId, f.complianceType])).toEqual([
       ['svc/a', 'COMPLIANT'],
       ['svc/b', 'NON_COMPLIANT'],
     ]);

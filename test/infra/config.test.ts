@@ -191,7 +191,9 @@ describe('validateConfig', () => {
   it('gives every rule all of its parameters as Config strings, defaults filled', () => {
     const config = validateConfig(rawConfig({ rules: {} }));
     for (const rule of RULES) {
-      expect(ruleInputParameters(config, rule).inputParameters).toEqual(formatRuleParameters(defaultRuleParameters(rule.id, rule.parameters)));
+      // A rule that judges by organisation gets the deployment's (OrganizationId), unless configured.
+      const fromDeployment = 'OrganizationId' in rule.parameters.properties ? { OrganizationId: config.organizationId } : {};
+      expect(ruleInputParameters(config, rule).inputParameters).toEqual(formatRuleParameters({ ...defaultRuleParameters(rule.id, rule.parameters), ...fromDeployment }));
     }
   });
 });

@@ -10,7 +10,7 @@ import { loadRunbooks } from '../../automations/catalog.js';
 import { buildGuardrailsApp, type GuardrailsApp } from '../../infra/build.js';
 import { RULES } from '../../rules/index.js';
 import { formatRuleParameters, parseRuleParameters } from '../../rules/kernel/parameters.js';
-import { config, type CfnTemplate } from './support.js';
+import { config, ORG_ID, type CfnTemplate } from './support.js';
 
 export const runbooks = loadRunbooks();
 export const outdir = (): string => mkdtempSync(join(tmpdir(), 'ecr-guardrails-test-'));
@@ -36,7 +36,13 @@ export function defaultApp(): DefaultApp {
 }
 
 /** Rule parameters the example configuration sets. */
-export const configuredParameters = (ruleId: string): Record<string, unknown> => (ruleId === 'ecr-tag-immutability' ? { AllowedExclusionFilters: 'latest, dev-*' } : {});
+export const configuredParameters = (ruleId: string): Record<string, unknown> =>
+  ruleId === 'ecr-tag-immutability'
+    ? { AllowedExclusionFilters: 'latest, dev-*' }
+    : // The CDK app fills in the deployment's organisation (infra/config.ts ruleInputParameters).
+      ruleId === 'ecr-repository-access'
+      ? { OrganizationId: ORG_ID }
+      : {};
 
 /** The InputParameters the Config rule of a rule must carry. */
 export const expectedInputParameters = (ruleId: string): Record<string, string> => {

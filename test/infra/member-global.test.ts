@@ -107,6 +107,8 @@ describe('member global template: roles', () => {
         'ec2:ModifyVpcEndpoint',
         'ecr:GetRegistryScanningConfiguration',
         'ecr:PutRegistryScanningConfiguration',
+        // RestrictEcrRepositoryPolicy: the account's own organisation, no resource type.
+        'organizations:DescribeOrganization',
       ]);
       const [reason] = automationPolicyAcknowledgements(automationRoleActions(runbooks)).filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]').map((a) => a.reason);
       for (const action of actions) expect(reason).toContain(action);

@@ -38,7 +38,7 @@ describe('CLI scan of a seeded estate', () => {
     expect(live.report.summary.NON_COMPLIANT).toBeGreaterThan(0);
   });
 
-  it.each(['ecr-tag-immutability', 'ecr-vpc-endpoints', 'ecr-stale-images'])('%s: every verdict equals the seeded ground truth', (ruleId) => {
+  it.each(['ecr-tag-immutability', 'ecr-vpc-endpoints', 'ecr-stale-images', 'ecr-repository-access'])('%s: every verdict equals the seeded ground truth', (ruleId) => {
     const seeded = estate.rules.find((r) => r.ruleId === ruleId);
     expect(seeded, `${ruleId} was not seeded`).toBeDefined();
     expect(reportVerdicts(live.report, seeded!)).toEqual(expectedVerdicts(seeded!.truth));

@@ -42,7 +42,8 @@ import { configRuleFinding, controlFinding, customActionEvent, importedEvent } f
 import { createRepository, pushImage } from './seed/ecr-helpers.js';
 import { clientsFor, EMULATOR_ACCOUNT, unique, useEmulator } from './support/emulator.js';
 
-const REGION = 'eu-north-1';
+// A region no other integration test seeds (cli.test.ts scans eu-north-1 and expects only its own repositories there).
+const REGION = 'eu-south-2';
 const RUNBOOKS = new Map(loadRunbooks().map((runbook) => [runbook.name, runbook]));
 const routes = remediationRoutes(RULES, [...RUNBOOKS.values()], (rule) => parseRuleParameters(rule.id, rule.parameters, {}), configRuleName);
 const settings: OrchestratorSettings = { routes, automationRoleName: AUTOMATION_ROLE_NAME, region: REGION, automatic: { controls: ['ECR.2'] }, maxWaitSeconds: 600 };

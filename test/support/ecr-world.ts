@@ -6,6 +6,14 @@
 import {
   BatchDeleteImageCommand,
   BatchGetImageCommand,
+  DeleteRepositoryPolicyCommand,
+  DescribeRegistryCommand,
+  GetRegistryPolicyCommand,
+  GetRepositoryPolicyCommand,
+  RegistryPolicyNotFoundException,
+  RepositoryPolicyNotFoundException,
+  SetRepositoryPolicyCommand,
+  type ReplicationRule,
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
   type ECRClient,
@@ -31,6 +39,8 @@ export interface WorldRepository {
   repository: Repository;
   tags: Record<string, string>;
   lifecyclePolicyText?: string;
+  /** The repository policy; absent: none. */
+  policyText?: string;
   images: ImageDetail[];
   /** Manifest text per image digest (BatchGetImage); an index's lists its platform manifests. */
   manifests: Record<string, string>;
@@ -47,11 +57,22 @@ export function indexManifest(childDigests: readonly string[]): string {
 
 export class EcrWorld {
   readonly repositories = new Map<string, WorldRepository>();
+  /** The registry permissions policy; absent: none. */
+  registryPolicyText?: string;
+  replicationRules: ReplicationRule[] = [];
 
   /** Adds (or replaces) a repository; returns it for further seeding. */
   add(
     name: string,
-    seed: { mode?: string; filters?: string[]; tags?: Record<string, string>; lifecyclePolicyText?: string | null; images?: ImageDetail[]; manifests?: Record<string, string> } = {},
+    seed: {
+      mode?: string;
+      filters?: string[];
+      tags?: Record<string, string>;
+      lifecyclePolicyText?: string | null;
+      policyText?: string;
+      images?: ImageDetail[];
+      manifests?: Record<string, string>;
+    } = {},
   ): WorldRepository {
     const entry: WorldRepository = {
       repository: ecrRepository(name, {
@@ -60,6 +81,7 @@ export class EcrWorld {
       }),
       tags: seed.tags ?? {},
       ...(typeof seed.lifecyclePolicyText === 'string' ? { lifecyclePolicyText: seed.lifecyclePolicyText } : {}),
+      ...(seed.policyText !== undefined ? { policyText: seed.policyText } : {}),
       images: seed.images ?? [],
       manifests: seed.manifests ?? {},
     };
@@ -153,5 +175,26 @@ export class EcrWorld {
         return { repositoryName: input.repositoryName, imageTagMutability: input.imageTagMutability };
       },
     );
+    ecr.on(GetRepositoryPolicyCommand).callsFake((input: { repositoryName: string }) => {
+      const entry = this.get(input.repositoryName);
+      if (entry.policyText === undefined) throw new RepositoryPolicyNotFoundException({ message: 'Repository policy does not exist for the repository', $metadata: {} });
+      return { registryId: entry.repository.registryId, repositoryName: input.repositoryName, policyText: entry.policyText };
+    });
+    ecr.on(SetRepositoryPolicyCommand).callsFake((input: { repositoryName: string; policyText: string }) => {
+      this.get(input.repositoryName).policyText = input.policyText;
+      return { repositoryName: input.repositoryName, policyText: input.policyText };
+    });
+    ecr.on(DeleteRepositoryPolicyCommand).callsFake((input: { repositoryName: string }) => {
+      const entry = this.get(input.repositoryName);
+      if (entry.policyText === undefined) throw new RepositoryPolicyNotFoundException({ message: 'Repository policy does not exist for the repository', $metadata: {} });
+      const policyText = entry.policyText;
+      delete entry.policyText;
+      return { repositoryName: input.repositoryName, policyText };
+    });
+    ecr.on(GetRegistryPolicyCommand).callsFake(() => {
+      if (this.registryPolicyText === undefined) throw new RegistryPolicyNotFoundException({ message: 'Registry policy does not exist', $metadata: {} });
+      return { policyText: this.registryPolicyText };
+    });
+    ecr.on(DescribeRegistryCommand).callsFake(() => ({ replicationConfiguration: { rules: this.replicationRules } }));
   }
 }

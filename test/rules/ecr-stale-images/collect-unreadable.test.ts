@@ -82,7 +82,7 @@ describe('one unreadable repository', () => {
     ecr.on(DescribeImagesCommand, { repositoryName: 'team/locked' }).rejects(denied('AccessDeniedException', 'explicit deny'));
     const facts = await collectStaleImages(staleContext());
     const snapshot = { format: 'ecr-guardrails-snapshot' as const, version: 1 as const, collectedAt: NOW.toISOString(), scopes: [{ accountId: '111122223333', region: 'eu-west-3', partition: 'aws', facts: { [rule.id]: facts } }] };
-    const { findings, problems } = evaluateSnapshot(snapshot, [{ rule, params: DEFAULTS }]);
+    const { findings, problems } = await evaluateSnapshot(snapshot, [{ rule, params: DEFAULTS }]);
     expect(findings.map((f) => f.resourceId)).toEqual(['team/open', 'team/kms']);
     expect(problems).toEqual([expect.objectContaining({ ruleId: rule.id, resourceId: 'team/locked', message: expect.stringMatching(/^Not readable: ecr:DescribeImages denied/) })]);
     // exitStatus reads the report's problems and results only.

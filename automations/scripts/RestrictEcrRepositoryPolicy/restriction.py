@@ -1,0 +1,138 @@
+# The policy change, shared by PlanRestriction, WritePolicy and VerifyRestriction (inlined into
+# each), so the policy approved is the policy written and the one verified.
+# An Allow statement reaches outside when its principal is everyone ("*", {"AWS": "*"}, or
+# NotPrincipal), an account outside ours and TrustedAccounts, or a service principal, and it
+# carries no condition confining the caller (aws:PrincipalOrgID / aws:PrincipalAccount for AWS
+# principals; aws:SourceOrgID / aws:SourceAccount / aws:SourceArn for services).
+# - A statement naming only AllowedPullAccounts keeps its pull-class actions and loses the rest.
+# - Otherwise Mode confine adds the organisation condition (outside any organisation: this
+#   account and TrustedAccounts), and Mode remove drops the statement.
+# Other statements are kept as they are. The rule decides by IAM simulation; this is the fix,
+# and it only narrows access (a condition added, actions or a statement removed).
+import copy
+import fnmatch
+import hashlib
+import json
+import re
+
+from botocore.exceptions import ClientError
+
+ACCOUNT = re.compile(r'(?<![0-9])[0-9]{12}(?![0-9])')
+PRINCIPAL_KEYS = {'aws:principalorgid', 'aws:principalorgpaths', 'aws:principalaccount'}
+SOURCE_KEYS = {'aws:sourceorgid', 'aws:sourceorgpaths', 'aws:sourceaccount', 'aws:sourcearn'}
+# The Read and List ECR actions on a repository (IAM service reference; the rule's pull class,
+# kept equal to it by test/automations/restrict-ecr-repository-policy.test.ts).
+PULL_ACTIONS = [
+    'ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:BatchGetRepositoryScanningConfiguration',
+    'ecr:DescribeImageReplicationStatus', 'ecr:DescribeImageScanFindings', 'ecr:DescribeImageSigningStatus',
+    'ecr:DescribeImages', 'ecr:DescribeRepositories', 'ecr:GetDownloadUrlForLayer', 'ecr:GetImageCopyStatus',
+    'ecr:GetLifecyclePolicy', 'ecr:GetLifecyclePolicyPreview', 'ecr:GetRepositoryPolicy', 'ecr:ListImages',
+    'ecr:ListTagsForResource',
+]
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def accounts(value):
+    return [a.strip() for item in as_list(value) for a in str(item).split(',') if a.strip()]
+
+
+def condition_keys(statement):
+    return {key.lower() for operator in (statement.get('Condition') or {}).values() for key in (operator or {})}
+
+
+def matches(patterns, action):
+    return any(fnmatch.fnmatchcase(action.lower(), str(p).lower()) for p in as_list(patterns))
+
+
+def reason(statement, ours, pull_only):
+    """Why the statement reaches outside ('everyone', 'service ...', 'accounts ...'), or None."""
+    if statement.get('Effect') != 'Allow':
+        return None
+    keys = condition_keys(statement)
+    if 'NotPrincipal' in statement:
+        return None if keys & PRINCIPAL_KEYS else 'everyone (NotPrincipal)'
+    principal = statement.get('Principal')
+    aws = ['*'] if principal == '*' else as_list(principal.get('AWS')) if isinstance(principal, dict) else []
+    services = as_list(principal.get('Service')) if isinstance(principal, dict) else []
+    if services and not keys & SOURCE_KEYS:
+        return 'service ' + ', '.join(services)
+    if keys & PRINCIPAL_KEYS:
+        return None
+    if '*' in aws:
+        return 'everyone'
+    outside = sorted({a for value in aws for a in ACCOUNT.findall(str(value))} - ours)
+    if not outside:
+        return None
+    if set(outside) <= pull_only and not writes(statement):
+        return None
+    return 'accounts ' + ', '.join(outside)
+
+
+def granted(statement, action):
+    if 'NotAction' in statement:
+        return not matches(statement['NotAction'], action)
+    return matches(statement.get('Action'), action)
+
+
+def writes(statement):
+    """Whether the statement may grant more than the pull class: any Action entry that is not
+    exactly a pull action (a wildcard included), or any NotAction (conservative)."""
+    if 'NotAction' in statement:
+        return True
+    pulls = {a.lower() for a in PULL_ACTIONS}
+    return any(str(action).lower() not in pulls for action in as_list(statement.get('Action')))
+
+
+def confinement(is_service, events):
+    ours = [events['AccountId']] + accounts(events.get('TrustedAccounts'))
+    if events.get('OrganizationId'):
+        return ('aws:SourceOrgID' if is_service else 'aws:PrincipalOrgID'), events['OrganizationId']
+    return ('aws:SourceAccount' if is_service else 'aws:PrincipalAccount'), ours if len(ours) > 1 else ours[0]
+
+
+def restrict(policy_text, events):
+    ours = {events['AccountId']} | set(accounts(events.get('TrustedAccounts')))
+    pull_only = set(accounts(events.get('AllowedPullAccounts'))) - ours
+    policy = json.loads(policy_text) if policy_text else {'Version': '2012-10-17', 'Statement': []}
+    kept, changes = [], []
+    for index, statement in enumerate(as_list(policy.get('Statement'))):
+        why = reason(statement, ours, pull_only)
+        name = statement.get('Sid') or '#%d' % (index + 1)
+        if not why:
+            kept.append(statement)
+            continue
+        outside = set(why[len('accounts '):].split(', ')) if why.startswith('accounts ') else set()
+        if outside and outside <= pull_only:
+            pulls = [action for action in PULL_ACTIONS if granted(statement, action)]
+            if pulls:
+                narrowed = {k: v for k, v in statement.items() if k not in ('Action', 'NotAction')}
+                narrowed['Action'] = pulls
+                kept.append(narrowed)
+                changes.append('%s (%s, AllowedPullAccounts): write actions removed, pull kept' % (name, why))
+            else:
+                changes.append('%s (%s, AllowedPullAccounts): removed (no pull action)' % (name, why))
+        elif events['Mode'] == 'remove':
+            changes.append('%s (%s): removed' % (name, why))
+        else:
+            confined = copy.deepcopy(statement)
+            key, value = confinement(why.startswith('service'), events)
+            confined.setdefault('Condition', {}).setdefault('StringEquals', {})[key] = value
+            kept.append(confined)
+            changes.append('%s (%s): %s = %s added' % (name, why, key, value if isinstance(value, str) else ','.join(value)))
+    return dict(policy, Statement=kept), changes
+
+
+def fingerprint(text):
+    return hashlib.sha256((text or '').encode()).hexdigest()[:16]
+
+
+def read_policy(ecr, name):
+    try:
+        return ecr.get_repository_policy(repositoryName=name)['policyText']
+    except ClientError as error:
+        if error.response['Error']['Code'] == 'RepositoryPolicyNotFoundException':
+            return ''
+        raise

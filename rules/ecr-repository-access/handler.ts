@@ -1,0 +1,4 @@
+import { createConfigRuleHandler } from '../kernel/handler.js';
+import { rule } from './rule.js';
+
+export const handler = createConfigRuleHandler(rule);

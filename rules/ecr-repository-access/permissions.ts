@@ -1,0 +1,8 @@
+/** IAM actions the ecr-repository-access collector needs; kept apart so rule metadata loads no SDK. */
+export const REPOSITORY_ACCESS_PERMISSIONS = [
+  'ecr:GetRepositoryPolicy',
+  'ecr:GetRegistryPolicy',
+  'ecr:DescribeRegistry',
+  // Only when OrganizationId is not given (CLI scans): the organisation the account belongs to.
+  'organizations:DescribeOrganization',
+];

@@ -1,0 +1,198 @@
+/**
+ * `policyRisk(policyText, context)`: who outside the organisation can do what to a repository,
+ * decided by simulating the policy with `@cloud-copilot/iam-simulate` (Discovery mode: the
+ * caller fixes who it is, everything it could choose, such as its IP address or VPC endpoint,
+ * becomes a reported condition instead of a guess). Pure: no AWS call; the IAM action data
+ * the simulator reads ships inside the package. Used by the rule and by detections.
+ *
+ * The questions, per probe (probes.ts) and per repository action (ecr-actions.ts):
+ * - can any AWS principal of an unrelated account call it?            -> public
+ * - can a named outside account (not ours, not trusted) write?         -> outside-write
+ * - can it pull or read, when it is not in AllowedPullAccounts?        -> outside-pull
+ * - can a named service principal act for an outside account or org?   -> service-unconfined
+ */
+import type { Severity } from '../kernel/severity.js';
+import { ecrRepositoryActions } from './ecr-actions.js';
+import { actionGroups, KNOWN_KEYS, probesFor, statementsOf, type AccessContext, type Probe } from './probes.js';
+
+export type { AccessContext } from './probes.js';
+
+export type GrantKind = 'public' | 'outside-write' | 'outside-pull' | 'service-unconfined';
+
+export interface RiskyGrant {
+  kind: GrantKind;
+  /** Who: `any AWS principal`, `account 444455556666`, a role ARN, `service codebuild.amazonaws.com`. */
+  principal: string;
+  /** Accounts the grant reaches (account grants), for the runbook. */
+  accounts: string[];
+  /** The allowed actions, sorted. */
+  actions: string[];
+  /** The Allow statements that grant it: Sid, or `#n` (1-based) without one. */
+  statements: string[];
+  /** Conditions the caller can meet by itself (aws:SourceIp, aws:SourceVpce, ...), when any. */
+  when?: string;
+}
+
+export interface PolicyRisk {
+  /** The highest severity of the grants; INFORMATIONAL when nothing reaches outside. */
+  severity: Severity;
+  grants: RiskyGrant[];
+  /** Set when the policy could not be judged (not JSON, rejected by the simulator): never safe. */
+  error?: string;
+}
+
+const KIND_ORDER: GrantKind[] = ['public', 'outside-write', 'service-unconfined', 'outside-pull'];
+
+/** Severity of one grant: public write is the worst case NIST SP 800-190 3.2.3 describes (images replaced). */
+function grantSeverity(grant: RiskyGrant, write: ReadonlySet<string>): Severity {
+  const writes = grant.actions.some((action) => write.has(action));
+  switch (grant.kind) {
+    case 'public':
+      return writes ? 'CRITICAL' : 'HIGH';
+    case 'outside-write':
+      return 'HIGH';
+    case 'service-unconfined':
+      return writes ? 'HIGH' : 'MEDIUM';
+    case 'outside-pull':
+      return 'MEDIUM';
+  }
+}
+
+const RANK: Severity[] = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+const highest = (severities: Severity[]) => severities.reduce<Severity>((a, b) => (RANK.indexOf(b) > RANK.indexOf(a) ? b : a), 'INFORMATIONAL');
+
+interface ConditionLeaf {
+  conditionType: string;
+  op?: string;
+  key?: string;
+  values?: string[];
+  operator?: string;
+  conditions?: ConditionLeaf[];
+}
+
+/** The simulator's allowed-condition expression in words. */
+export function describeCondition(condition: ConditionLeaf | undefined): string | undefined {
+  if (!condition || condition.conditionType === 'always') return undefined;
+  if (condition.conditionType === 'condition') return `${condition.key} ${condition.op} ${(condition.values ?? []).join('|')}`;
+  if (condition.conditionType === 'group') {
+    const parts = (condition.conditions ?? []).map(describeCondition).filter((part): part is string => part !== undefined);
+    return parts.length > 1 ? `(${parts.join(` ${condition.operator} `)})` : parts[0];
+  }
+  return condition.conditionType;
+}
+
+interface Allowed {
+  probe: Probe;
+  action: string;
+  statements: string[];
+  when?: string;
+}
+
+const CONSTRAINTS = KNOWN_KEYS.map((keyName) => ({ keyName, presenceIsKnown: true as const, valueIsKnown: true as const }));
+/** The outside caller controls its own identity policies: they allow everything. */
+const CALLER_IDENTITY_POLICY = { name: 'caller-allows-everything', policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } };
+
+class PolicyRejectedError extends Error {}
+
+async function simulate(policy: unknown, probe: Probe, action: string, context: AccessContext): Promise<Allowed | undefined> {
+  const { runSimulation } = await import('@cloud-copilot/iam-simulate');
+  const response = await runSimulation(
+    {
+      request: { principal: probe.principal, action, resource: { resource: context.repositoryArn, accountId: context.accountId }, contextVariables: probe.context },
+      identityPolicies: probe.kind === 'service' ? [] : [CALLER_IDENTITY_POLICY],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: policy,
+    },
+    { simulationMode: 'Discovery', discoveryContextKeyConstraints: CONSTRAINTS },
+  );
+  if (response.resultType === 'error') throw new PolicyRejectedError(response.errors.message);
+  if (response.resultType !== 'single' || response.overallResult !== 'Allowed') return undefined;
+  const analysis = response.result.analysis;
+  const statements = (analysis.resourceAnalysis?.allowStatements ?? []).map(({ statement }) => statement.sid() ?? `#${statement.index()}`);
+  const when = describeCondition(analysis.conditions);
+  return { probe, action, statements, ...(when ? { when } : {}) };
+}
+
+function kindOf(allowed: Allowed, write: ReadonlySet<string>, context: AccessContext): GrantKind | undefined {
+  switch (allowed.probe.kind) {
+    case 'public':
+      return 'public';
+    case 'service':
+      return 'service-unconfined';
+    case 'account':
+      if (write.has(allowed.action)) return 'outside-write';
+      return allowed.probe.accounts.every((account) => context.allowedPullAccounts.includes(account)) ? undefined : 'outside-pull';
+  }
+}
+
+/** Merges allowed (probe, action) pairs into grants: one per kind, principal, condition. */
+function grantsOf(allowed: Allowed[], write: ReadonlySet<string>, context: AccessContext): RiskyGrant[] {
+  const publicActions = new Set(allowed.filter((a) => a.probe.kind === 'public' && !a.when).map((a) => a.action));
+  const grants = new Map<string, RiskyGrant>();
+  for (const entry of allowed) {
+    const kind = kindOf(entry, write, context);
+    if (!kind) continue;
+    // A named account's access that the public grant already gives everyone adds nothing.
+    if (kind !== 'public' && publicActions.has(entry.action)) continue;
+    const key = `${kind}\u0000${entry.probe.label}\u0000${entry.when ?? ''}`;
+    const grant = grants.get(key) ?? { kind, principal: entry.probe.label, accounts: entry.probe.accounts, actions: [], statements: [], ...(entry.when ? { when: entry.when } : {}) };
+    if (!grant.actions.includes(entry.action)) grant.actions.push(entry.action);
+    for (const statement of entry.statements) if (!grant.statements.includes(statement)) grant.statements.push(statement);
+    grants.set(key, grant);
+  }
+  return [...grants.values()]
+    .map((grant) => ({ ...grant, actions: grant.actions.sort() }))
+    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.principal.localeCompare(b.principal));
+}
+
+/**
+ * Who outside the organisation (and outside TrustedAccounts) can pull, push or change the
+ * repository under `policyText`. An empty text means no policy: nothing reaches outside.
+ */
+export async function policyRisk(policyText: string, context: AccessContext, extraActions: readonly string[] = []): Promise<PolicyRisk> {
+  if (policyText.trim() === '') return { severity: 'INFORMATIONAL', grants: [] };
+  let policy: unknown;
+  try {
+    policy = JSON.parse(policyText);
+  } catch (error) {
+    return { severity: 'HIGH', grants: [], error: `the policy is not JSON (${(error as Error).message})` };
+  }
+  const actions = await ecrRepositoryActions();
+  const write = new Set([...actions.write, ...extraActions]);
+  const all = [...actions.pull, ...actions.write, ...extraActions];
+  const allowed: Allowed[] = [];
+  try {
+    const statements = statementsOf(policy);
+    for (const probe of probesFor(policy, policyText, context)) {
+      // An account probe is simulated against the statements that can apply to it (probes.ts).
+      const scoped = probe.statements ? { ...(policy as object), Statement: probe.statements.map((index) => statements[index]) } : policy;
+      const original = (label: string) => (probe.statements && /^#\d+$/.test(label) ? `#${probe.statements[Number(label.slice(1)) - 1]! + 1}` : label);
+      // Pull and write actions never share a group: the verdict differs by class.
+      const groups = [...actionGroups(scoped, all.filter((a) => !write.has(a))), ...actionGroups(scoped, all.filter((a) => write.has(a)))];
+      for (const group of groups) {
+        const result = await simulate(scoped, probe, group[0]!, context);
+        if (result) for (const action of group) allowed.push({ ...result, statements: result.statements.map(original), action });
+      }
+    }
+  } catch (error) {
+    if (error instanceof PolicyRejectedError) return { severity: 'HIGH', grants: [], error: `the IAM simulator rejects the policy: ${error.message}` };
+    throw error;
+  }
+  const grants = grantsOf(allowed, write, context);
+  return { severity: highest(grants.map((grant) => grantSeverity(grant, write))), grants };
+}
+
+/** One grant in words, for annotations and alerts. */
+export function describeGrant(grant: RiskyGrant): string {
+  const what =
+    grant.kind === 'public'
+      ? 'public'
+      : grant.kind === 'outside-write'
+        ? 'outside write'
+        : grant.kind === 'outside-pull'
+          ? 'outside pull/read'
+          : 'service principal without aws:SourceAccount/aws:SourceArn/aws:SourceOrgID';
+  const actions = grant.actions.length > 4 ? `${grant.actions.slice(0, 4).join(', ')} (+${grant.actions.length - 4})` : grant.actions.join(', ');
+  return `${what}: ${grant.principal} can call ${actions} (statement ${grant.statements.join(', ') || '?'})${grant.when ? ` when ${grant.when}` : ''}`;
+}

@@ -1,0 +1,265 @@
+/**
+ * Who to ask about: the callers whose access to a repository the simulation decides. Pure.
+ *
+ * The policy text only proposes candidates (every account id, IAM principal ARN, organisation id
+ * and service principal it names, plus an unrelated outside account); whether any of them may
+ * call an action is decided by simulating the whole policy (policy-risk.ts), never by reading a
+ * statement. Candidates that occur in exactly the same places of the policy are interchangeable
+ * (IAM matches list members independently), so one representative per such class is simulated
+ * and the finding names the whole class: the cost depends on the policy's structure, not on how
+ * many account ids a list holds.
+ */
+
+export interface AccessContext {
+  /** `arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME` */
+  repositoryArn: string;
+  /** The repository's account. */
+  accountId: string;
+  /** Our organisation (`o-...`); undefined when the account is not in one or it is unknown. */
+  organizationId?: string;
+  /** Accounts trusted like the organisation (read and write). */
+  trustedAccounts: readonly string[];
+  /** Outside accounts that may pull (Read and List actions), never write. */
+  allowedPullAccounts: readonly string[];
+}
+
+export type ProbeKind = 'public' | 'account' | 'service';
+
+export interface Probe {
+  kind: ProbeKind;
+  /** The request principal: an IAM role ARN or a service principal. */
+  principal: string;
+  /** What the finding calls this caller, e.g. `account 444455556666` or `any AWS principal`. */
+  label: string;
+  /** Accounts this probe stands for (account probes): their class in the policy. */
+  accounts: string[];
+  /** The request context the probe carries; every key of KNOWN_KEYS not set here is absent. */
+  context: Record<string, string | string[]>;
+  /**
+   * Indices of the only statements that can apply to this caller (account probes): those naming
+   * it, those whose principal is everyone (`*`, `{"AWS": "*"}`, NotPrincipal), and every Deny.
+   * A statement naming other principals never matches it (IAM principal ARNs take no
+   * wildcards), so leaving it out of the simulation changes nothing and keeps the cost per
+   * named account independent of the policy's size.
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+   */
+  statements?: number[];
+}
+
+/**
+ * Keys whose presence and value the probe fixes: who the caller is, on whose behalf a service
+ * acts, and whose resource it is. Every other key (aws:SourceIp, aws:SourceVpce,
+ * aws:SecureTransport, aws:PrincipalTag/..., ecr:ResourceTag/...) is the caller's choice or
+ * the repository's, and the simulation reports it as a condition of the access instead.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ */
+export const KNOWN_KEYS = [
+  'aws:PrincipalAccount',
+  'aws:PrincipalArn',
+  'aws:PrincipalOrgID',
+  'aws:PrincipalOrgPaths',
+  'aws:PrincipalType',
+  'aws:PrincipalIsAWSService',
+  'aws:PrincipalServiceName',
+  'aws:PrincipalServiceNamesList',
+  'aws:userid',
+  'aws:username',
+  'aws:SourceAccount',
+  'aws:SourceArn',
+  'aws:SourceOrgID',
+  'aws:SourceOrgPaths',
+  'aws:SourceOwner',
+  'aws:ResourceAccount',
+  'aws:ResourceOrgID',
+  'aws:ResourceOrgPaths',
+] as const;
+
+const ACCOUNT = /(?<![0-9])[0-9]{12}(?![0-9])/g;
+const PRINCIPAL_ARN = /arn:aws[a-z-]*:iam::[0-9]{12}:(?:role|user)\/[A-Za-z0-9+=,.@_/*?-]+/g;
+const ORGANIZATION = /\bo-[a-z0-9]{10,32}\b/g;
+const PROBE_ROLE = 'ecr-guardrails-access-probe';
+
+/** Every string value of the JSON with its path (array indices dropped: list members are interchangeable). */
+function strings(value: unknown, path: string, out: Array<[string, string]>): void {
+  if (typeof value === 'string') out.push([path, value]);
+  else if (Array.isArray(value)) for (const item of value) strings(item, path, out);
+  else if (value && typeof value === 'object') for (const [key, child] of Object.entries(value)) strings(child, `${path}/${key}`, out);
+}
+
+/** Statements as a list (a policy may hold one statement object). */
+export function statementsOf(policy: unknown): unknown[] {
+  const statement = (policy as { Statement?: unknown } | null)?.Statement;
+  return Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
+}
+
+/** Groups literals by the set of places they occur in (`#statement/path`): one class per set. */
+function classes(policy: unknown, pattern: RegExp): Map<string, string[]> {
+  const places = new Map<string, Set<string>>();
+  statementsOf(policy).forEach((statement, index) => {
+    const found: Array<[string, string]> = [];
+    strings(statement, `#${index}`, found);
+    for (const [path, value] of found) {
+      for (const match of value.match(pattern) ?? []) {
+        let set = places.get(match);
+        if (!set) places.set(match, (set = new Set()));
+        set.add(path);
+      }
+    }
+  });
+  const byClass = new Map<string, string[]>();
+  for (const [literal, set] of places) {
+    const key = [...set].sort().join('|');
+    byClass.set(key, [...(byClass.get(key) ?? []), literal]);
+  }
+  return byClass;
+}
+
+/** An account id that appears nowhere in the text and is none of ours: an unrelated outsider. */
+function unrelatedAccount(text: string, context: AccessContext): string {
+  for (let n = 0; ; n++) {
+    const candidate = String(n).padStart(12, '0');
+    if (!text.includes(candidate) && candidate !== context.accountId && !context.trustedAccounts.includes(candidate)) return candidate;
+  }
+}
+
+function unrelatedOrganization(text: string, context: AccessContext): string {
+  for (let n = 0; ; n++) {
+    const candidate = `o-outsider${String(n).padStart(4, '0')}`;
+    if (!text.includes(candidate) && candidate !== context.organizationId) return candidate;
+  }
+}
+
+const partitionOf = (arn: string) => arn.split(':')[1] ?? 'aws';
+const accountOfArn = (arn: string) => arn.split(':')[4] ?? '';
+
+function principalContext(principalArn: string, account: string, organization: string | undefined, context: AccessContext): Record<string, string | string[]> {
+  return {
+    'aws:PrincipalAccount': account,
+    'aws:PrincipalArn': principalArn,
+    'aws:PrincipalType': principalArn.includes(':user/') ? 'User' : 'AssumedRole',
+    'aws:PrincipalIsAWSService': 'false',
+    ...(organization ? { 'aws:PrincipalOrgID': organization, 'aws:PrincipalOrgPaths': [`${organization}/r-probe/ou-probe/`] } : {}),
+    ...resourceContext(context),
+  };
+}
+
+function resourceContext(context: AccessContext): Record<string, string> {
+  return { 'aws:ResourceAccount': context.accountId, ...(context.organizationId ? { 'aws:ResourceOrgID': context.organizationId } : {}) };
+}
+
+/** Service principals the policy names (`Principal: {"Service": ...}`), lower-cased as IAM compares them. */
+function servicePrincipals(policy: unknown): string[] {
+  const found = new Set<string>();
+  for (const statement of statementsOf(policy)) {
+    const principal = (statement as { Principal?: { Service?: unknown } } | null)?.Principal;
+    const service = principal && typeof principal === 'object' ? principal.Service : undefined;
+    for (const name of Array.isArray(service) ? service : service === undefined ? [] : [service]) if (typeof name === 'string') found.add(name.toLowerCase());
+  }
+  return [...found].sort();
+}
+
+/** Statement indices named by a class key (`#3/Principal/AWS|#5/Condition/...`). */
+const statementsOfKey = (key: string) => [...new Set(key.split('|').map((place) => Number(place.slice(1).split('/')[0])))];
+
+/** Statements that can apply to any caller: principal everyone, NotPrincipal, or Deny. */
+function generalStatements(policy: unknown): number[] {
+  const general: number[] = [];
+  statementsOf(policy).forEach((raw, index) => {
+    const statement = (raw ?? {}) as { Effect?: unknown; Principal?: unknown; NotPrincipal?: unknown };
+    const aws = statement.Principal && typeof statement.Principal === 'object' ? (statement.Principal as { AWS?: unknown }).AWS : undefined;
+    const everyone = statement.Principal === '*' || aws === '*' || (Array.isArray(aws) && aws.includes('*'));
+    if (statement.Effect !== 'Allow' || everyone || statement.NotPrincipal !== undefined || typeof statement.Principal !== 'object') general.push(index);
+  });
+  return general;
+}
+
+/** The callers to simulate for this policy (parsed JSON and its text). */
+export function probesFor(policy: unknown, text: string, context: AccessContext): Probe[] {
+  const ours = new Set([context.accountId, ...context.trustedAccounts]);
+  const partition = partitionOf(context.repositoryArn);
+  const outsider = unrelatedAccount(text, context);
+  const foreignOrgs = [...new Set(text.match(ORGANIZATION) ?? [])].filter((org) => org !== context.organizationId).sort();
+  const organizations: Array<string | undefined> = [undefined, unrelatedOrganization(text, context), ...foreignOrgs];
+  const inOrg = (org: string | undefined) => (org && foreignOrgs.includes(org) ? ` in organisation ${org}` : '');
+  const probes: Probe[] = [];
+
+  for (const org of organizations) {
+    const arn = `arn:${partition}:iam::${outsider}:role/${PROBE_ROLE}`;
+    probes.push({ kind: 'public', principal: arn, label: org && foreignOrgs.includes(org) ? `any AWS principal in organisation ${org}` : 'any AWS principal', accounts: [], context: principalContext(arn, outsider, org, context) });
+  }
+
+  // Accounts named anywhere (principals, conditions), one per class of places.
+  const general = generalStatements(policy);
+  const relevant = (key: string) => [...new Set([...statementsOfKey(key), ...general])].sort((a, b) => a - b);
+  const accountClasses = [...classes(policy, ACCOUNT).entries()]
+    .map(([key, accounts]) => ({ statements: relevant(key), accounts: accounts.filter((account) => !ours.has(account)) }))
+    .filter(({ accounts }) => accounts.length);
+  for (const { accounts, statements } of accountClasses) {
+    // Accounts allowed to pull are judged apart from the others of their class.
+    for (const group of [accounts.filter((a) => context.allowedPullAccounts.includes(a)), accounts.filter((a) => !context.allowedPullAccounts.includes(a))]) {
+      if (!group.length) continue;
+      const account = group[0]!;
+      const arn = `arn:${partition}:iam::${account}:role/${PROBE_ROLE}`;
+      const label = group.length === 1 ? `account ${account}` : `accounts ${group.join(', ')}`;
+      for (const org of organizations) probes.push({ kind: 'account', principal: arn, label: `${label}${inOrg(org)}`, accounts: group, context: principalContext(arn, account, org, context), statements });
+    }
+  }
+
+  // Named roles and users (a grant to one role is not a grant to the account's other principals).
+  for (const [key, arns] of classes(policy, PRINCIPAL_ARN).entries()) {
+    const statements = relevant(key);
+    const outside = arns.filter((arn) => !ours.has(accountOfArn(arn)));
+    if (!outside.length) continue;
+    const arn = outside[0]!.replace(/[*?]/g, 'x');
+    const account = accountOfArn(arn);
+    for (const org of organizations) {
+      probes.push({ kind: 'account', principal: arn, label: `${outside.length === 1 ? outside[0]! : outside.join(', ')}${inOrg(org)}`, accounts: [account], context: principalContext(arn, account, org, context), statements });
+    }
+  }
+
+  // Service principals acting for an outside account or organisation (confused deputy).
+  const sourceAccounts = [outsider, ...accountClasses.map(({ accounts }) => accounts[0]!)];
+  for (const service of servicePrincipals(policy)) {
+    for (const source of sourceAccounts) {
+      for (const org of organizations) {
+        probes.push({
+          kind: 'service',
+          principal: service,
+          label: `service ${service}`,
+          accounts: [],
+          context: {
+            'aws:PrincipalIsAWSService': 'true',
+            'aws:PrincipalServiceName': service,
+            'aws:SourceAccount': source,
+            'aws:SourceOwner': source,
+            'aws:SourceArn': `arn:${partition}:${service.split('.')[0]}:${context.repositoryArn.split(':')[3] ?? ''}:${source}:${PROBE_ROLE}`,
+            ...(org ? { 'aws:SourceOrgID': org, 'aws:SourceOrgPaths': [`${org}/r-probe/ou-probe/`] } : {}),
+            ...resourceContext(context),
+          },
+        });
+      }
+    }
+  }
+  return probes;
+}
+
+const actionPattern = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+
+/**
+ * Groups actions that every statement's Action / NotAction treats alike (IAM action matching:
+ * case-insensitive, `*` and `?` wildcards); the simulation of one member decides for its group.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+ */
+export function actionGroups(policy: unknown, actions: readonly string[]): string[][] {
+  const matchers = statementsOf(policy).map((statement) => {
+    const { Action: action, NotAction: notAction } = (statement ?? {}) as { Action?: unknown; NotAction?: unknown };
+    const list = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((item) => actionPattern(String(item)));
+    return [list(action), list(notAction)] as const;
+  });
+  const groups = new Map<string, string[]>();
+  for (const action of actions) {
+    const key = matchers.map(([allow, not]) => `${allow.some((re) => re.test(action)) ? 1 : 0}${not.some((re) => re.test(action)) ? 1 : 0}`).join('');
+    groups.set(key, [...(groups.get(key) ?? []), action]);
+  }
+  return [...groups.values()];
+}
