@@ -37,8 +37,8 @@ describe('routes', () => {
 
 describe('Security Hub control findings pick the rule\'s runbook and its parameters', () => {
   it.each([
-    ['EC2.55', 'ecr-vpc-endpoints', 'EcrGuardrails-CreateEcrVpcEndpoints', { VpcId: [VPC_ID], Services: ['ecr.api,ecr.dkr,s3'] }],
-    ['EC2.56', 'ecr-vpc-endpoints', 'EcrGuardrails-CreateEcrVpcEndpoints', { VpcId: [VPC_ID], Services: ['ecr.api,ecr.dkr,s3'] }],
+    ['EC2.55', 'ecr-vpc-endpoints', 'EcrGuardrails-CreateEcrVpcEndpoints', { VpcId: [VPC_ID], Services: ['ecr.api,ecr.dkr,s3'], RequireAllWorkloadAzs: ['false'] }],
+    ['EC2.56', 'ecr-vpc-endpoints', 'EcrGuardrails-CreateEcrVpcEndpoints', { VpcId: [VPC_ID], Services: ['ecr.api,ecr.dkr,s3'], RequireAllWorkloadAzs: ['false'] }],
     ['ECR.1', 'ecr-image-scanning', 'EcrGuardrails-EnableEcrImageScanning', { RepositoryName: [REPOSITORY], Scope: ['repository'] }],
     ['ECR.2', 'ecr-tag-immutability', 'EcrGuardrails-EnableEcrTagImmutability', { RepositoryName: [REPOSITORY], Mode: ['IMMUTABLE_WITH_EXCLUSION'], ExclusionFilters: ['latest', 'dev-*'] }],
     [

@@ -65,7 +65,7 @@ describe('start: a custom action', () => {
     expect(ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 2);
     expect(ssm).toHaveReceivedNthCommandWith(StartAutomationExecutionCommand, 1, {
       DocumentName: 'EcrGuardrails-CreateEcrVpcEndpoints',
-      Parameters: { VpcId: [VPC_ID], Services: ['ecr.api,ecr.dkr,s3'], AutomationAssumeRole: [`arn:aws:iam::${ACCOUNT}:role/${AUTOMATION_ROLE_NAME}`] },
+      Parameters: { VpcId: [VPC_ID], Services: ['ecr.api,ecr.dkr,s3'], RequireAllWorkloadAzs: ['false'], AutomationAssumeRole: [`arn:aws:iam::${ACCOUNT}:role/${AUTOMATION_ROLE_NAME}`] },
     });
     expect(ssm).toHaveReceivedNthCommandWith(StartAutomationExecutionCommand, 2, {
       DocumentName: 'EcrGuardrails-EnableEcrTagImmutability',
