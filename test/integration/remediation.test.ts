@@ -61,6 +61,11 @@ describe('remediation loop: each NON_COMPLIANT finding is fixed, or its runbook 
     expect(todo.length).toBe(Object.values(seeded.truth).filter((e) => e.complianceType === 'NON_COMPLIANT').length);
     const runs = new Map<string, ExecutionResult>();
     for (const finding of todo) {
+      // DNS that bypasses the VPC resolver is not the runbook's to change: no runbook, the rule names the setting.
+      if (!finding.remediation && ruleId === 'ecr-vpc-endpoints') {
+        expect(finding.annotation).toMatch(/DHCP options|Resolver rule/);
+        continue;
+      }
       expect(finding.remediation, `${finding.resourceId}: a NON_COMPLIANT finding offers a runbook`).toBeDefined();
       const run = await operatorRun(finding, seeded.scope.region);
       runs.set(finding.resourceId, run);
@@ -68,7 +73,8 @@ describe('remediation loop: each NON_COMPLIANT finding is fixed, or its runbook 
     }
     const { report } = await scanJson(['--region', seeded.scope.region, '--rules', ruleId]);
     for (const finding of todo) {
-      const run = runs.get(finding.resourceId)!;
+      const run = runs.get(finding.resourceId);
+      if (!run) continue;
       const after = report.results.find((r) => r.resourceId === finding.resourceId);
       const label = `${finding.resourceId} (${seeded.truth[finding.resourceId]?.case}): ${finding.remediation!.runbook} ended ${run.status}${run.failureMessage ? ` (${run.failureMessage})` : ''}; the rule now says ${after?.complianceType}: ${after?.annotation}`;
       if (run.status === 'Success') expect.soft(after?.complianceType, label).toBe('COMPLIANT');
