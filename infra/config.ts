@@ -161,6 +161,21 @@ const remediationSchema = {
 } as const;
 
 /** The JSON schema of the configuration file (also published as `infra/config.schema.json`). */
+/** Subscriptions of the alert topic (alerts.subscriptions and detections.subscriptions share it). */
+const SUBSCRIPTIONS_SCHEMA = {
+  type: 'array',
+  default: [],
+  items: {
+    type: 'object',
+    properties: {
+      protocol: { enum: ['email', 'https', 'sqs', 'lambda'] },
+      endpoint: { type: 'string', minLength: 1 },
+    },
+    required: ['protocol', 'endpoint'],
+    additionalProperties: false,
+  },
+} as const;
+
 export const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'ecr-guardrails deployment configuration',
@@ -246,19 +261,7 @@ export const CONFIG_SCHEMA = {
       type: 'object',
       default: {},
       properties: {
-        subscriptions: {
-          type: 'array',
-          default: [],
-          items: {
-            type: 'object',
-            properties: {
-              protocol: { enum: ['email', 'https', 'sqs', 'lambda'] },
-              endpoint: { type: 'string', minLength: 1 },
-            },
-            required: ['protocol', 'endpoint'],
-            additionalProperties: false,
-          },
-        },
+        subscriptions: SUBSCRIPTIONS_SCHEMA,
         dedupeWindowSeconds: { type: 'integer', minimum: 0, maximum: 86400, default: 900 },
         securityHub: { type: 'boolean', default: true },
       },
@@ -269,19 +272,7 @@ export const CONFIG_SCHEMA = {
       default: {},
       description: 'The alert topic of each admin region (EcrGuardrails-Alerts): detection alerts and failure alarms (rule Lambda errors and throttles, dead-letter queue).',
       properties: {
-        subscriptions: {
-          type: 'array',
-          default: [],
-          items: {
-            type: 'object',
-            properties: {
-              protocol: { enum: ['email', 'https', 'sqs', 'lambda'] },
-              endpoint: { type: 'string', minLength: 1 },
-            },
-            required: ['protocol', 'endpoint'],
-            additionalProperties: false,
-          },
-        },
+        subscriptions: SUBSCRIPTIONS_SCHEMA,
         deadLetterAgeAlarmSeconds: { type: 'integer', minimum: 300, maximum: 1209600, default: 86400 },
       },
       additionalProperties: false,
