@@ -9,17 +9,19 @@ import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { build } from 'esbuild';
-import { DETECTION_HANDLER_ENTRY, esbuildOptions, ruleHandlerEntry, RULES_WITH_IAM_DATA } from '../infra/bundling.js';
+import { esbuildOptions, ruleHandlerEntry, RULES_WITH_IAM_DATA, SERVICE_LAMBDAS } from '../infra/bundling.js';
 import { RULES } from '../rules/index.js';
 
 export interface Handler {
   name: string;
   entry: string;
+  /** The function simulates IAM policies and ships the IAM data banner, as the stacks build it. */
+  iamData: boolean;
 }
 
-/** Every Lambda of the app: one per rule, and the detection Lambda. */
+/** Every Lambda of the app: one per rule, then the service Lambdas (detections, Security Hub, conformance pack). */
 export function lambdaHandlers(): Handler[] {
-  return [...RULES.map((r) => ({ name: r.id, entry: ruleHandlerEntry(r.id) })), { name: 'detections', entry: DETECTION_HANDLER_ENTRY }];
+  return [...RULES.map((r) => ({ name: r.id, entry: ruleHandlerEntry(r.id), iamData: RULES_WITH_IAM_DATA.has(r.id) })), ...SERVICE_LAMBDAS];
 }
 
 export interface Bundle {
@@ -32,9 +34,7 @@ export interface Bundle {
 /** Builds one handler as CDK does (with or without source maps) into `outdir/<name>/index.mjs`. */
 export async function bundleHandler(handler: Handler, sourceMaps: boolean, outdir = mkdtempSync(join(tmpdir(), 'ecr-guardrails-bundle-bench-'))): Promise<Bundle> {
   const file = join(outdir, handler.name, 'index.mjs');
-  // The functions that simulate IAM policies carry the IAM data banner, as the stacks build them.
-  const iamData = RULES_WITH_IAM_DATA.has(handler.name) || handler.name === 'detections';
-  await build({ ...esbuildOptions(sourceMaps, { iamData }), entryPoints: [handler.entry], outfile: file, logLevel: 'error' });
+  await build({ ...esbuildOptions(sourceMaps, { iamData: handler.iamData }), entryPoints: [handler.entry], outfile: file, logLevel: 'error' });
   const map = `${file}.map`;
   return { file, bytes: statSync(file).size, mapBytes: existsSync(map) ? statSync(map).size : 0 };
 }

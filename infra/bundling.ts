@@ -70,6 +70,24 @@ export function sourceMapEnvironment(sourceMaps: boolean): Record<string, string
 export const ruleHandlerEntry = (ruleId: string): string => join(PROJECT_ROOT, 'rules', ruleId, 'handler.ts');
 /** The entry point of the detection Lambda. */
 export const DETECTION_HANDLER_ENTRY = join(PROJECT_ROOT, 'detections', 'handler.ts');
+/** The entry point of the Security Hub orchestrator Lambda. */
+export const SECURITY_HUB_HANDLER_ENTRY = join(PROJECT_ROOT, 'security-hub', 'handler.ts');
+/** The entry point of the conformance-pack mode's excluded-accounts custom resource. */
+export const EXCLUDED_ACCOUNTS_HANDLER_ENTRY = join(PROJECT_ROOT, 'infra', 'excluded-accounts', 'handler.ts');
+
+/** A Lambda of the app other than the rule Lambdas: its name in reports, entry, and whether it ships the IAM data. */
+export interface ServiceLambda {
+  name: string;
+  entry: string;
+  iamData: boolean;
+}
+
+/** Every Lambda of the app besides one per rule; the stacks build from these entries and `npm run bench` measures them all. */
+export const SERVICE_LAMBDAS: readonly ServiceLambda[] = [
+  { name: 'detections', entry: DETECTION_HANDLER_ENTRY, iamData: true },
+  { name: 'security-hub-orchestrator', entry: SECURITY_HUB_HANDLER_ENTRY, iamData: false },
+  { name: 'excluded-accounts', entry: EXCLUDED_ACCOUNTS_HANDLER_ENTRY, iamData: false },
+];
 
 /** The esbuild build options (JS API) that `bundlingOptions` stands for, so `npm run bench` builds exactly what CDK ships. */
 export interface EsbuildOptions {

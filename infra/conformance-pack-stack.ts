@@ -16,7 +16,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, sourceMapEnvironment } from './bundling.js';
+import { bundlingOptions, EXCLUDED_ACCOUNTS_HANDLER_ENTRY, PROJECT_ROOT, RULE_RUNTIME, sourceMapEnvironment } from './bundling.js';
 import { conformancePackTemplateBody } from './conformance-pack.js';
 import { CONFORMANCE_PACK_NAME } from './names.js';
 import type { DeploymentPlan } from './plan.js';
@@ -66,7 +66,7 @@ export class ConformancePackStack extends Stack {
     const fn = new NodejsFunction(this, 'Function', {
       functionName: FUNCTION_NAME,
       description: 'ecr-guardrails: the organization conformance pack\'s ExcludedAccounts (accounts outside the target OUs, and the management account).',
-      entry: join(PROJECT_ROOT, 'infra', 'excluded-accounts', 'handler.ts'),
+      entry: EXCLUDED_ACCOUNTS_HANDLER_ENTRY,
       handler: 'handler',
       runtime: RULE_RUNTIME,
       architecture: lambda.Architecture.ARM_64,

@@ -26,7 +26,7 @@ import { AUTOMATIC_ENV, MAX_WAIT_ENV, ROUTES_ENV, SECURITY_HUB_LAMBDA_ROLE_PREFI
 import { ADMIN_ACTIONS, CUSTOM_ACTION_DETAIL_TYPE, IMPORTED_DETAIL_TYPE, MEMBER_ACTIONS } from '../security-hub/orchestrator.js';
 import { remediationRoutes, type RemediationRoute } from '../security-hub/routes.js';
 import { DOCUMENT_PREFIX } from '../rules/names.js';
-import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, sourceMapEnvironment } from './bundling.js';
+import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, SECURITY_HUB_HANDLER_ENTRY, sourceMapEnvironment } from './bundling.js';
 import { ruleInputParameters } from './config.js';
 import { AUTOMATION_ROLE_NAME, configRuleName } from './names.js';
 import type { DeploymentPlan } from './plan.js';
@@ -157,7 +157,7 @@ export class SecurityHubResponse extends Construct {
     this.function = new NodejsFunction(this, 'Function', {
       functionName: ORCHESTRATOR_FUNCTION_NAME,
       description: 'ecr-guardrails Security Hub response: starts the runbook of a finding in its account and follows it.',
-      entry: join(PROJECT_ROOT, 'security-hub', 'handler.ts'),
+      entry: SECURITY_HUB_HANDLER_ENTRY,
       handler: 'handler',
       runtime: RULE_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
