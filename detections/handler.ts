@@ -1,11 +1,15 @@
 /**
  * The detection Lambda in the admin account: the rule on the central bus invokes it with each
- * forwarded event; it classifies the event with every matching detection, drops repeats
- * within the window, and publishes each alert to the SNS topic, a subject and a message a
- * person can act on. A classification error is published too (never a silent drop).
+ * forwarded event; it classifies the event with every matching detection, drops the alerts of
+ * DNS changes on VPCs that rely on no ECR or S3 endpoint (checked in the member account),
+ * drops repeats within the window (in memory, then in the shared DynamoDB table), and
+ * publishes each alert to the SNS topic, a subject and a message a person can act on. A
+ * classification error is published too (never a silent drop); an unreachable table or a
+ * failed endpoint lookup never stops an alert.
  */
 import { ConfigServiceClient, StartConfigRulesEvaluationCommand } from '@aws-sdk/client-config-service';
 import { BatchImportFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
@@ -16,7 +20,11 @@ import { ClientFactory } from '../rules/kernel/clients.js';
 import { awsCall, EcrGuardrailsError } from '../rules/kernel/errors.js';
 import { DETECTIONS } from './index.js';
 import { alertToAsff } from './kernel/asff.js';
+import { createLambdaLogger, silentLogger, type Logger } from '../rules/kernel/logger.js';
 import { AlertDeduplicator } from './kernel/dedupe.js';
+import { DedupeTable } from './kernel/dedupe-table.js';
+import { checkReliance, withReliance, type EndpointLookup } from './kernel/endpoint-reliance.js';
+import { ec2EndpointLookup } from './kernel/vpc-endpoint-lookup.js';
 import { DETECTION_ROLE_NAME, periodicRelatedRule } from './kernel/follow-up.js';
 import { OrganizationAccounts } from './kernel/organization.js';
 import { asEventBridgeEvent, detect, renderAlert } from './kernel/detect.js';
@@ -26,6 +34,8 @@ import type { Alert, Detection, DetectionContext } from './kernel/types.js';
 /** Environment: the topic alerts go to, the dedupe window, the organisation's accounts. */
 export const TOPIC_ENV = 'ALERT_TOPIC_ARN';
 export const WINDOW_ENV = 'DEDUPE_WINDOW_SECONDS';
+/** The DynamoDB table shared by every execution environment for deduplication (absent: in memory only). */
+export const DEDUPE_TABLE_ENV = 'DEDUPE_TABLE_NAME';
 export const ORG_ACCOUNTS_ENV = 'ORGANIZATION_ACCOUNTS';
 /** "true" to import alerts into Security Hub in the member account. */
 export const SECURITY_HUB_ENV = 'SECURITY_HUB_FINDINGS';
@@ -74,7 +84,14 @@ export async function followUp(alert: Alert, detection: Detection, plan: FollowU
 /** The Lambda's environment lacks a setting it needs. */
 export class DetectionSetupError extends EcrGuardrailsError {}
 
-const deduplicator = new AlertDeduplicator(Number(process.env[WINDOW_ENV] ?? '900') * 1000);
+/** The dedupe window in seconds (default 900; the deployment sets it from detections.dedupeWindowSeconds). */
+export function windowSeconds(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env[WINDOW_ENV] ?? '900');
+  if (!Number.isInteger(value) || value < 0) throw new DetectionSetupError(`${WINDOW_ENV} is ${JSON.stringify(env[WINDOW_ENV])}; expected a whole number of seconds (0 or more).`);
+  return value;
+}
+
+const deduplicator = new AlertDeduplicator(windowSeconds() * 1000);
 
 /** The classification context from the Lambda's environment: the automation role name and, when set, the organisation's accounts. */
 export function contextFromEnvironment(env: NodeJS.ProcessEnv = process.env): DetectionContext {
@@ -100,17 +117,31 @@ export function subject(alert: Alert): string {
   return `[${alert.severity}] ${alert.title}: ${alert.resourceId} (${alert.account})`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
 }
 
-/** Classifies one forwarded event, drops duplicates within the window, publishes each alert to SNS and runs the follow-up; an event that cannot be classified is itself published as an alert. */
-export async function handleEvent(
-  raw: unknown,
-  deps: { sns: SNSClient; topicArn: string; context: DetectionContext; now?: number; followUp?: FollowUp; rating?: RatingSettings },
-): Promise<{ published: number; suppressed: number }> {
+/** What `handleEvent` works with: the topic, the context, and the optional shared dedupe table, endpoint lookup, follow-up and policy rating. */
+export interface HandlerDeps {
+  sns: SNSClient;
+  topicArn: string;
+  context: DetectionContext;
+  now?: number;
+  followUp?: FollowUp;
+  rating?: RatingSettings;
+  /** Deduplication across execution environments (after the in-memory filter). */
+  dedupeTable?: DedupeTable;
+  /** Looks up a VPC's ECR and S3 endpoints in the member account, for detections with `endpointReliance`. */
+  endpointLookup?: EndpointLookup;
+  logger?: Logger;
+}
+
+/** Classifies one forwarded event, drops alerts of VPCs that rely on no endpoint and repeats within the window, publishes each alert to SNS and runs the follow-up; an event that cannot be classified is itself published as an alert. */
+export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<{ published: number; suppressed: number }> {
   let published = 0;
   let suppressed = 0;
+  const logger = deps.logger ?? silentLogger;
   const send = (title: string, message: string) => awsCall('sns:Publish', () => deps.sns.send(new PublishCommand({ TopicArn: deps.topicArn, Subject: title, Message: message })));
   let results;
+  let event;
   try {
-    const event = asEventBridgeEvent(raw, 'forwarded event');
+    event = asEventBridgeEvent(raw, 'forwarded event');
     const context = deps.rating ? await withPolicyRating(event, deps.context, deps.rating) : deps.context;
     results = detect(event, context, DETECTIONS);
   } catch (error) {
@@ -118,13 +149,37 @@ export async function handleEvent(
     return { published: 1, suppressed: 0 };
   }
   const failures: string[] = [];
-  for (const { alert, detection } of results) {
+  for (const result of results) {
+    const { detection } = result;
+    let alert = result.alert;
     if (!alert) continue;
-    if (!deduplicator.offer(alert.dedupeKey, deps.now ?? Date.now())) {
+    const now = deps.now ?? Date.now();
+    if (deduplicator.isRepeat(alert.dedupeKey, now)) {
       suppressed += 1;
       continue;
     }
+    if (detection.endpointReliance && deps.endpointLookup) {
+      const reliance = await checkReliance(alert, detection.endpointReliance, deps.endpointLookup);
+      const kept = withReliance(alert, reliance);
+      if (!kept) {
+        logger.info('Alert dropped: the VPC relies on no ECR or S3 endpoint', { detectionId: alert.detectionId, account: alert.account, region: alert.region, vpc: alert.resourceId, change: alert.change });
+        suppressed += 1;
+        continue;
+      }
+      if (reliance.relies === 'unknown') logger.warn('Endpoint reliance not checked; alert kept', { detectionId: alert.detectionId, vpc: alert.resourceId, reason: reliance.reason });
+      alert = kept;
+    }
+    if (deps.dedupeTable) {
+      const claim = await deps.dedupeTable.claim(alert.dedupeKey, event.id, now);
+      if (claim.outcome === 'repeat') {
+        deduplicator.remember(alert.dedupeKey, now);
+        suppressed += 1;
+        continue;
+      }
+      if (claim.outcome === 'unchecked') logger.warn('Shared deduplication unavailable; alert sent anyway', { detectionId: alert.detectionId, reason: claim.reason });
+    }
     await send(subject(alert), `${renderAlert(alert)}\n\n${JSON.stringify(alert, null, 2)}`);
+    deduplicator.remember(alert.dedupeKey, now);
     published += 1;
     if (deps.followUp) {
       try {
@@ -158,8 +213,29 @@ export async function handler(event: unknown): Promise<{ published: number; supp
   const topicArn = process.env[TOPIC_ENV];
   if (!topicArn) throw new DetectionSetupError(`${TOPIC_ENV} is not set: the detection Lambda needs the alert topic.`);
   const sns = factory.get(SNSClient);
-  return handleEvent(event, { sns, topicArn, context: await contextWithOrganization(organization), followUp: followUpFromEnvironment(), rating: ratingFromEnvironment() });
+  const plan = followUpFromEnvironment();
+  return handleEvent(event, {
+    sns,
+    topicArn,
+    context: await contextWithOrganization(organization),
+    followUp: plan,
+    rating: ratingFromEnvironment(),
+    ...(dedupeTable ? { dedupeTable } : {}),
+    endpointLookup: ec2EndpointLookup(plan.credentials),
+    logger,
+  });
 }
+
+const logger = createLambdaLogger('detections');
+
+/** The shared dedupe table from the environment (absent or window 0: in-memory deduplication only). */
+export function dedupeTableFromEnvironment(client: DynamoDBClient, env: NodeJS.ProcessEnv = process.env): DedupeTable | undefined {
+  const name = env[DEDUPE_TABLE_ENV];
+  const window = windowSeconds(env);
+  return name && window > 0 ? new DedupeTable(client, name, window) : undefined;
+}
+
+const dedupeTable = dedupeTableFromEnvironment(factory.get(DynamoDBClient));
 
 const roleCredentials = new EvaluationRoleCredentials(DETECTION_ROLE_NAME, 'ecr-guardrails-detections');
 

@@ -131,6 +131,7 @@ export interface AlertSubscription {
 
 export interface DetectionSettings {
   subscriptions: AlertSubscription[];
+  /** Repeats of the same change within this many seconds are one alert (shared DynamoDB table; 0: off, no table). */
   dedupeWindowSeconds: number;
   /** Import each alert into Security Hub in the member account (Security Hub must be enabled there). */
   securityHub: boolean;
@@ -262,7 +263,13 @@ export const CONFIG_SCHEMA = {
       default: {},
       properties: {
         subscriptions: SUBSCRIPTIONS_SCHEMA,
-        dedupeWindowSeconds: { type: 'integer', minimum: 0, maximum: 86400, default: 900 },
+        dedupeWindowSeconds: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 86400,
+          default: 900,
+          description: 'Seconds during which a repeat of the same change (detection, account, region, resource, actor) is not alerted again, across every execution environment of the detection Lambda (a DynamoDB table with TTL); 0 turns deduplication off and creates no table.',
+        },
         securityHub: { type: 'boolean', default: true },
       },
       additionalProperties: false,

@@ -6,7 +6,8 @@
  * stack's alert topic (infra/alerts.ts, shared with the failure alarms).
  */
 import { join } from 'node:path';
-import { Aws, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -16,10 +17,12 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Detection } from '../detections/kernel/types.js';
-import { ALLOWED_PULL_ACCOUNTS_ENV, CONFIG_RULE_NAMES_ENV, ORGANIZATION_ID_ENV, PARTITION_ENV, SECURITY_HUB_ENV, TOPIC_ENV, TRUSTED_ACCOUNTS_ENV, WINDOW_ENV } from '../detections/handler.js';
+import { DEDUPE_KEY_ATTRIBUTE, DEDUPE_TTL_ATTRIBUTE } from '../detections/kernel/dedupe-table.js';
+import { ENDPOINT_RELIANCE_ACTION } from '../detections/kernel/endpoint-reliance.js';
+import { ALLOWED_PULL_ACCOUNTS_ENV, CONFIG_RULE_NAMES_ENV, DEDUPE_TABLE_ENV, ORGANIZATION_ID_ENV, PARTITION_ENV, SECURITY_HUB_ENV, TOPIC_ENV, TRUSTED_ACCOUNTS_ENV, WINDOW_ENV } from '../detections/handler.js';
 import type { RepositoryAccessParams } from '../rules/ecr-repository-access/evaluate.js';
 import { ruleInputParameters } from './config.js';
-import { DETECTION_ROLE_NAME, detectionRoleActions, IMPORT_FINDINGS_ACTION, REEVALUATE_ACTION } from '../detections/kernel/follow-up.js';
+import { dedupeTableActions, DETECTION_ROLE_NAME, detectionRoleActions, IMPORT_FINDINGS_ACTION, REEVALUATE_ACTION } from '../detections/kernel/follow-up.js';
 import { RULES } from '../rules/index.js';
 import { DETECTION_FUNCTION_NAME } from '../rules/names.js';
 import { configRuleName } from './names.js';
@@ -90,7 +93,16 @@ export class DetectionMemberRole extends Construct {
     if (actions.includes(REEVALUATE_ACTION)) {
       statements.push(new iam.PolicyStatement({ sid: 'ReevaluateRules', actions: [REEVALUATE_ACTION], resources: [`arn:${Aws.PARTITION}:config:*:${Aws.ACCOUNT_ID}:config-rule/*`] }));
     }
-    const policy = new iam.ManagedPolicy(this, 'Policy', { description: 'ecr-guardrails detections: import alerts into Security Hub and re-evaluate the related periodic rules.', statements });
+    if (actions.includes(ENDPOINT_RELIANCE_ACTION)) {
+      statements.push(new iam.PolicyStatement({ sid: 'CheckEndpointReliance', actions: [ENDPOINT_RELIANCE_ACTION], resources: ['*'] }));
+    }
+    const policy = new iam.ManagedPolicy(this, 'Policy', { description: 'ecr-guardrails detections: import alerts into Security Hub, re-evaluate the related periodic rules, and check whether a VPC relies on ECR or S3 endpoints.', statements });
+    if (actions.includes(ENDPOINT_RELIANCE_ACTION)) {
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'ec2:DescribeVpcEndpoints supports no resource-level permissions (Service Authorization Reference, Amazon EC2: no resource type for DescribeVpcEndpoints); it is read-only and the only action on *.',
+      });
+    }
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:securityhub:*:<AWS::AccountId>:product/<AWS::AccountId>/default]',
       reason: 'Findings go to this account\'s own default product in whichever configured region the change happened; IAM is global, so the region is a wildcard.',
@@ -111,6 +123,31 @@ export class DetectionMemberRole extends Construct {
   }
 }
 
+/**
+ * The dedupe table of one admin region: on demand, the key as partition key, the window end as
+ * TTL, encrypted with the AWS managed key, point-in-time recovery on. Its items are only
+ * "already alerted until" marks, so the table is deleted with the stack.
+ */
+export class DedupeTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: DEDUPE_KEY_ATTRIBUTE, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: DEDUPE_TTL_ATTRIBUTE,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.table).acknowledge({
+      id: 'NIST.800.53.R5-DynamoDBInBackupPlan',
+      reason: 'The table holds only "already alerted until" marks that expire with the dedupe window (TTL); point-in-time recovery is on, and losing the marks at worst repeats an alert.',
+    });
+  }
+}
+
 /** Prefix of the detection Lambda's execution role (one per region). */
 export const DETECTION_LAMBDA_ROLE_PREFIX = 'EcrGuardrailsDetections-';
 
@@ -119,6 +156,7 @@ export class DetectionCenter extends Construct {
   readonly bus: events.CfnEventBus;
   readonly topic: sns.Topic;
   readonly function: NodejsFunction;
+  readonly dedupeTable: dynamodb.Table | undefined;
 
   constructor(scope: Construct, id: string, props: { plan: DeploymentPlan; detections: readonly Detection[]; deadLetterQueue: sqs.IQueue; alerts: AlertTopic }) {
     super(scope, id);
@@ -142,6 +180,10 @@ export class DetectionCenter extends Construct {
     // The admin stack's one alert topic (infra/alerts.ts), shared with the failure alarms.
     this.topic = props.alerts.topic;
 
+    // Deduplication shared by every execution environment: one item per alert key until the window ends (TTL).
+    const tableActions = dedupeTableActions(config.detections.dedupeWindowSeconds);
+    this.dedupeTable = tableActions.length > 0 ? new DedupeTable(this, 'DedupeTable').table : undefined;
+
     const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: `/aws/lambda/${DETECTION_FUNCTION_NAME}`, retention: config.lambda.logRetentionDays as logs.RetentionDays });
     Validations.of(logGroup).acknowledge({ id: 'NIST.800.53.R5-CloudWatchLogGroupEncrypted', reason: 'CloudWatch Logs encrypts at rest by default; the logs hold alert summaries, no secrets.' });
     const policy = new iam.ManagedPolicy(this, 'Policy', {
@@ -149,6 +191,8 @@ export class DetectionCenter extends Construct {
       statements: [
         new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
         new iam.PolicyStatement({ sid: 'SendDeadLetters', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }),
+        // The conditional PutItem that claims an alert key (derived: dedupeTableActions), on its table only.
+        ...(this.dedupeTable ? [new iam.PolicyStatement({ sid: 'ClaimAlertKeys', actions: tableActions, resources: [this.dedupeTable.tableArn] })] : []),
         // sns:Publish on the topic and its key (customer-managed, so CloudWatch alarms can publish too).
         ...props.alerts.publishStatements(),
         // The organisation's accounts, for "outside the organisation" (no resource-level permissions).
@@ -194,6 +238,7 @@ export class DetectionCenter extends Construct {
       environment: {
         [TOPIC_ENV]: this.topic.topicArn,
         [WINDOW_ENV]: String(config.detections.dedupeWindowSeconds),
+        ...(this.dedupeTable ? { [DEDUPE_TABLE_ENV]: this.dedupeTable.tableName } : {}),
         [SECURITY_HUB_ENV]: String(config.detections.securityHub),
         [PARTITION_ENV]: Aws.PARTITION,
         // New repository policies are rated by the ecr-repository-access simulation, with the rule's settings.
@@ -208,7 +253,7 @@ export class DetectionCenter extends Construct {
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       bundling: bundlingOptions(config.lambda.sourceMaps, { iamData: true }),
     });
-    Validations.of(this.function).acknowledge({ id: 'NIST.800.53.R5-LambdaInsideVPC', reason: 'The function only calls SNS over TLS with SigV4 and accepts no inbound traffic.' });
+    Validations.of(this.function).acknowledge({ id: 'NIST.800.53.R5-LambdaInsideVPC', reason: 'The function only calls AWS APIs (SNS, DynamoDB, STS and the member accounts) over TLS with SigV4 and accepts no inbound traffic.' });
 
     // EventBridge puts events it cannot deliver to the Lambda on the dead-letter queue.
     props.deadLetterQueue.addToResourcePolicy(new iam.PolicyStatement({ sid: 'DetectionRuleDeadLetters', principals: [new iam.ServicePrincipal('events.amazonaws.com')], actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn], conditions: { ArnEquals: { 'aws:SourceArn': Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: `${DETECTION_BUS_NAME}/EcrGuardrails-Detections` }) } } }));

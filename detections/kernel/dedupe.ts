@@ -1,18 +1,23 @@
 /**
- * Suppresses repeats: alerts with the same key (detection, account, region, resource, actor,
- * change) within the window are one alert. The memory lives as long as the Lambda's execution
- * environment, so repeats that land on another concurrent environment are not suppressed.
+ * The first-level repeat filter: alerts with the same key (detection, account, region,
+ * resource, actor, change) within the window are one alert. The memory lives as long as the
+ * Lambda's execution environment; the shared filter across environments is the DynamoDB
+ * table (dedupe-table.ts). A key is remembered only once its alert was sent, so a retry after
+ * a failed send is not mistaken for a repeat.
  */
 export class AlertDeduplicator {
   private readonly seen = new Map<string, number>();
 
   constructor(private readonly windowMs: number) {}
 
-  /** True the first time a key is offered within the window (the alert should be sent). */
-  offer(key: string, nowMs: number): boolean {
+  /** True when an alert with this key was sent within the window. */
+  isRepeat(key: string, nowMs: number): boolean {
     for (const [k, at] of this.seen) if (nowMs - at >= this.windowMs) this.seen.delete(k);
-    if (this.seen.has(key)) return false;
-    this.seen.set(key, nowMs);
-    return true;
+    return this.seen.has(key);
+  }
+
+  /** Records that the alert with this key was sent (or is known to be sent) at `nowMs`. */
+  remember(key: string, nowMs: number): void {
+    if (this.windowMs > 0) this.seen.set(key, nowMs);
   }
 }

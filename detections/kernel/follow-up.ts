@@ -1,10 +1,14 @@
 /**
  * What the detection Lambda does in the member account after alerting: import the alert into
  * Security Hub, and ask Config to evaluate the related rule again when that rule is periodic
- * (so the compliance view follows within minutes instead of at the next period). It acts
- * through the member's detection role, whose actions are derived here from the detections.
+ * (so the compliance view follows within minutes instead of at the next period); before
+ * alerting, it reads the VPC endpoints of the VPC a DNS change touched (endpoint-reliance.ts).
+ * It acts through the member's detection role, whose actions are derived here from the
+ * detections; the Lambda's own dedupe-table action is derived here too.
  */
 import type { Rule } from '../../rules/kernel/types.js';
+import { DEDUPE_TABLE_ACTION } from './dedupe-table.js';
+import { ENDPOINT_RELIANCE_ACTION } from './endpoint-reliance.js';
 import type { Detection } from './types.js';
 
 /** The member role the detection Lambda assumes. */
@@ -24,5 +28,11 @@ export function detectionRoleActions(detections: readonly Detection[], rules: re
   const actions = new Set<string>();
   if (securityHub) actions.add(IMPORT_FINDINGS_ACTION);
   if (detections.some((detection) => periodicRelatedRule(detection, rules))) actions.add(REEVALUATE_ACTION);
+  if (detections.some((detection) => detection.endpointReliance)) actions.add(ENDPOINT_RELIANCE_ACTION);
   return [...actions].sort();
+}
+
+/** The detection Lambda's actions on its own dedupe table (admin account): none when deduplication is off (window 0). */
+export function dedupeTableActions(windowSeconds: number): string[] {
+  return windowSeconds > 0 ? [DEDUPE_TABLE_ACTION] : [];
 }

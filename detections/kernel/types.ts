@@ -4,6 +4,7 @@
  * (the related rule and runbook), and sample events with the documentation they follow.
  */
 import type { Severity } from '../../rules/kernel/severity.js';
+import type { EndpointRelianceNeed } from './endpoint-reliance.js';
 import type { EventPattern } from './match.js';
 
 /** An EventBridge event as delivered to rules and targets. */
@@ -81,6 +82,12 @@ export interface Detection {
   /** Matches read-only management events: its EventBridge rule needs the state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS. */
   readOnlyEvents?: boolean;
   pattern: EventPattern;
+  /**
+   * The change matters only where the VPC relies on ECR or S3 endpoints: the detection Lambda
+   * checks the VPC (the alert's resource) in the member account after classify and drops the
+   * alert when it relies on none (endpoint-reliance.ts). Absent: no check.
+   */
+  endpointReliance?: EndpointRelianceNeed;
   /** Pure: undefined when the matched event is not a risk (e.g. tags set back to IMMUTABLE). */
   classify: (event: EventBridgeEvent, context: DetectionContext) => Alert | undefined;
   samples: { positive: DetectionSample[]; negative: DetectionSample[] };

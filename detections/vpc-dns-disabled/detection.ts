@@ -17,6 +17,8 @@ export const detection: Detection = {
   title: 'VPC DNS support or hostnames turned off',
   severity: 'HIGH',
   relatedRule: 'ecr-vpc-endpoints',
+  // Matters only where the VPC resolves ECR or S3 interface endpoints by their private DNS names.
+  endpointReliance: 'private-dns',
   pattern: cloudTrailPattern('aws.ec2', 'ec2.amazonaws.com', ['ModifyVpcAttribute']),
   classify(event) {
     if (failed(event)) return undefined;

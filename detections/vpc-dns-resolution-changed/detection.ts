@@ -4,8 +4,9 @@
  * or a Resolver rule associated or disassociated (AssociateResolverRule / DisassociateResolverRule,
  * `ResolverRuleId`, `VPCId`: https://docs.aws.amazon.com/Route53/latest/APIReference/API_route53resolver_AssociateResolverRule.html).
  * Either can send ECR and S3 names to resolvers that do not answer with the endpoints'
- * private addresses. The record alone cannot tell whether the VPC relies on endpoints; the
- * related rule re-evaluates it.
+ * private addresses. The record alone cannot tell whether the VPC relies on endpoints: the
+ * detection Lambda checks that in the member account (endpointReliance) and the related rule
+ * re-evaluates the VPC.
  */
 import { alertFor, CLOUDTRAIL_DETAIL_TYPE, failed, requestParameters } from '../kernel/cloudtrail.js';
 import type { Detection } from '../kernel/types.js';
@@ -23,6 +24,7 @@ export const detection: Detection = {
   title: 'VPC DHCP options or Resolver rules changed',
   severity: 'MEDIUM',
   relatedRule: 'ecr-vpc-endpoints',
+  endpointReliance: 'any',
   pattern: {
     source: ['aws.ec2', 'aws.route53resolver'],
     'detail-type': [CLOUDTRAIL_DETAIL_TYPE],

