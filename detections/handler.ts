@@ -13,7 +13,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import { RULES } from '../rules/index.js';
 import { EvaluationRoleCredentials } from '../rules/kernel/credentials.js';
 import { AUTOMATION_ROLE_NAME } from '../rules/names.js';
 import { ClientFactory } from '../rules/kernel/clients.js';
@@ -25,7 +24,7 @@ import { AlertDeduplicator } from './kernel/dedupe.js';
 import { DedupeTable } from './kernel/dedupe-table.js';
 import { checkReliance, withReliance, type EndpointLookup } from './kernel/endpoint-reliance.js';
 import { ec2EndpointLookup } from './kernel/vpc-endpoint-lookup.js';
-import { DETECTION_ROLE_NAME, periodicRelatedRule } from './kernel/follow-up.js';
+import { DETECTION_ROLE_NAME } from './kernel/follow-up.js';
 import { OrganizationAccounts } from './kernel/organization.js';
 import { asEventBridgeEvent, detect, renderAlert } from './kernel/detect.js';
 import { withPolicyRating, type RatingSettings } from './kernel/policy-rating.js';
@@ -39,7 +38,11 @@ export const DEDUPE_TABLE_ENV = 'DEDUPE_TABLE_NAME';
 export const ORG_ACCOUNTS_ENV = 'ORGANIZATION_ACCOUNTS';
 /** "true" to import alerts into Security Hub in the member account. */
 export const SECURITY_HUB_ENV = 'SECURITY_HUB_FINDINGS';
-/** JSON object: rule id -> Config rule name in the member accounts (absent: no re-evaluation). */
+/**
+ * JSON object: periodic rule id -> its Config rule name in the member accounts, the rules a
+ * related change re-evaluates (`reevaluatedRuleNames`, set by the CDK app; absent: none). The
+ * handler needs no rule registry, so its bundle carries no collector or their SDK clients.
+ */
 export const CONFIG_RULE_NAMES_ENV = 'CONFIG_RULE_NAMES';
 export const PARTITION_ENV = 'AWS_PARTITION';
 /** Rating of new repository policies (ecr-repository-access): the organisation, and the rule's trusted and allowed-pull accounts (comma lists). */
@@ -63,8 +66,7 @@ export class DetectionFollowUpError extends EcrGuardrailsError {}
 /** After an alert: files it in the member account's Security Hub and re-evaluates the periodic related Config rule, as configured; returns what was done. */
 export async function followUp(alert: Alert, detection: Detection, plan: FollowUp): Promise<string[]> {
   const done: string[] = [];
-  const rule = periodicRelatedRule(detection, RULES);
-  const ruleName = rule ? plan.configRuleNames[rule.id] : undefined;
+  const ruleName = detection.relatedRule ? plan.configRuleNames[detection.relatedRule] : undefined;
   if (!plan.securityHub && !ruleName) return done;
   const credentials = await plan.credentials(alert.account);
   if (plan.securityHub) {

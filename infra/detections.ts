@@ -22,7 +22,7 @@ import { ENDPOINT_RELIANCE_ACTION } from '../detections/kernel/endpoint-reliance
 import { ALLOWED_PULL_ACCOUNTS_ENV, CONFIG_RULE_NAMES_ENV, DEDUPE_TABLE_ENV, ORGANIZATION_ID_ENV, PARTITION_ENV, SECURITY_HUB_ENV, TOPIC_ENV, TRUSTED_ACCOUNTS_ENV, WINDOW_ENV } from '../detections/handler.js';
 import type { RepositoryAccessParams } from '../rules/ecr-repository-access/evaluate.js';
 import { ruleInputParameters } from './config.js';
-import { dedupeTableActions, DETECTION_ROLE_NAME, detectionRoleActions, IMPORT_FINDINGS_ACTION, REEVALUATE_ACTION } from '../detections/kernel/follow-up.js';
+import { dedupeTableActions, DETECTION_ROLE_NAME, detectionRoleActions, IMPORT_FINDINGS_ACTION, REEVALUATE_ACTION, reevaluatedRuleNames } from '../detections/kernel/follow-up.js';
 import { RULES } from '../rules/index.js';
 import { DETECTION_FUNCTION_NAME } from '../rules/names.js';
 import { configRuleName } from './names.js';
@@ -246,7 +246,7 @@ export class DetectionCenter extends Construct {
         [TRUSTED_ACCOUNTS_ENV]: accessParams.TrustedAccounts.join(','),
         [ALLOWED_PULL_ACCOUNTS_ENV]: accessParams.AllowedPullAccounts.join(','),
         // Re-evaluation needs the Config rules this app creates (stackset mode).
-        ...(config.deploymentMode === 'stackset' ? { [CONFIG_RULE_NAMES_ENV]: JSON.stringify(Object.fromEntries(props.plan.rules.map((r) => [r.rule.id, configRuleName(r.rule.id)]))) } : {}),
+        ...(config.deploymentMode === 'stackset' ? { [CONFIG_RULE_NAMES_ENV]: JSON.stringify(reevaluatedRuleNames(props.plan.rules.map((r) => r.rule), configRuleName)) } : {}),
         ...sourceMapEnvironment(config.lambda.sourceMaps),
       },
       projectRoot: PROJECT_ROOT,

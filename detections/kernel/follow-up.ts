@@ -23,6 +23,11 @@ export function periodicRelatedRule(detection: Pick<Detection, 'relatedRule'>, r
   return rule?.triggers.periodic ? rule : undefined;
 }
 
+/** Rule id -> Config rule name of the rules a related change re-evaluates: the periodic ones (change-triggered rules follow by themselves). */
+export function reevaluatedRuleNames(rules: readonly Rule[], configRuleName: (ruleId: string) => string): Record<string, string> {
+  return Object.fromEntries(rules.filter((rule) => rule.triggers.periodic).map((rule) => [rule.id, configRuleName(rule.id)]));
+}
+
 /** The member detection role's actions, derived from the detections and rules. */
 export function detectionRoleActions(detections: readonly Detection[], rules: readonly Rule[], securityHub: boolean): string[] {
   const actions = new Set<string>();

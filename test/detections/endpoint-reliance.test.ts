@@ -6,7 +6,7 @@
  * (PrivateDnsEnabled in https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html).
  * A failed lookup keeps the alert.
  */
-import { DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeVpcEndpointsCommand, EC2Client, type State } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -67,7 +67,7 @@ describe('reliance look-up in the member account', () => {
   const lookup = ec2EndpointLookup(async (account) => (asked.push(account), credentials));
 
   it('asks DescribeVpcEndpoints of the alert\'s account and region, filtered by the VPC and the ECR/S3 service names', async () => {
-    ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [{ VpcEndpointId: 'vpce-0dkr', ServiceName: `com.amazonaws.${REGION}.ecr.dkr`, VpcEndpointType: 'Interface', State: 'available', PrivateDnsEnabled: true }] });
+    ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [{ VpcEndpointId: 'vpce-0dkr', ServiceName: `com.amazonaws.${REGION}.ecr.dkr`, VpcEndpointType: 'Interface', State: 'available' as State /* what EC2 returns (lowercase), the SDK's enum type says 'Available' */, PrivateDnsEnabled: true }] });
     const alert = dnsAlert();
     expect(await checkReliance(alert, 'private-dns', lookup)).toEqual({ relies: true, endpoints: [`vpce-0dkr (com.amazonaws.${REGION}.ecr.dkr)`] });
     expect(asked).toEqual(['111122223333']);
