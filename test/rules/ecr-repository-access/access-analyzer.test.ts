@@ -18,9 +18,11 @@ import { AccessAnalyzerClient, CheckNoPublicAccessCommand } from '@aws-sdk/clien
 import { DescribeRegistryCommand, DescribeRepositoriesCommand, ECRClient, GetRegistryPolicyCommand, GetRepositoryPolicyCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ruleRuns } from '../../../cli/options.js';
 import { accessAnalyzerOutcome } from '../../../rules/ecr-repository-access/access-analyzer.js';
 import { collector } from '../../../rules/ecr-repository-access/collect.js';
 import { evaluate, type RepositoryAccessParams } from '../../../rules/ecr-repository-access/evaluate.js';
+import { RULES } from '../../../rules/index.js';
 import { ClientFactory } from '../../../rules/kernel/clients.js';
 import { createCollectContext } from '../../../rules/kernel/context.js';
 import { silentLogger } from '../../../rules/kernel/logger.js';
@@ -155,6 +157,13 @@ describe('UseAccessAnalyzer: the collector asks, the simulation decides', () => 
     const result = await verdicts(ON);
     expect(result['bad']?.notReadable?.error).toBe('UnprocessableEntityException');
     expect(result['good']?.annotation).toContain('agrees (FAIL)');
+  });
+
+  it('the CLI sets it with --param UseAccessAnalyzer=true; off by default', () => {
+    const access = RULES.filter((rule) => rule.id === 'ecr-repository-access');
+    expect(ruleRuns(access, [])[0]?.params).toMatchObject({ UseAccessAnalyzer: false });
+    expect(ruleRuns(access, ['UseAccessAnalyzer=true'])[0]?.params).toMatchObject({ UseAccessAnalyzer: true });
+    expect(() => ruleRuns(access, ['UseAccessAnalyzer=maybe'])).toThrow(/UseAccessAnalyzer/);
   });
 
   it('facts collected without Access Analyzer, evaluated with UseAccessAnalyzer=true, are not readable rather than a pass', async () => {
