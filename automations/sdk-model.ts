@@ -44,6 +44,8 @@ export const SERVICES: Readonly<Record<string, ServiceInfo>> = {
   config: { ssmName: 'config', sdkPackage: '@aws-sdk/client-config-service', iamPrefix: 'config', clientClass: 'ConfigServiceClient' },
   sts: { ssmName: 'sts', sdkPackage: '@aws-sdk/client-sts', iamPrefix: 'sts', clientClass: 'STSClient' },
   inspector2: { ssmName: 'inspector2', sdkPackage: '@aws-sdk/client-inspector2', iamPrefix: 'inspector2', clientClass: 'Inspector2Client' },
+  // Called by the ecr-repository-access collector (UseAccessAnalyzer), not by a runbook.
+  accessanalyzer: { ssmName: 'accessanalyzer', sdkPackage: '@aws-sdk/client-accessanalyzer', iamPrefix: 'access-analyzer', clientClass: 'AccessAnalyzerClient' },
   organizations: { ssmName: 'organizations', sdkPackage: '@aws-sdk/client-organizations', iamPrefix: 'organizations', clientClass: 'OrganizationsClient' },
   // Only 3.654.0 of this client is on the registry we install from: built before schema-based
   // serialisation, it exports commands but no schemas (see hasSchemas).

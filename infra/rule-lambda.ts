@@ -11,7 +11,7 @@
  * | ecr-image-scanning | 900 s | 512 MB | about 8.9 min modelled at 5,000 repositories / 1M images; peak RSS 153 MB |
  * | ecr-vpc-endpoints | 900 s | 1024 MB | 20,506 calls at 10,000 VPCs (about 21 s at 10 ms a call, minutes at real latency); peak RSS 397-447 MB |
  * | ecr-tag-immutability | 120 s | 256 MB | one DescribeRepositories page per 1,000 repositories, then tags |
- * | ecr-repository-access | 900 s | 1024 MB | the listing and tags, one GetRepositoryPolicy per repository, then an IAM simulation per policy: tens of ms for usual policies, up to about 0.5 s at ECR's 10,240-character limit on a loaded 2-core machine (bench/repository-access.bench.ts); CPU-bound, so more memory buys CPU share. Not measured at 5,000 repositories yet |
+ * | ecr-repository-access | 900 s | 1024 MB | the listing and tags, one GetRepositoryPolicy per repository, then an IAM simulation per policy: a few ms for usual policies, a few tens of ms at ECR's 10,240-character limit on a loaded 2-core machine (bench/repository-access.bench.ts); CPU-bound, so more memory buys CPU share. Not measured at 5,000 repositories yet |
  * | any other rule | 300 s | 512 MB | the app's earlier single setting |
  *
  * Reserved concurrency defaults to `lambda.reservedConcurrency` (10) for every rule. The

@@ -2,7 +2,8 @@
  * The only I/O of ecr-repository-access: ECR (and Organizations when OrganizationId is not
  * given) -> plain facts. Calls per run (R repositories): the shared repository listing,
  * GetRepositoryPolicy R (bounded concurrency), GetRegistryPolicy 1, DescribeRegistry 1,
- * DescribeOrganization 0 or 1 per account (kept an hour). A change event uses the item's RepositoryPolicyText when
+ * DescribeOrganization 0 or 1 per account (kept an hour), and with UseAccessAnalyzer
+ * access-analyzer:CheckNoPublicAccess once per repository with a policy. A change event uses the item's RepositoryPolicyText when
  * Config recorded it, and reads the policy from ECR otherwise.
  */
 import { DescribeRegistryCommand, ECRClient, GetRegistryPolicyCommand, GetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
@@ -13,6 +14,8 @@ import type { ConfigurationItem } from '../kernel/config-item.js';
 import { awsCall } from '../kernel/errors.js';
 import { unreadableFrom, type Unreadable } from '../kernel/not-readable.js';
 import type { CollectContext, Collector } from '../kernel/types.js';
+import { accessAnalyzerChecker } from './collect-access-analyzer.js';
+import type { AccessAnalyzerCheck } from './access-analyzer.js';
 import type { RepositoryAccessFacts, RepositoryAccessParams, RepositoryAccessRepository, ReplicationRule } from './evaluate.js';
 
 const POLICY_CONCURRENCY = 8;
@@ -36,11 +39,22 @@ export async function repositoryPolicy(ctx: CollectContext<unknown>, repositoryN
   return read;
 }
 
-async function withPolicy(ctx: CollectContext<unknown>, repository: EcrRepository): Promise<RepositoryAccessRepository> {
+type Checker = ((policyText: string) => Promise<AccessAnalyzerCheck>) | undefined;
+
+/** The Access Analyzer checker of the scope when UseAccessAnalyzer is on. */
+const checkerFor = (ctx: CollectContext<RepositoryAccessParams>): Checker => (ctx.params.UseAccessAnalyzer ? accessAnalyzerChecker(ctx) : undefined);
+
+/** Adds Access Analyzer's answer to a repository with a policy (when asked for). */
+async function withAccessAnalyzer(repository: RepositoryAccessRepository, check: Checker): Promise<RepositoryAccessRepository> {
+  if (!check || repository.unreadable || !repository.policyText?.trim()) return repository;
+  return { ...repository, accessAnalyzer: await check(repository.policyText) };
+}
+
+async function withPolicy(ctx: CollectContext<unknown>, repository: EcrRepository, check?: Checker): Promise<RepositoryAccessRepository> {
   const base = { repositoryName: repository.repositoryName, repositoryArn: repository.repositoryArn, tags: repository.tags };
   if (repository.unreadable) return { ...base, unreadable: repository.unreadable };
   const policy = await repositoryPolicy(ctx, repository.repositoryName);
-  return { ...base, ...(policy.value !== undefined ? { policyText: policy.value } : {}), ...(policy.unreadable ? { unreadable: policy.unreadable } : {}) };
+  return withAccessAnalyzer({ ...base, ...(policy.value !== undefined ? { policyText: policy.value } : {}), ...(policy.unreadable ? { unreadable: policy.unreadable } : {}) }, check);
 }
 
 /** Registry policy and replication configuration, once per account and region. */
@@ -113,21 +127,23 @@ export function repositoryFromConfigurationItem(item: ConfigurationItem, account
 export const collector: Collector<RepositoryAccessParams, RepositoryAccessFacts> = {
   async collectAll(ctx) {
     const repositories = await listRepositories(ctx);
+    const check = checkerFor(ctx);
     const [registry, organization, withPolicies] = await Promise.all([
       registryFacts(ctx),
       organizationFacts(ctx),
-      pMap(repositories, (repository) => withPolicy(ctx, repository), { concurrency: POLICY_CONCURRENCY }),
+      pMap(repositories, (repository) => withPolicy(ctx, repository, check), { concurrency: POLICY_CONCURRENCY }),
     ]);
     return { accountId: ctx.accountId, ...organization, ...registry, repositories: withPolicies };
   },
   async collectForChange(item, ctx) {
     const [registry, organization] = await Promise.all([registryFacts(ctx), organizationFacts(ctx)]);
+    const check = checkerFor(ctx);
     const fromItem = repositoryFromConfigurationItem(item, ctx.accountId, ctx.region, ctx.partition);
-    let repository = fromItem;
+    let repository = fromItem && (await withAccessAnalyzer(fromItem, check));
     if (!repository) {
       const listed = await describeRepository(ctx, item.resourceName ?? item.resourceId);
       if (!listed) return { accountId: ctx.accountId, ...organization, ...registry, repositories: [] };
-      repository = await withPolicy(ctx, listed);
+      repository = await withPolicy(ctx, listed, check);
     }
     return { accountId: ctx.accountId, ...organization, ...registry, repositories: [repository] };
   },

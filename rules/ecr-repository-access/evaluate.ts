@@ -10,6 +10,7 @@
 import { exemptionAnnotation } from '../common/exemption.js';
 import { notReadableEvaluation, type Unreadable } from '../kernel/not-readable.js';
 import type { Evaluation } from '../kernel/types.js';
+import { accessAnalyzerOutcome, CHECK_NO_PUBLIC_ACCESS, type AccessAnalyzerCheck } from './access-analyzer.js';
 import { REGISTRY_WRITE_ACTIONS } from './ecr-actions.js';
 import { describeGrant, policyRisk, type AccessContext, type RiskyGrant } from './policy-risk.js';
 
@@ -23,6 +24,8 @@ export interface RepositoryAccessParams {
   TrustedAccounts: string[];
   AllowedPullAccounts: string[];
   ExemptionTagKey: string;
+  /** Also ask IAM Access Analyzer CheckNoPublicAccess about each repository policy (access-analyzer.ts). */
+  UseAccessAnalyzer: boolean;
 }
 
 export interface RepositoryAccessRepository {
@@ -33,6 +36,8 @@ export interface RepositoryAccessRepository {
   policyText?: string;
   /** Set when the tags or the policy could not be read: never a pass. */
   unreadable?: Unreadable;
+  /** Access Analyzer's answer for the policy (UseAccessAnalyzer=true and a policy only). */
+  accessAnalyzer?: AccessAnalyzerCheck;
 }
 
 export interface ReplicationRule {
@@ -81,6 +86,15 @@ export function accessContext(repository: Pick<RepositoryAccessRepository, 'repo
   };
 }
 
+/**
+ * Access Analyzer's answer when it was asked for. A policy without one (facts collected with
+ * UseAccessAnalyzer=false, then evaluated with true) is not readable, never a pass.
+ */
+function accessAnalyzerFacts(repository: RepositoryAccessRepository): AccessAnalyzerCheck | undefined {
+  if (!repository.policyText?.trim()) return undefined;
+  return repository.accessAnalyzer ?? { unreadable: { call: CHECK_NO_PUBLIC_ACCESS, error: 'NotCollected', message: 'the facts hold no Access Analyzer answer for this policy (collected with UseAccessAnalyzer=false?)' } };
+}
+
 /** The evaluation of one repository. */
 export async function evaluateRepository(repository: RepositoryAccessRepository, facts: RepositoryAccessFacts, params: RepositoryAccessParams): Promise<Evaluation> {
   if (repository.unreadable) return notReadableEvaluation(RESOURCE_TYPE, repository.repositoryName, repository.unreadable);
@@ -104,20 +118,30 @@ export async function evaluateRepository(repository: RepositoryAccessRepository,
   const replication = outsideReplication(repository.repositoryName, facts, params);
   if (replication.length) problems.push(`Registry replication copies its images to ${replication.join(', ')}, outside the organisation's accounts in TrustedAccounts`);
 
+  // Access Analyzer judges the repository policy text only, and only the question "public".
+  const analyzer = accessAnalyzerOutcome(params.UseAccessAnalyzer ? accessAnalyzerFacts(repository) : undefined, own.grants.some((grant) => grant.kind === 'public'));
+  if (analyzer.problem) problems.push(analyzer.problem);
+  const notes = [analyzer.note, analyzer.unreadable && problems.length ? notReadableEvaluation(RESOURCE_TYPE, repository.repositoryName, analyzer.unreadable).annotation : undefined].filter(Boolean);
+  const withNotes = (text: string) => (notes.length ? `${text} ${notes.join('. ')}.` : text);
+
   if (problems.length === 0) {
+    // Nothing found, but the second opinion asked for is missing: never silently COMPLIANT.
+    if (analyzer.unreadable) return notReadableEvaluation(RESOURCE_TYPE, repository.repositoryName, analyzer.unreadable);
     const scope = context.organizationId ? `organisation ${context.organizationId}` : 'this account (no organisation)';
     const trusted = params.TrustedAccounts.length ? ` and TrustedAccounts` : '';
     return result(
       repository,
       'COMPLIANT',
-      repository.policyText ? `Only ${scope}${trusted} can write; no outside pull beyond AllowedPullAccounts, no unconfined service principal.` : `No repository policy: only ${scope}${trusted} principals granted by their own IAM policies can reach it.`,
+      withNotes(repository.policyText ? `Only ${scope}${trusted} can write; no outside pull beyond AllowedPullAccounts, no unconfined service principal.` : `No repository policy: only ${scope}${trusted} principals granted by their own IAM policies can reach it.`),
     );
   }
-  // The runbook rewrites the repository policy; registry policy and replication are fixed at the registry.
+  // The runbook rewrites the repository policy; registry policy and replication are fixed at the
+  // registry, and a public finding of Access Analyzer alone names statements the runbook's
+  // structural check may not change.
   const fixable = own.grants.length > 0 && !own.error;
   const runbook = fixable ? undefined : null;
   const registryNote = !fixable && registryProblems + replication.length ? ' (fix at the registry: PutRegistryPolicy / PutReplicationConfiguration)' : '';
-  return result(repository, 'NON_COMPLIANT', `${problems.join('. ')}.${registryNote}`, runbook);
+  return result(repository, 'NON_COMPLIANT', withNotes(`${problems.join('. ')}.${registryNote}`), runbook);
 }
 
 /** Evaluates every repository of the facts; one evaluation per repository. */

@@ -14,6 +14,7 @@
 import type { Severity } from '../kernel/severity.js';
 import { ecrRepositoryActions } from './ecr-actions.js';
 import { actionGroups, KNOWN_KEYS, probesFor, statementsOf, type AccessContext, type Probe } from './probes.js';
+import { instantiated, questionKey, subjectAccount, templated } from './question-cache.js';
 
 export type { AccessContext } from './probes.js';
 
@@ -94,8 +95,17 @@ const CALLER_IDENTITY_POLICY = { name: 'caller-allows-everything', policy: { Ver
 
 class PolicyRejectedError extends Error {}
 
-async function simulate(policy: unknown, probe: Probe, action: string, context: AccessContext): Promise<Allowed | undefined> {
-  const { runSimulation } = await import('@cloud-copilot/iam-simulate');
+/** The simulator, loaded on first use (once per process: an import() per question costs a loader round trip). */
+let simulator: Promise<typeof import('@cloud-copilot/iam-simulate')> | undefined;
+
+/** A simulation's answer: the allowing statements (1-based, in the policy simulated) and the condition, if any. */
+interface Answer {
+  statements: number[];
+  when?: string;
+}
+
+async function simulate(policy: unknown, probe: Probe, action: string, context: AccessContext): Promise<Answer | undefined> {
+  const { runSimulation } = await (simulator ??= import('@cloud-copilot/iam-simulate'));
   const response = await runSimulation(
     {
       request: { principal: probe.principal, action, resource: { resource: context.repositoryArn, accountId: context.accountId }, contextVariables: probe.context },
@@ -109,9 +119,9 @@ async function simulate(policy: unknown, probe: Probe, action: string, context: 
   if (response.resultType === 'error') throw new PolicyRejectedError(response.errors.message);
   if (response.resultType !== 'single' || response.overallResult !== 'Allowed') return undefined;
   const analysis = response.result.analysis;
-  const statements = (analysis.resourceAnalysis?.allowStatements ?? []).map(({ statement }) => statement.sid() ?? `#${statement.index()}`);
+  const statements = (analysis.resourceAnalysis?.allowStatements ?? []).map(({ statement }) => statement.index());
   const when = describeCondition(analysis.conditions);
-  return { probe, action, statements, ...(when ? { when } : {}) };
+  return { statements, ...(when ? { when } : {}) };
 }
 
 function kindOf(allowed: Allowed, write: ReadonlySet<string>, context: AccessContext): GrantKind | undefined {
@@ -149,8 +159,9 @@ function grantsOf(allowed: Allowed[], write: ReadonlySet<string>, context: Acces
 /**
  * Who outside the organisation (and outside TrustedAccounts) can pull, push or change the
  * repository under `policyText`. An empty text means no policy: nothing reaches outside.
+ * `questionCache: false` simulates every question (tests compare both ways).
  */
-export async function policyRisk(policyText: string, context: AccessContext, extraActions: readonly string[] = []): Promise<PolicyRisk> {
+export async function policyRisk(policyText: string, context: AccessContext, extraActions: readonly string[] = [], options: { questionCache?: boolean } = {}): Promise<PolicyRisk> {
   if (policyText.trim() === '') return { severity: 'INFORMATIONAL', grants: [] };
   let policy: unknown;
   try {
@@ -162,17 +173,34 @@ export async function policyRisk(policyText: string, context: AccessContext, ext
   const write = new Set([...actions.write, ...extraActions]);
   const all = [...actions.pull, ...actions.write, ...extraActions];
   const allowed: Allowed[] = [];
+  // Answers per distinct question (question-cache.ts): a policy naming many outside accounts in
+  // the same way is simulated once per shape, not once per account.
+  const answers = new Map<string, Answer | null>();
   try {
     const statements = statementsOf(policy);
     for (const probe of probesFor(policy, policyText, context)) {
       // An account probe is simulated against the statements that can apply to it (probes.ts).
-      const scoped = probe.statements ? { ...(policy as object), Statement: probe.statements.map((index) => statements[index]) } : policy;
-      const original = (label: string) => (probe.statements && /^#\d+$/.test(label) ? `#${probe.statements[Number(label.slice(1)) - 1]! + 1}` : label);
+      const simulated = probe.statements ? probe.statements.map((index) => statements[index]) : statements;
+      const scoped = probe.statements ? { ...(policy as object), Statement: simulated } : policy;
+      const label = (index: number) => {
+        const sid = (simulated[index - 1] as { Sid?: unknown } | null)?.Sid;
+        return typeof sid === 'string' ? sid : `#${probe.statements ? probe.statements[index - 1]! + 1 : index}`;
+      };
+      const subject = subjectAccount(probe);
+      const probeKey = options.questionCache === false ? undefined : questionKey(simulated, probe, context.repositoryArn);
       // Pull and write actions never share a group: the verdict differs by class.
       const groups = [...actionGroups(scoped, all.filter((a) => !write.has(a))), ...actionGroups(scoped, all.filter((a) => write.has(a)))];
       for (const group of groups) {
-        const result = await simulate(scoped, probe, group[0]!, context);
-        if (result) for (const action of group) allowed.push({ ...result, statements: result.statements.map(original), action });
+        const key = probeKey === undefined ? undefined : `${probeKey}\u0000${group[0]!}`;
+        let answer = key ? answers.get(key) : undefined;
+        if (answer === undefined) {
+          const fresh = await simulate(scoped, probe, group[0]!, context);
+          answer = fresh ? { ...fresh, ...(fresh.when ? { when: templated(fresh.when, subject) } : {}) } : null;
+          if (key) answers.set(key, answer);
+        }
+        if (!answer) continue;
+        const when = answer.when ? instantiated(answer.when, subject) : undefined;
+        for (const action of group) allowed.push({ probe, action, statements: answer.statements.map(label), ...(when ? { when } : {}) });
       }
     }
   } catch (error) {

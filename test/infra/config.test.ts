@@ -198,6 +198,22 @@ describe('validateConfig', () => {
   });
 });
 
+describe('ecr-repository-access UseAccessAnalyzer through the configuration', () => {
+  const accessRule = RULES.find((rule) => rule.id === 'ecr-repository-access')!;
+
+  it('defaults to "false" in the Config rule\'s InputParameters, and a configured true (JSON or Config string) is passed as "true"', () => {
+    expect(ruleInputParameters(validateConfig(rawConfig({ rules: {} })), accessRule).inputParameters['UseAccessAnalyzer']).toBe('false');
+    for (const value of [true, 'true']) {
+      const config = validateConfig(rawConfig({ rules: { 'ecr-repository-access': { parameters: { UseAccessAnalyzer: value } } } }));
+      expect(ruleInputParameters(config, accessRule).inputParameters['UseAccessAnalyzer']).toBe('true');
+    }
+  });
+
+  it('refuses a value that is not a boolean, naming the parameter', () => {
+    expect(errorOf(rawConfig({ rules: { 'ecr-repository-access': { parameters: { UseAccessAnalyzer: 'yes please' } } } }))).toContain('UseAccessAnalyzer');
+  });
+});
+
 describe('loadConfig', () => {
   it('explains how to create a missing configuration file', () => {
     expect(() => loadConfig('does-not-exist.json')).toThrow(/does-not-exist\.json not found\. Copy infra\/config\.example\.json .* -c config=<path>/);

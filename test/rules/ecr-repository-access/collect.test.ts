@@ -23,7 +23,7 @@ import exampleItem from '../../fixtures/config-items/ecr-repository.json' with {
 
 const ecr = mockClient(ECRClient);
 const organizations = mockClient(OrganizationsClient);
-const params = { OrganizationId: '', TrustedAccounts: [], AllowedPullAccounts: [], ExemptionTagKey: 'ecr-guardrails:exempt' };
+const params = { OrganizationId: '', TrustedAccounts: [], AllowedPullAccounts: [], ExemptionTagKey: 'ecr-guardrails:exempt', UseAccessAnalyzer: false };
 const context = (accountId = MEMBER_ACCOUNT) =>
   createCollectContext({ accountId, region: REGION, partition: 'aws', clients: new ClientFactory(REGION) }, params, { now: new Date('2026-11-20T09:00:00Z'), logger: silentLogger });
 const denied = (message: string) => Object.assign(new Error(message), { name: 'AccessDeniedException' });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, type RepositoryAccessFacts, type RepositoryAccessParams } from '../../../rules/ecr-repository-access/evaluate.js';
 
-const PARAMS: RepositoryAccessParams = { OrganizationId: 'o-a1b2c3d4e5', TrustedAccounts: [], AllowedPullAccounts: [], ExemptionTagKey: 'ecr-guardrails:exempt' };
+const PARAMS: RepositoryAccessParams = { OrganizationId: 'o-a1b2c3d4e5', TrustedAccounts: [], AllowedPullAccounts: [], ExemptionTagKey: 'ecr-guardrails:exempt', UseAccessAnalyzer: false };
 const arn = (name: string) => `arn:aws:ecr:eu-west-3:111122223333:repository/${name}`;
 const policy = (...statements: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 const facts = (over: Partial<RepositoryAccessFacts>): RepositoryAccessFacts => ({ accountId: '111122223333', replication: [], repositories: [], ...over });
