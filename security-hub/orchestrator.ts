@@ -20,6 +20,8 @@ import type { RemediationRoute } from './routes.js';
 
 export const CUSTOM_ACTION_DETAIL_TYPE = 'Security Hub Findings - Custom Action';
 export const IMPORTED_DETAIL_TYPE = 'Security Hub Findings - Imported';
+/** The member role the orchestrator assumes to start and read automations (created by the member global stack). */
+export const SECURITY_HUB_ROLE_NAME = 'EcrGuardrailsSecurityHubRole';
 /** Who the notes say wrote them (BatchUpdateFindings Note.UpdatedBy). */
 export const NOTE_AUTHOR = 'ecr-guardrails';
 /** BatchUpdateFindings Note.Text is at most 512 characters. */
@@ -81,7 +83,7 @@ export class SecurityHubResponseError extends EcrGuardrailsError {}
 
 interface SecurityHubEvent {
   'detail-type'?: string;
-  detail?: { findings?: AsffFinding[] };
+  detail?: { findings?: unknown };
 }
 
 const clip = (text: string): string => (text.length <= NOTE_LIMIT ? text : `${text.slice(0, NOTE_LIMIT - 6)} [...]`);
@@ -113,31 +115,50 @@ function notAutomatic(finding: AsffFinding, remediation: Remediation, settings: 
   return undefined;
 }
 
-/** Starts one automation and notes it on the finding; returns the run, or throws naming what failed. */
-async function startOne(remediation: Remediation, settings: OrchestratorSettings, clients: OrchestratorClients): Promise<Run> {
+/**
+ * Why the orchestrator could not get into a member account (the member Security Hub role could
+ * not be assumed), as the finding's note says it. The role is created by the member global
+ * stack, so it exists only in accounts of the target OUs; the Security Hub administrator
+ * account is one of them only when it sits in a target OU (docs/security-hub.md).
+ */
+export function noMemberAccess(account: string, detail: string): string {
+  // The explanation comes first and the AWS error last: a note longer than 512 characters is cut at its end.
+  return (
+    `ecr-guardrails cannot act in account ${account}: it could not assume ${SECURITY_HUB_ROLE_NAME} there. ` +
+    'That role exists only in accounts of the deployment\'s target OUs (organizationalUnitIds), where the member stacks are deployed; ' +
+    'the Security Hub administrator account\'s own findings are remediable only when it is in a target OU. Nothing was started. ' +
+    `(${detail})`
+  );
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Starts one automation and notes it on the finding; returns the run (and any note that failed), or throws naming what failed. */
+async function startOne(remediation: Remediation, settings: OrchestratorSettings, clients: OrchestratorClients): Promise<{ run: Run; problem?: string }> {
   const { route } = remediation;
   const where = `${remediation.account}/${remediation.region}`;
   const hub = clients.securityHub(remediation.region);
+  let ssm: SSMClient;
+  try {
+    ssm = await clients.ssm(remediation.account, remediation.region, remediation.partition);
+  } catch (error) {
+    const text = noMemberAccess(remediation.account, messageOf(error));
+    await updateFinding(hub, remediation.finding, text, 'NOTIFIED');
+    throw new SecurityHubResponseError(`${remediation.finding.Id}: ${text}`, { cause: error });
+  }
   let executionId: string;
   try {
-    const ssm = await clients.ssm(remediation.account, remediation.region, remediation.partition);
     const response = await awsCall('ssm:StartAutomationExecution', () =>
       ssm.send(new StartAutomationExecutionCommand({ DocumentName: route.documentName, Parameters: remediation.parameters })),
     );
     if (!response.AutomationExecutionId) throw new SecurityHubResponseError('ssm:StartAutomationExecution returned no AutomationExecutionId');
     executionId = response.AutomationExecutionId;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     await updateFinding(hub, remediation.finding, `ecr-guardrails could not start ${route.documentName} in ${where} for ${remediation.resourceId}: ${message}`, 'NOTIFIED');
     throw new SecurityHubResponseError(`${remediation.finding.Id}: ${route.documentName} did not start in ${where}: ${message}`, { cause: error });
   }
-  await updateFinding(
-    hub,
-    remediation.finding,
-    `ecr-guardrails started ${route.documentName}, automation execution ${executionId}, in ${where} for ${remediation.resourceId} (${remediation.matched}).`,
-    'NOTIFIED',
-  );
-  return {
+  const run: Run = {
     finding: remediation.finding,
     account: remediation.account,
     region: remediation.region,
@@ -149,6 +170,13 @@ async function startOne(remediation: Remediation, settings: OrchestratorSettings
     resolves: remediation.resolves,
     deadline: clients.now() + settings.maxWaitSeconds * 1000,
   };
+  try {
+    await updateFinding(hub, remediation.finding, `ecr-guardrails started ${route.documentName}, automation execution ${executionId}, in ${where} for ${remediation.resourceId} (${remediation.matched}).`, 'NOTIFIED');
+  } catch (error) {
+    // The runbook is running: it is still followed, so its outcome reaches the finding; the missing note is reported.
+    return { run, problem: `${remediation.finding.Id}: ${route.documentName} started (execution ${executionId}) but the NOTIFIED note failed: ${messageOf(error)}` };
+  }
+  return { run };
 }
 
 /** Maps every finding of a custom action or an "Imported" event and starts the automations. */
@@ -159,21 +187,23 @@ export async function start(event: unknown, settings: OrchestratorSettings, clie
   const findings = e.detail?.findings;
   if (!Array.isArray(findings)) throw new SecurityHubResponseError(`the ${type} event carries no findings array`);
   const result: StartResult = { runs: [], ignored: [], problems: [] };
-  for (const finding of findings) {
+  for (const finding of findings as unknown[]) {
     const mapped = mapFinding(finding, { routes: settings.routes, automationRoleName: settings.automationRoleName });
     if (mapped.kind === 'ignored') {
       result.ignored.push({ ...(mapped.finding ? { finding: mapped.finding } : {}), reason: mapped.reason });
       continue;
     }
-    const reason = type === IMPORTED_DETAIL_TYPE ? notAutomatic(finding, mapped.remediation, settings) : undefined;
+    const reason = type === IMPORTED_DETAIL_TYPE ? notAutomatic(finding as AsffFinding, mapped.remediation, settings) : undefined;
     if (reason) {
       result.ignored.push({ finding: mapped.remediation.finding, reason });
       continue;
     }
     try {
-      result.runs.push(await startOne(mapped.remediation, settings, clients));
+      const { run, problem } = await startOne(mapped.remediation, settings, clients);
+      result.runs.push(run);
+      if (problem) result.problems.push(problem);
     } catch (error) {
-      result.problems.push(error instanceof Error ? error.message : String(error));
+      result.problems.push(messageOf(error));
     }
   }
   return result;

@@ -103,11 +103,64 @@ describe('start: a custom action', () => {
     expect(notes()[0]!.Text).toMatch(/^ecr-guardrails could not start EcrGuardrails-EnableEcrTagImmutability in 444455556666\/eu-west-3 for team-a\/payments-api: ssm:StartAutomationExecution failed.*not authorized/);
   });
 
-  it('fails loudly when Security Hub does not process the note', async () => {
+  it('reports a NOTIFIED note Security Hub did not process, and still follows the runbook it started (its outcome still reaches the finding)', async () => {
     hub.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [{ FindingIdentifier: { Id: 'x', ProductArn: 'y' }, ErrorCode: 'FindingNotFound', ErrorMessage: 'Finding Not Found' }] });
     const result = await start(customActionEvent([controlFinding('ECR.2')]), settings, clients());
-    expect(result.runs).toEqual([]);
+    expect(ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
+    expect(result.runs).toEqual([expect.objectContaining({ executionId: EXECUTION, documentName: 'EcrGuardrails-EnableEcrTagImmutability' })]);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toContain(`started (execution ${EXECUTION}) but the NOTIFIED note failed`);
     expect(result.problems[0]).toContain('FindingNotFound Finding Not Found');
+  });
+
+  it('notes why nothing started for a finding of an account without the member role (e.g. the Security Hub administrator account outside the target OUs), and reports it', async () => {
+    const ADMIN_ACCOUNT = '111122223333';
+    const sts = mockClient(STSClient);
+    // STS answers AccessDenied when the role does not exist or does not trust the caller (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+    sts.on(AssumeRoleCommand).rejects(Object.assign(new Error(`User: arn:aws:sts::${ADMIN_ACCOUNT}:assumed-role/EcrGuardrailsSecurityHub-${REGION}/EcrGuardrails-SecurityHub is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${ADMIN_ACCOUNT}:role/${SECURITY_HUB_ROLE_NAME}`), { name: 'AccessDenied' }));
+    try {
+      const live = lambdaClients(new EvaluationRoleCredentials(SECURITY_HUB_ROLE_NAME, 'ecr-guardrails-security-hub', new STSClient({}), () => NOW));
+      const finding = controlFinding('ECR.2', { AwsAccountId: ADMIN_ACCOUNT, Resources: [{ Type: 'AwsEcrRepository', Id: repositoryArn(REPOSITORY, ADMIN_ACCOUNT) }] });
+      const result = await start(customActionEvent([finding], REGION, ADMIN_ACCOUNT), settings, live);
+      expect(ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
+      expect(result.runs).toEqual([]);
+      expect(notes()).toHaveLength(1);
+      expect(notes()[0]).toMatchObject({ Id: finding.Id, Status: 'NOTIFIED' });
+      const text = notes()[0]!.Text;
+      expect(text.startsWith(`ecr-guardrails cannot act in account ${ADMIN_ACCOUNT}: it could not assume ${SECURITY_HUB_ROLE_NAME} there. `)).toBe(true);
+      expect(text).toContain(`(sts:AssumeRole arn:aws:iam::${ADMIN_ACCOUNT}:role/${SECURITY_HUB_ROLE_NAME} failed: AccessDenied`);
+      expect(text).toContain('target OUs (organizationalUnitIds)');
+      expect(text).toContain('the Security Hub administrator account\'s own findings are remediable only when it is in a target OU. Nothing was started.');
+      expect(text.length).toBeLessThanOrEqual(512);
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0]).toContain(`cannot act in account ${ADMIN_ACCOUNT}`);
+    } finally {
+      sts.restore();
+    }
+  });
+
+  it('ignores malformed findings with the reason and still starts the well-formed ones of the same event', async () => {
+    const ecr2 = controlFinding('ECR.2');
+    const event = customActionEvent([
+      null,
+      42,
+      controlFinding('ECR.3', { Resources: { Type: 'AwsEcrRepository' } as never }),
+      controlFinding('EC2.56', { Resources: [null] as never }),
+      controlFinding('ECR.1', { ProductFields: 'x' as never }),
+      controlFinding('ECR.1', { Resources: [{ Type: 'AwsEcrRepository', Id: 42 as never }] }),
+      ecr2,
+    ]);
+    const result = await start(event, settings, clients());
+    expect(result.ignored.map((i) => i.reason)).toEqual([
+      'not an ASFF finding (null)',
+      'not an ASFF finding (number)',
+      'malformed finding: Resources is not an array of objects',
+      'malformed finding: Resources is not an array of objects',
+      'malformed finding: ProductFields is not an object',
+      'resource id  is not an ARN',
+    ]);
+    expect(result.runs.map((r) => r.finding.Id)).toEqual([ecr2.Id]);
+    expect(result.problems).toEqual([]);
   });
 
   it('rejects an event that is not a Security Hub findings event', async () => {
