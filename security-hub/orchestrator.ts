@@ -11,7 +11,7 @@
  *   note when it succeeded and its success proves the finding resolved, else a note with the
  *   outcome (the failure message, or that it is still running past the waiting limit).
  */
-import { GetAutomationExecutionCommand, StartAutomationExecutionCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetAutomationExecutionCommand, StartAutomationExecutionCommand, type GetAutomationExecutionCommandOutput, type SSMClient } from '@aws-sdk/client-ssm';
 import { BatchUpdateFindingsCommand, type SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { awsCall, EcrGuardrailsError } from '../rules/kernel/errors.js';
 import type { AsffFinding, FindingIdentifier } from './asff.js';
@@ -44,6 +44,8 @@ export interface Run {
   resolves: boolean;
   /** Epoch milliseconds after which `poll` stops waiting and says so on the finding. */
   deadline: number;
+  /** Consecutive polls that could not read the execution (absent: none). */
+  readFailures?: number;
 }
 
 export interface StartResult {
@@ -209,18 +211,33 @@ export async function start(event: unknown, settings: OrchestratorSettings, clie
   return result;
 }
 
+/** Consecutive failed reads of an execution after which `poll` notes it and stops following it. */
+export const MAX_READ_FAILURES = 5;
+
 /** Statuses after which an execution does nothing more (AutomationExecutionStatus). */
 const SUCCEEDED = new Set(['Success', 'CompletedWithSuccess']);
 const ENDED_OTHERWISE = new Set(['Failed', 'TimedOut', 'Cancelled', 'Rejected', 'CompletedWithFailure', 'ChangeCalendarOverrideRejected', 'Exited']);
 
 /** Reads one execution; when it has ended (or the wait is over), writes the outcome on the finding. */
-export async function poll(run: Run, clients: OrchestratorClients): Promise<PollResult> {
-  const ssm = await clients.ssm(run.account, run.region, run.partition);
-  const response = await awsCall('ssm:GetAutomationExecution', () => ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: run.executionId })));
+export async function poll(input: Run, clients: OrchestratorClients): Promise<PollResult> {
+  const hub = clients.securityHub(input.region);
+  const what = `${input.documentName} execution ${input.executionId} (${input.account}/${input.region}, ${input.resourceId})`;
+  let response: GetAutomationExecutionCommandOutput;
+  try {
+    const ssm = await clients.ssm(input.account, input.region, input.partition);
+    response = await awsCall('ssm:GetAutomationExecution', () => ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: input.executionId })));
+  } catch (error) {
+    // A read that keeps failing (the execution gone, the member role removed) must end with a note, not a failed
+    // state machine that stops following the other runs and leaves the finding NOTIFIED without a word.
+    const readFailures = (input.readFailures ?? 0) + 1;
+    const run = { ...input, readFailures };
+    if (readFailures < MAX_READ_FAILURES && clients.now() < input.deadline) return { done: false, status: 'Unreadable', run };
+    await updateFinding(hub, input.finding, `ecr-guardrails could not read ${what} after ${readFailures} failed read${readFailures === 1 ? '' : 's'} and stopped following it; check the execution in Systems Manager. ${messageOf(error)}`);
+    return { done: true, status: 'Unreadable', run };
+  }
+  const { readFailures: _readFailures, ...run } = input;
   const execution = response.AutomationExecution;
   const status = execution?.AutomationExecutionStatus ?? 'unknown';
-  const hub = clients.securityHub(run.region);
-  const what = `${run.documentName} execution ${run.executionId} (${run.account}/${run.region}, ${run.resourceId})`;
   if (SUCCEEDED.has(status)) {
     if (run.resolves) await updateFinding(hub, run.finding, `${what} succeeded: the runbook verified the resource; resolved by ecr-guardrails.`, 'RESOLVED');
     else await updateFinding(hub, run.finding, `${what} succeeded, but this rule also reports problems no runbook fixes (e.g. vulnerabilities): the finding stays open until the rule evaluates the resource again.`);

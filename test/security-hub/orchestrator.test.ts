@@ -16,7 +16,7 @@ import { EvaluationRoleCredentials } from '../../rules/kernel/credentials.js';
 import { parseRuleParameters } from '../../rules/kernel/parameters.js';
 import { AUTOMATION_ROLE_NAME } from '../../rules/names.js';
 import { handler, lambdaClients, SECURITY_HUB_ROLE_NAME, settingsFromEnvironment } from '../../security-hub/handler.js';
-import { poll, start, type OrchestratorClients, type OrchestratorSettings, type Run } from '../../security-hub/orchestrator.js';
+import { MAX_READ_FAILURES, poll, start, type OrchestratorClients, type OrchestratorSettings, type Run } from '../../security-hub/orchestrator.js';
 import { remediationRoutes } from '../../security-hub/routes.js';
 import { ACCOUNT, REGION, REPOSITORY, VPC_ID, configRuleFinding, controlFinding, customActionEvent, importedEvent, repositoryArn } from './findings.js';
 
@@ -237,6 +237,32 @@ describe('poll', () => {
     ssm.on(GetAutomationExecutionCommand).resolves(execution('Waiting') as never);
     expect((await poll(run, clients(NOW + 60_000))).done).toBe(true);
     expect(notes()[0]!.Text).toContain('is still Waiting; ecr-guardrails stopped waiting for it');
+  });
+
+  it('keeps following through a passing read failure, and notes the finding once reads keep failing instead of failing the state machine', async () => {
+    // GetAutomationExecution's documented error for an unknown id (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetAutomationExecution.html).
+    const gone = Object.assign(new Error('Automation Execution Id 4105a4fc-f944-11e6-9d32-0123456789ab not found'), { name: 'AutomationExecutionNotFoundException' });
+    ssm.on(GetAutomationExecutionCommand).rejects(gone);
+    let current: Run = run;
+    for (let attempt = 1; attempt < MAX_READ_FAILURES; attempt++) {
+      const result = await poll(current, clients());
+      expect(result).toEqual({ done: false, status: 'Unreadable', run: { ...run, readFailures: attempt } });
+      current = result.run;
+    }
+    expect(hub).not.toHaveReceivedCommand(BatchUpdateFindingsCommand);
+    const last = await poll(current, clients());
+    expect(last).toMatchObject({ done: true, status: 'Unreadable' });
+    expect(notes()).toEqual([{ Id: vpc.Id, Text: expect.stringMatching(new RegExp(`^ecr-guardrails could not read EcrGuardrails-CreateEcrVpcEndpoints execution ${EXECUTION} .* after ${MAX_READ_FAILURES} failed reads and stopped following it.*AutomationExecutionNotFoundException`)) as unknown }]);
+
+    // A read that succeeds again clears the count.
+    ssm.on(GetAutomationExecutionCommand).resolves(execution('InProgress') as never);
+    expect(await poll({ ...run, readFailures: 3 }, clients())).toEqual({ done: false, status: 'InProgress', run });
+  });
+
+  it('notes an unreadable execution at the deadline even before the failure limit', async () => {
+    ssm.on(GetAutomationExecutionCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    expect(await poll(run, clients(NOW + 60_000))).toMatchObject({ done: true, status: 'Unreadable' });
+    expect(notes()[0]!.Text).toContain('after 1 failed read and stopped following it');
   });
 
   it('cuts a long note to the 512 characters BatchUpdateFindings accepts, visibly', async () => {
