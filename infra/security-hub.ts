@@ -189,7 +189,8 @@ export class SecurityHubResponse extends Construct {
       runtime: RULE_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      timeout: Duration.seconds(60),
+      // The start step keeps START_RESERVE_MS in reserve (security-hub/orchestrator.ts); polls take a second.
+      timeout: Duration.minutes(5),
       reservedConcurrentExecutions: config.lambda.reservedConcurrency,
       role: role.withoutPolicyUpdates(),
       logGroup,

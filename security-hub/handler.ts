@@ -63,11 +63,13 @@ export type OrchestratorEvent = { step: 'start'; event: unknown } | { step: 'pol
 let clients: OrchestratorClients | undefined;
 
 /** The Lambda entry: one step of the state machine. */
-export async function handler(input: OrchestratorEvent): Promise<StartResult | PollResult> {
+export async function handler(input: OrchestratorEvent, context?: { getRemainingTimeInMillis?: () => number }): Promise<StartResult | PollResult> {
   clients ??= lambdaClients();
   switch (input?.step) {
-    case 'start':
-      return start(input.event, settingsFromEnvironment(), clients);
+    case 'start': {
+      const remaining = context?.getRemainingTimeInMillis?.bind(context);
+      return start(input.event, settingsFromEnvironment(), remaining ? { ...clients, remainingTimeMs: remaining } : clients);
+    }
     case 'poll':
       return poll(input.run, clients);
     default:

@@ -78,7 +78,15 @@ export interface OrchestratorClients {
   /** Security Hub of the administrator account in a region. */
   securityHub(region: string): SecurityHubClient;
   now(): number;
+  /** Milliseconds left before the Lambda times out (absent: no limit, as in tests and the CLI). */
+  remainingTimeMs?(): number;
 }
+
+/**
+ * Time the start step keeps in reserve: no new runbook is started with less left, so a timeout
+ * never loses runs that were already started (they would be noted NOTIFIED but never followed).
+ */
+export const START_RESERVE_MS = 20_000;
 
 /** A finding the orchestrator could not note, or an event it cannot read. */
 export class SecurityHubResponseError extends EcrGuardrailsError {}
@@ -189,6 +197,7 @@ export async function start(event: unknown, settings: OrchestratorSettings, clie
   const findings = e.detail?.findings;
   if (!Array.isArray(findings)) throw new SecurityHubResponseError(`the ${type} event carries no findings array`);
   const result: StartResult = { runs: [], ignored: [], problems: [] };
+  const deferred: { finding: FindingIdentifier; region: string }[] = [];
   for (const finding of findings as unknown[]) {
     const mapped = mapFinding(finding, { routes: settings.routes, automationRoleName: settings.automationRoleName });
     if (mapped.kind === 'ignored') {
@@ -200,6 +209,10 @@ export async function start(event: unknown, settings: OrchestratorSettings, clie
       result.ignored.push({ finding: mapped.remediation.finding, reason });
       continue;
     }
+    if (clients.remainingTimeMs && clients.remainingTimeMs() < START_RESERVE_MS) {
+      deferred.push({ finding: mapped.remediation.finding, region: mapped.remediation.region });
+      continue;
+    }
     try {
       const { run, problem } = await startOne(mapped.remediation, settings, clients);
       result.runs.push(run);
@@ -208,7 +221,21 @@ export async function start(event: unknown, settings: OrchestratorSettings, clie
       result.problems.push(messageOf(error));
     }
   }
+  if (deferred.length > 0) await deferStarts(deferred, result, clients);
   return result;
+}
+
+/** Notes the findings the start step had no time left for (workflow unchanged, so they can be sent again) and reports them. */
+async function deferStarts(deferred: { finding: FindingIdentifier; region: string }[], result: StartResult, clients: OrchestratorClients): Promise<void> {
+  const text = `ecr-guardrails did not start a runbook for this finding: the event carried more findings than one start step can handle in time (${result.runs.length} started). Nothing was changed; send the finding to the custom action again.`;
+  for (const { finding, region } of deferred) {
+    try {
+      await updateFinding(clients.securityHub(region), finding, text);
+    } catch (error) {
+      result.problems.push(`${finding.Id}: could not note that it was not started: ${messageOf(error)}`);
+    }
+  }
+  result.problems.push(`${deferred.length} finding(s) not started for lack of time in the start step: ${deferred.map((d) => d.finding.Id).join(', ')}`);
 }
 
 /** Consecutive failed reads of an execution after which `poll` notes it and stops following it. */

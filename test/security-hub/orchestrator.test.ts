@@ -16,7 +16,7 @@ import { EvaluationRoleCredentials } from '../../rules/kernel/credentials.js';
 import { parseRuleParameters } from '../../rules/kernel/parameters.js';
 import { AUTOMATION_ROLE_NAME } from '../../rules/names.js';
 import { handler, lambdaClients, SECURITY_HUB_ROLE_NAME, settingsFromEnvironment } from '../../security-hub/handler.js';
-import { MAX_READ_FAILURES, poll, start, type OrchestratorClients, type OrchestratorSettings, type Run } from '../../security-hub/orchestrator.js';
+import { MAX_READ_FAILURES, poll, start, START_RESERVE_MS, type OrchestratorClients, type OrchestratorSettings, type Run } from '../../security-hub/orchestrator.js';
 import { remediationRoutes } from '../../security-hub/routes.js';
 import { ACCOUNT, REGION, REPOSITORY, VPC_ID, configRuleFinding, controlFinding, customActionEvent, importedEvent, repositoryArn } from './findings.js';
 
@@ -137,6 +137,16 @@ describe('start: a custom action', () => {
     } finally {
       sts.restore();
     }
+  });
+
+  it('starts no runbook with less than the reserve left before the Lambda timeout: the rest are noted (workflow unchanged) and reported, the started ones still followed', async () => {
+    const [first, second, third] = [controlFinding('ECR.2'), controlFinding('ECR.3'), controlFinding('EC2.56')];
+    const left = [120_000, START_RESERVE_MS - 1, START_RESERVE_MS - 1];
+    const result = await start(customActionEvent([first, second, third]), settings, { ...clients(), remainingTimeMs: () => left.shift() ?? 0 });
+    expect(ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
+    expect(result.runs.map((r) => r.finding.Id)).toEqual([first.Id]);
+    expect(notes().slice(1)).toEqual([second, third].map((f) => ({ Id: f.Id, Text: expect.stringContaining('did not start a runbook for this finding: the event carried more findings than one start step can handle in time (1 started)') as unknown })));
+    expect(result.problems).toEqual([`2 finding(s) not started for lack of time in the start step: ${second.Id}, ${third.Id}`]);
   });
 
   it('ignores malformed findings with the reason and still starts the well-formed ones of the same event', async () => {
@@ -286,6 +296,19 @@ describe('Lambda entry', () => {
     [{ ...env, MAX_WAIT_SECONDS: '0' }, /MAX_WAIT_SECONDS must be a positive integer/],
   ])('refuses a bad environment %#', (bad, message) => {
     expect(() => settingsFromEnvironment(bad)).toThrow(message);
+  });
+
+  it('gives the start step the Lambda\'s remaining time', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const finding = controlFinding('ECR.2');
+      const result = (await handler({ step: 'start', event: customActionEvent([finding]) }, { getRemainingTimeInMillis: () => 1_000 })) as Awaited<ReturnType<typeof start>>;
+      expect(ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
+      expect(result.problems).toEqual([`1 finding(s) not started for lack of time in the start step: ${finding.Id}`]);
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('rejects an unknown step', async () => {
