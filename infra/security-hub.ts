@@ -25,7 +25,6 @@ import { Construct } from 'constructs';
 import { AUTOMATIC_ENV, MAX_WAIT_ENV, ROUTES_ENV, SECURITY_HUB_LAMBDA_ROLE_PREFIX, SECURITY_HUB_ROLE_NAME } from '../security-hub/handler.js';
 import { ADMIN_ACTIONS, CUSTOM_ACTION_DETAIL_TYPE, IMPORTED_DETAIL_TYPE, MEMBER_ACTIONS } from '../security-hub/orchestrator.js';
 import { remediationRoutes, type RemediationRoute } from '../security-hub/routes.js';
-import { DOCUMENT_PREFIX } from '../rules/names.js';
 import { bundlingOptions, PROJECT_ROOT, RULE_RUNTIME, SECURITY_HUB_HANDLER_ENTRY, sourceMapEnvironment } from './bundling.js';
 import { ruleInputParameters } from './config.js';
 import { AUTOMATION_ROLE_NAME, configRuleName } from './names.js';
@@ -64,6 +63,42 @@ export function automaticPattern(controls: readonly string[], accounts: readonly
   };
 }
 
+/**
+ * The SSM resources of the member Security Hub role, as the Service Authorization Reference
+ * lists them (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html):
+ * - `ssm:StartAutomationExecution` authorises `automation-definition`
+ *   (`arn:${Partition}:ssm:${Region}:${Account}:automation-definition/${AutomationDefinitionName}:${VersionId}`,
+ *   the version being `$DEFAULT`, `$LATEST` or a number), `automation-execution*`
+ *   (`...:automation-execution/${AutomationExecutionId}`) and `document*` (`...:document/${DocumentName}`);
+ *   the operation also needs `iam:PassRole` with `iam:PassedToService` `ssm.amazonaws.com`, and
+ *   `ssm:AddTagsToResource` only when the request carries Tags (the orchestrator sends none);
+ * - `ssm:GetAutomationExecution` authorises `automation-execution*`.
+ * The documents are exactly those of the routes (security-hub/routes.ts): the non-destructive
+ * runbooks without an approval step, so IAM too refuses to start `DeleteStaleEcrImages` from
+ * Security Hub.
+ */
+export function memberResources(plan: DeploymentPlan): string[] {
+  const documents = [...new Set(planRoutes(plan).map((route) => route.documentName))].sort();
+  return [...documents.flatMap((document) => [`automation-definition/${document}:*`, `document/${document}`]), 'automation-execution/*'];
+}
+
+function memberStatements(plan: DeploymentPlan, ssmArn: (resource: string) => string): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'StartEcrGuardrailsRunbooks',
+      actions: MEMBER_ACTIONS.filter((action) => action === 'ssm:StartAutomationExecution'),
+      resources: memberResources(plan).map(ssmArn),
+    }),
+    new iam.PolicyStatement({ sid: 'ReadExecutions', actions: MEMBER_ACTIONS.filter((action) => action === 'ssm:GetAutomationExecution'), resources: [ssmArn('automation-execution/*')] }),
+    new iam.PolicyStatement({
+      sid: 'PassAutomationRoleToSsm',
+      actions: ['iam:PassRole'],
+      resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${AUTOMATION_ROLE_NAME}`],
+      conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+    }),
+  ];
+}
+
 /** Member side, global (IAM): the role the orchestrator assumes; created only when the response is enabled. */
 export class SecurityHubMemberRole extends Construct {
   readonly role: iam.Role | undefined;
@@ -74,29 +109,16 @@ export class SecurityHubMemberRole extends Construct {
     if (!config.securityHub.enabled) return;
     const ssmArn = (resource: string): string => `arn:${Aws.PARTITION}:ssm:*:${Aws.ACCOUNT_ID}:${resource}`;
     const policy = new iam.ManagedPolicy(this, 'Policy', {
-      description: 'ecr-guardrails Security Hub response: start the ecr-guardrails runbooks as the automation role, and read their executions.',
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'StartEcrGuardrailsRunbooks',
-          actions: MEMBER_ACTIONS.filter((action) => action === 'ssm:StartAutomationExecution'),
-          resources: [ssmArn(`automation-definition/${DOCUMENT_PREFIX}*`), ssmArn(`document/${DOCUMENT_PREFIX}*`)],
-        }),
-        new iam.PolicyStatement({ sid: 'ReadExecutions', actions: MEMBER_ACTIONS.filter((action) => action === 'ssm:GetAutomationExecution'), resources: [ssmArn('automation-execution/*')] }),
-        new iam.PolicyStatement({
-          sid: 'PassAutomationRoleToSsm',
-          actions: ['iam:PassRole'],
-          resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${AUTOMATION_ROLE_NAME}`],
-          conditions: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
-        }),
-      ],
+      description: 'ecr-guardrails Security Hub response: start the runbooks Security Hub may start as the automation role, and read their executions.',
+      statements: memberStatements(props.plan, ssmArn),
     });
-    for (const resource of [`automation-definition/${DOCUMENT_PREFIX}*`, `document/${DOCUMENT_PREFIX}*`, 'automation-execution/*']) {
+    for (const resource of memberResources(props.plan)) {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ssm:*:<AWS::AccountId>:${resource}]`,
         reason:
           resource === 'automation-execution/*'
-            ? 'Execution ids are generated when a runbook starts; the account is fixed and only executions can be read. IAM is global, so the region is a wildcard.'
-            : 'Only the ecr-guardrails documents (and their versions) of this account, in whichever configured region the finding is; IAM is global, so the region is a wildcard.',
+            ? 'Execution ids are generated when a runbook starts; the account is fixed, and a start is also bound to the named documents. IAM is global, so the region is a wildcard.'
+            : 'Only the named non-destructive ecr-guardrails runbooks Security Hub may start (any version), in whichever configured region the finding is; IAM is global, so the region is a wildcard.',
       });
     }
     this.role = new iam.Role(this, 'Role', {
@@ -129,8 +151,13 @@ export class SecurityHubResponse extends Construct {
       description: `Execution policy of the ecr-guardrails Security Hub orchestrator in ${region}: its own logs, finding updates, and the member Security Hub role.`,
       statements: [
         new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-        // BatchUpdateFindings is authorised on the administrator's hub; a custom action may come from an aggregated finding of another region.
+        // Service Authorization Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecurityhub.html):
+        // securityhub:BatchUpdateFindings authorises the `hub` resource, arn:${Partition}:securityhub:${Region}:${Account}:hub/default
+        // (and `hubv2` for BatchUpdateFindingsV2, which is not used). The administrator updates its members' findings on its own hub;
+        // the region is a wildcard because the orchestrator updates a finding in the finding's own region.
         new iam.PolicyStatement({ sid: 'UpdateFindings', actions: [...ADMIN_ACTIONS], resources: [`arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:hub/default`] }),
+        // sts:AssumeRole authorises the `role` resource, arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}
+        // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html).
         new iam.PolicyStatement({
           sid: 'AssumeMemberSecurityHubRole',
           actions: ['sts:AssumeRole'],
@@ -162,7 +189,8 @@ export class SecurityHubResponse extends Construct {
       runtime: RULE_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      timeout: Duration.seconds(60),
+      // The start step keeps START_RESERVE_MS in reserve (security-hub/orchestrator.ts); polls take a second.
+      timeout: Duration.minutes(5),
       reservedConcurrentExecutions: config.lambda.reservedConcurrency,
       role: role.withoutPolicyUpdates(),
       logGroup,

@@ -9,11 +9,9 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { EvaluationRoleCredentials } from '../rules/kernel/credentials.js';
 import { AUTOMATION_ROLE_NAME } from '../rules/names.js';
 import { EcrGuardrailsError } from '../rules/kernel/errors.js';
-import { poll, start, type OrchestratorClients, type OrchestratorSettings, type PollResult, type Run, type StartResult } from './orchestrator.js';
+import { poll, SECURITY_HUB_ROLE_NAME, start, type OrchestratorClients, type OrchestratorSettings, type PollResult, type Run, type StartResult } from './orchestrator.js';
 import type { RemediationRoute } from './routes.js';
 
-/** The member role the orchestrator assumes to start and read automations. */
-export const SECURITY_HUB_ROLE_NAME = 'EcrGuardrailsSecurityHubRole';
 /** Prefix of the orchestrator Lambda's execution role (one per region). */
 export const SECURITY_HUB_LAMBDA_ROLE_PREFIX = 'EcrGuardrailsSecurityHub-';
 
@@ -58,16 +56,20 @@ export function lambdaClients(credentials = new EvaluationRoleCredentials(SECURI
   };
 }
 
+export { SECURITY_HUB_ROLE_NAME };
+
 export type OrchestratorEvent = { step: 'start'; event: unknown } | { step: 'poll'; run: Run };
 
 let clients: OrchestratorClients | undefined;
 
 /** The Lambda entry: one step of the state machine. */
-export async function handler(input: OrchestratorEvent): Promise<StartResult | PollResult> {
+export async function handler(input: OrchestratorEvent, context?: { getRemainingTimeInMillis?: () => number }): Promise<StartResult | PollResult> {
   clients ??= lambdaClients();
   switch (input?.step) {
-    case 'start':
-      return start(input.event, settingsFromEnvironment(), clients);
+    case 'start': {
+      const remaining = context?.getRemainingTimeInMillis?.bind(context);
+      return start(input.event, settingsFromEnvironment(), remaining ? { ...clients, remainingTimeMs: remaining } : clients);
+    }
     case 'poll':
       return poll(input.run, clients);
     default:

@@ -72,8 +72,33 @@ function routeOfConfigRule(routes: readonly RemediationRoute[], name: string): R
   return routes.find((route) => name === route.configRuleName || (name.startsWith(`${route.configRuleName}-conformance-pack-`) && /^[a-z0-9]+$/.test(name.slice(route.configRuleName.length + '-conformance-pack-'.length))));
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Why a finding's shape cannot be read, or undefined. Findings arrive as event JSON: a null
+ * entry, a `Resources` that is not an array or a `ProductFields` that is not an object is
+ * ignored with the reason, never a TypeError that fails the whole event.
+ */
+function malformed(finding: unknown): string | undefined {
+  if (!isObject(finding)) return `not an ASFF finding (${finding === null ? 'null' : Array.isArray(finding) ? 'an array' : typeof finding})`;
+  for (const field of ['Compliance', 'Workflow', 'ProductFields'] as const) {
+    if (finding[field] !== undefined && !isObject(finding[field])) return `malformed finding: ${field} is not an object`;
+  }
+  if (finding['Resources'] !== undefined && !(Array.isArray(finding['Resources']) && finding['Resources'].every(isObject))) return 'malformed finding: Resources is not an array of objects';
+  for (const field of ['Id', 'ProductArn', 'AwsAccountId', 'Region', 'RecordState', 'GeneratorId'] as const) {
+    if (finding[field] !== undefined && typeof finding[field] !== 'string') return `malformed finding: ${field} is not a string`;
+  }
+  return undefined;
+}
+
 /** Maps one finding to its runbook, or says why it is ignored. */
-export function mapFinding(finding: AsffFinding, context: MappingContext): MappingResult {
+export function mapFinding(input: unknown, context: MappingContext): MappingResult {
+  const problem = malformed(input);
+  if (problem) {
+    const partial = isObject(input) && typeof input['Id'] === 'string' && typeof input['ProductArn'] === 'string' ? identifierOf(input) : undefined;
+    return { kind: 'ignored', ...(partial ? { finding: partial } : {}), reason: problem };
+  }
+  const finding = input as AsffFinding;
   const identifier = identifierOf(finding);
   const ignored = (reason: string): MappingResult => ({ kind: 'ignored', ...(identifier ? { finding: identifier } : {}), reason });
   if (!identifier) return ignored('not a Security Hub finding (no Id and ProductArn)');
@@ -106,7 +131,8 @@ export function mapFinding(finding: AsffFinding, context: MappingContext): Mappi
   const asffType = ASFF_RESOURCE_TYPES[route.resourceType];
   const resources = (finding.Resources ?? []).filter((resource) => resource.Type === asffType);
   if (resources.length !== 1) return ignored(`the finding names ${resources.length} resources of type ${asffType ?? route.resourceType}; exactly one is needed`);
-  const resourceId = resourceIdFromArn(route.resourceType, resources[0]!.Id ?? '', { partition: product.partition, account, region });
+  const arn = resources[0]!.Id;
+  const resourceId = resourceIdFromArn(route.resourceType, typeof arn === 'string' ? arn : '', { partition: product.partition, account, region });
   if (typeof resourceId !== 'string') return ignored(resourceId.problem);
 
   return {

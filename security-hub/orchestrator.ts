@@ -11,7 +11,7 @@
  *   note when it succeeded and its success proves the finding resolved, else a note with the
  *   outcome (the failure message, or that it is still running past the waiting limit).
  */
-import { GetAutomationExecutionCommand, StartAutomationExecutionCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetAutomationExecutionCommand, StartAutomationExecutionCommand, type GetAutomationExecutionCommandOutput, type SSMClient } from '@aws-sdk/client-ssm';
 import { BatchUpdateFindingsCommand, type SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { awsCall, EcrGuardrailsError } from '../rules/kernel/errors.js';
 import type { AsffFinding, FindingIdentifier } from './asff.js';
@@ -20,6 +20,8 @@ import type { RemediationRoute } from './routes.js';
 
 export const CUSTOM_ACTION_DETAIL_TYPE = 'Security Hub Findings - Custom Action';
 export const IMPORTED_DETAIL_TYPE = 'Security Hub Findings - Imported';
+/** The member role the orchestrator assumes to start and read automations (created by the member global stack). */
+export const SECURITY_HUB_ROLE_NAME = 'EcrGuardrailsSecurityHubRole';
 /** Who the notes say wrote them (BatchUpdateFindings Note.UpdatedBy). */
 export const NOTE_AUTHOR = 'ecr-guardrails';
 /** BatchUpdateFindings Note.Text is at most 512 characters. */
@@ -42,6 +44,8 @@ export interface Run {
   resolves: boolean;
   /** Epoch milliseconds after which `poll` stops waiting and says so on the finding. */
   deadline: number;
+  /** Consecutive polls that could not read the execution (absent: none). */
+  readFailures?: number;
 }
 
 export interface StartResult {
@@ -74,14 +78,22 @@ export interface OrchestratorClients {
   /** Security Hub of the administrator account in a region. */
   securityHub(region: string): SecurityHubClient;
   now(): number;
+  /** Milliseconds left before the Lambda times out (absent: no limit, as in tests and the CLI). */
+  remainingTimeMs?(): number;
 }
+
+/**
+ * Time the start step keeps in reserve: no new runbook is started with less left, so a timeout
+ * never loses runs that were already started (they would be noted NOTIFIED but never followed).
+ */
+export const START_RESERVE_MS = 20_000;
 
 /** A finding the orchestrator could not note, or an event it cannot read. */
 export class SecurityHubResponseError extends EcrGuardrailsError {}
 
 interface SecurityHubEvent {
   'detail-type'?: string;
-  detail?: { findings?: AsffFinding[] };
+  detail?: { findings?: unknown };
 }
 
 const clip = (text: string): string => (text.length <= NOTE_LIMIT ? text : `${text.slice(0, NOTE_LIMIT - 6)} [...]`);
@@ -113,31 +125,50 @@ function notAutomatic(finding: AsffFinding, remediation: Remediation, settings: 
   return undefined;
 }
 
-/** Starts one automation and notes it on the finding; returns the run, or throws naming what failed. */
-async function startOne(remediation: Remediation, settings: OrchestratorSettings, clients: OrchestratorClients): Promise<Run> {
+/**
+ * Why the orchestrator could not get into a member account (the member Security Hub role could
+ * not be assumed), as the finding's note says it. The role is created by the member global
+ * stack, so it exists only in accounts of the target OUs; the Security Hub administrator
+ * account is one of them only when it sits in a target OU (docs/security-hub.md).
+ */
+export function noMemberAccess(account: string, detail: string): string {
+  // The explanation comes first and the AWS error last: a note longer than 512 characters is cut at its end.
+  return (
+    `ecr-guardrails cannot act in account ${account}: it could not assume ${SECURITY_HUB_ROLE_NAME} there. ` +
+    'That role exists only in accounts of the deployment\'s target OUs (organizationalUnitIds), where the member stacks are deployed; ' +
+    'the Security Hub administrator account\'s own findings are remediable only when it is in a target OU. Nothing was started. ' +
+    `(${detail})`
+  );
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Starts one automation and notes it on the finding; returns the run (and any note that failed), or throws naming what failed. */
+async function startOne(remediation: Remediation, settings: OrchestratorSettings, clients: OrchestratorClients): Promise<{ run: Run; problem?: string }> {
   const { route } = remediation;
   const where = `${remediation.account}/${remediation.region}`;
   const hub = clients.securityHub(remediation.region);
+  let ssm: SSMClient;
+  try {
+    ssm = await clients.ssm(remediation.account, remediation.region, remediation.partition);
+  } catch (error) {
+    const text = noMemberAccess(remediation.account, messageOf(error));
+    await updateFinding(hub, remediation.finding, text, 'NOTIFIED');
+    throw new SecurityHubResponseError(`${remediation.finding.Id}: ${text}`, { cause: error });
+  }
   let executionId: string;
   try {
-    const ssm = await clients.ssm(remediation.account, remediation.region, remediation.partition);
     const response = await awsCall('ssm:StartAutomationExecution', () =>
       ssm.send(new StartAutomationExecutionCommand({ DocumentName: route.documentName, Parameters: remediation.parameters })),
     );
     if (!response.AutomationExecutionId) throw new SecurityHubResponseError('ssm:StartAutomationExecution returned no AutomationExecutionId');
     executionId = response.AutomationExecutionId;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = messageOf(error);
     await updateFinding(hub, remediation.finding, `ecr-guardrails could not start ${route.documentName} in ${where} for ${remediation.resourceId}: ${message}`, 'NOTIFIED');
     throw new SecurityHubResponseError(`${remediation.finding.Id}: ${route.documentName} did not start in ${where}: ${message}`, { cause: error });
   }
-  await updateFinding(
-    hub,
-    remediation.finding,
-    `ecr-guardrails started ${route.documentName}, automation execution ${executionId}, in ${where} for ${remediation.resourceId} (${remediation.matched}).`,
-    'NOTIFIED',
-  );
-  return {
+  const run: Run = {
     finding: remediation.finding,
     account: remediation.account,
     region: remediation.region,
@@ -149,6 +180,13 @@ async function startOne(remediation: Remediation, settings: OrchestratorSettings
     resolves: remediation.resolves,
     deadline: clients.now() + settings.maxWaitSeconds * 1000,
   };
+  try {
+    await updateFinding(hub, remediation.finding, `ecr-guardrails started ${route.documentName}, automation execution ${executionId}, in ${where} for ${remediation.resourceId} (${remediation.matched}).`, 'NOTIFIED');
+  } catch (error) {
+    // The runbook is running: it is still followed, so its outcome reaches the finding; the missing note is reported.
+    return { run, problem: `${remediation.finding.Id}: ${route.documentName} started (execution ${executionId}) but the NOTIFIED note failed: ${messageOf(error)}` };
+  }
+  return { run };
 }
 
 /** Maps every finding of a custom action or an "Imported" event and starts the automations. */
@@ -159,38 +197,74 @@ export async function start(event: unknown, settings: OrchestratorSettings, clie
   const findings = e.detail?.findings;
   if (!Array.isArray(findings)) throw new SecurityHubResponseError(`the ${type} event carries no findings array`);
   const result: StartResult = { runs: [], ignored: [], problems: [] };
-  for (const finding of findings) {
+  const deferred: { finding: FindingIdentifier; region: string }[] = [];
+  for (const finding of findings as unknown[]) {
     const mapped = mapFinding(finding, { routes: settings.routes, automationRoleName: settings.automationRoleName });
     if (mapped.kind === 'ignored') {
       result.ignored.push({ ...(mapped.finding ? { finding: mapped.finding } : {}), reason: mapped.reason });
       continue;
     }
-    const reason = type === IMPORTED_DETAIL_TYPE ? notAutomatic(finding, mapped.remediation, settings) : undefined;
+    const reason = type === IMPORTED_DETAIL_TYPE ? notAutomatic(finding as AsffFinding, mapped.remediation, settings) : undefined;
     if (reason) {
       result.ignored.push({ finding: mapped.remediation.finding, reason });
       continue;
     }
+    if (clients.remainingTimeMs && clients.remainingTimeMs() < START_RESERVE_MS) {
+      deferred.push({ finding: mapped.remediation.finding, region: mapped.remediation.region });
+      continue;
+    }
     try {
-      result.runs.push(await startOne(mapped.remediation, settings, clients));
+      const { run, problem } = await startOne(mapped.remediation, settings, clients);
+      result.runs.push(run);
+      if (problem) result.problems.push(problem);
     } catch (error) {
-      result.problems.push(error instanceof Error ? error.message : String(error));
+      result.problems.push(messageOf(error));
     }
   }
+  if (deferred.length > 0) await deferStarts(deferred, result, clients);
   return result;
 }
+
+/** Notes the findings the start step had no time left for (workflow unchanged, so they can be sent again) and reports them. */
+async function deferStarts(deferred: { finding: FindingIdentifier; region: string }[], result: StartResult, clients: OrchestratorClients): Promise<void> {
+  const text = `ecr-guardrails did not start a runbook for this finding: the event carried more findings than one start step can handle in time (${result.runs.length} started). Nothing was changed; send the finding to the custom action again.`;
+  for (const { finding, region } of deferred) {
+    try {
+      await updateFinding(clients.securityHub(region), finding, text);
+    } catch (error) {
+      result.problems.push(`${finding.Id}: could not note that it was not started: ${messageOf(error)}`);
+    }
+  }
+  result.problems.push(`${deferred.length} finding(s) not started for lack of time in the start step: ${deferred.map((d) => d.finding.Id).join(', ')}`);
+}
+
+/** Consecutive failed reads of an execution after which `poll` notes it and stops following it. */
+export const MAX_READ_FAILURES = 5;
 
 /** Statuses after which an execution does nothing more (AutomationExecutionStatus). */
 const SUCCEEDED = new Set(['Success', 'CompletedWithSuccess']);
 const ENDED_OTHERWISE = new Set(['Failed', 'TimedOut', 'Cancelled', 'Rejected', 'CompletedWithFailure', 'ChangeCalendarOverrideRejected', 'Exited']);
 
 /** Reads one execution; when it has ended (or the wait is over), writes the outcome on the finding. */
-export async function poll(run: Run, clients: OrchestratorClients): Promise<PollResult> {
-  const ssm = await clients.ssm(run.account, run.region, run.partition);
-  const response = await awsCall('ssm:GetAutomationExecution', () => ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: run.executionId })));
+export async function poll(input: Run, clients: OrchestratorClients): Promise<PollResult> {
+  const hub = clients.securityHub(input.region);
+  const what = `${input.documentName} execution ${input.executionId} (${input.account}/${input.region}, ${input.resourceId})`;
+  let response: GetAutomationExecutionCommandOutput;
+  try {
+    const ssm = await clients.ssm(input.account, input.region, input.partition);
+    response = await awsCall('ssm:GetAutomationExecution', () => ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: input.executionId })));
+  } catch (error) {
+    // A read that keeps failing (the execution gone, the member role removed) must end with a note, not a failed
+    // state machine that stops following the other runs and leaves the finding NOTIFIED without a word.
+    const readFailures = (input.readFailures ?? 0) + 1;
+    const run = { ...input, readFailures };
+    if (readFailures < MAX_READ_FAILURES && clients.now() < input.deadline) return { done: false, status: 'Unreadable', run };
+    await updateFinding(hub, input.finding, `ecr-guardrails could not read ${what} after ${readFailures} failed read${readFailures === 1 ? '' : 's'} and stopped following it; check the execution in Systems Manager. ${messageOf(error)}`);
+    return { done: true, status: 'Unreadable', run };
+  }
+  const { readFailures: _readFailures, ...run } = input;
   const execution = response.AutomationExecution;
   const status = execution?.AutomationExecutionStatus ?? 'unknown';
-  const hub = clients.securityHub(run.region);
-  const what = `${run.documentName} execution ${run.executionId} (${run.account}/${run.region}, ${run.resourceId})`;
   if (SUCCEEDED.has(status)) {
     if (run.resolves) await updateFinding(hub, run.finding, `${what} succeeded: the runbook verified the resource; resolved by ecr-guardrails.`, 'RESOLVED');
     else await updateFinding(hub, run.finding, `${what} succeeded, but this rule also reports problems no runbook fixes (e.g. vulnerabilities): the finding stays open until the rule evaluates the resource again.`);

@@ -76,6 +76,8 @@ describe('admin stacks', () => {
     expect(variables[ROUTES_ENV]).not.toContain('DeleteStaleEcrImages');
     expect(JSON.parse(variables['AUTOMATIC_REMEDIATION']!)).toEqual({ controls: ['EC2.56', 'ECR.2'], accounts: [MEMBER] });
     expect(variables['MAX_WAIT_SECONDS']).toBe('2700');
+    // Room for a custom action with many findings: the start step stops starting runbooks START_RESERVE_MS before this.
+    expect(fn['Timeout']).toBe(300);
     expect(JSON.stringify(variables).length).toBeLessThan(4096);
   });
 
@@ -115,7 +117,7 @@ describe('admin stacks', () => {
 });
 
 describe('member global template', () => {
-  it('holds the Security Hub role: trusted by the orchestrator roles of the admin account in the organisation; starts only ecr-guardrails runbooks and passes only the automation role to SSM', () => {
+  it('holds the Security Hub role: trusted by the orchestrator roles of the admin account in the organisation; starts only the routed non-destructive runbooks (the ARN shapes the Service Authorization Reference lists) and passes only the automation role to SSM', () => {
     const json = built.member.global as CfnTemplate;
     const [, role] = onlyResource(json, 'AWS::IAM::Role', (p) => p['RoleName'] === SECURITY_HUB_ROLE_NAME);
     const trust = JSON.stringify(role['AssumeRolePolicyDocument']);
@@ -124,11 +126,22 @@ describe('member global template', () => {
     expect(trust).toContain(ORG_ID);
     const [, policy] = onlyResource(json, 'AWS::IAM::ManagedPolicy', (p) => render(p).includes('StartEcrGuardrailsRunbooks'));
     const statements = (policy['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement;
+    // Service Authorization Reference, AWS Systems Manager (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html):
+    // StartAutomationExecution authorises automation-definition (arn:${Partition}:ssm:${Region}:${Account}:automation-definition/${AutomationDefinitionName}:${VersionId}),
+    // automation-execution* (...:automation-execution/${AutomationExecutionId}) and document* (...:document/${DocumentName});
+    // GetAutomationExecution authorises automation-execution*. The documents are the routed (non-destructive) runbooks only.
+    const ssm = 'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:';
+    const documents = ['EcrGuardrails-ApplyEcrLifecyclePolicy', 'EcrGuardrails-CreateEcrVpcEndpoints', 'EcrGuardrails-EnableEcrImageScanning', 'EcrGuardrails-EnableEcrTagImmutability'];
+    expect([...new Set(planRoutes(built.plan).map((r) => r.documentName))].sort()).toEqual(documents);
     expect(statements.map((s) => [s['Sid'], s['Action'], [s['Resource']].flat().map(render)])).toEqual([
-      ['StartEcrGuardrailsRunbooks', 'ssm:StartAutomationExecution', ['arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:automation-definition/EcrGuardrails-*', 'arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:document/EcrGuardrails-*']],
-      ['ReadExecutions', 'ssm:GetAutomationExecution', ['arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:automation-execution/*']],
+      ['StartEcrGuardrailsRunbooks', 'ssm:StartAutomationExecution', [...documents.flatMap((d) => [`${ssm}automation-definition/${d}:*`, `${ssm}document/${d}`]), `${ssm}automation-execution/*`]],
+      ['ReadExecutions', 'ssm:GetAutomationExecution', [`${ssm}automation-execution/*`]],
       ['PassAutomationRoleToSsm', 'iam:PassRole', ['arn:${AWS::Partition}:iam::${AWS::AccountId}:role/EcrGuardrailsAutomationRole']],
     ]);
+    const started = [statements[0]!['Resource']].flat().map(render);
+    for (const arn of started) expect(arn).toMatch(/^arn:\$\{AWS::Partition\}:ssm:\*:\$\{AWS::AccountId\}:(automation-definition\/EcrGuardrails-[A-Za-z]+:\*|document\/EcrGuardrails-[A-Za-z]+|automation-execution\/\*)$/);
+    expect(started.join(' '), 'IAM refuses to start a destructive runbook from Security Hub').not.toContain('DeleteStaleEcrImages');
+    expect(started.join(' ')).not.toContain('EcrGuardrails-*');
     expect(statements[2]!['Condition']).toEqual({ StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } });
   });
 });

@@ -35,6 +35,22 @@ describe('routes', () => {
   });
 });
 
+describe('destructive and approval-gated runbooks are never routed, whatever a rule declares', () => {
+  const stale = RULES.find((rule) => rule.id === 'ecr-stale-images')!;
+  const withRemediations = (remediations: unknown[]) => [{ ...stale, remediations }] as unknown as typeof RULES;
+  const routesOf = (rules: typeof RULES) => remediationRoutes(rules, runbooks, (rule) => parseRuleParameters(rule.id, rule.parameters, {}), configRuleName);
+  const ref = (runbook: string, destructive?: boolean) => ({ runbook, resourceIdParameter: 'RepositoryName', summary: 'test', ...(destructive === undefined ? {} : { destructive }) });
+
+  it.each([
+    ['DeleteStaleEcrImages (aws:approve) even when not flagged destructive', [ref('DeleteStaleEcrImages', false)], []],
+    ['RestrictEcrRepositoryPolicy (a policy change with aws:approve)', [ref('RestrictEcrRepositoryPolicy')], []],
+    ['a runbook flagged destructive even without an approval step', [ref('ApplyEcrLifecyclePolicy', true)], []],
+    ['the first non-destructive runbook after a destructive one', [ref('DeleteStaleEcrImages', true), ref('ApplyEcrLifecyclePolicy')], ['ApplyEcrLifecyclePolicy']],
+  ])('%s', (_case, remediations, expected) => {
+    expect(routesOf(withRemediations(remediations)).map((r) => r.runbook)).toEqual(expected);
+  });
+});
+
 describe('Security Hub control findings pick the rule\'s runbook and its parameters', () => {
   it.each([
     ['EC2.55', 'ecr-vpc-endpoints', 'EcrGuardrails-CreateEcrVpcEndpoints', { VpcId: [VPC_ID], Services: ['ecr.api,ecr.dkr,s3'], RequireAllWorkloadAzs: ['false'] }],

@@ -16,7 +16,7 @@ import { EvaluationRoleCredentials } from '../../rules/kernel/credentials.js';
 import { parseRuleParameters } from '../../rules/kernel/parameters.js';
 import { AUTOMATION_ROLE_NAME } from '../../rules/names.js';
 import { handler, lambdaClients, SECURITY_HUB_ROLE_NAME, settingsFromEnvironment } from '../../security-hub/handler.js';
-import { poll, start, type OrchestratorClients, type OrchestratorSettings, type Run } from '../../security-hub/orchestrator.js';
+import { MAX_READ_FAILURES, poll, start, START_RESERVE_MS, type OrchestratorClients, type OrchestratorSettings, type Run } from '../../security-hub/orchestrator.js';
 import { remediationRoutes } from '../../security-hub/routes.js';
 import { ACCOUNT, REGION, REPOSITORY, VPC_ID, configRuleFinding, controlFinding, customActionEvent, importedEvent, repositoryArn } from './findings.js';
 
@@ -103,11 +103,74 @@ describe('start: a custom action', () => {
     expect(notes()[0]!.Text).toMatch(/^ecr-guardrails could not start EcrGuardrails-EnableEcrTagImmutability in 444455556666\/eu-west-3 for team-a\/payments-api: ssm:StartAutomationExecution failed.*not authorized/);
   });
 
-  it('fails loudly when Security Hub does not process the note', async () => {
+  it('reports a NOTIFIED note Security Hub did not process, and still follows the runbook it started (its outcome still reaches the finding)', async () => {
     hub.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [{ FindingIdentifier: { Id: 'x', ProductArn: 'y' }, ErrorCode: 'FindingNotFound', ErrorMessage: 'Finding Not Found' }] });
     const result = await start(customActionEvent([controlFinding('ECR.2')]), settings, clients());
-    expect(result.runs).toEqual([]);
+    expect(ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
+    expect(result.runs).toEqual([expect.objectContaining({ executionId: EXECUTION, documentName: 'EcrGuardrails-EnableEcrTagImmutability' })]);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toContain(`started (execution ${EXECUTION}) but the NOTIFIED note failed`);
     expect(result.problems[0]).toContain('FindingNotFound Finding Not Found');
+  });
+
+  it('notes why nothing started for a finding of an account without the member role (e.g. the Security Hub administrator account outside the target OUs), and reports it', async () => {
+    const ADMIN_ACCOUNT = '111122223333';
+    const sts = mockClient(STSClient);
+    // STS answers AccessDenied when the role does not exist or does not trust the caller (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html).
+    sts.on(AssumeRoleCommand).rejects(Object.assign(new Error(`User: arn:aws:sts::${ADMIN_ACCOUNT}:assumed-role/EcrGuardrailsSecurityHub-${REGION}/EcrGuardrails-SecurityHub is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${ADMIN_ACCOUNT}:role/${SECURITY_HUB_ROLE_NAME}`), { name: 'AccessDenied' }));
+    try {
+      const live = lambdaClients(new EvaluationRoleCredentials(SECURITY_HUB_ROLE_NAME, 'ecr-guardrails-security-hub', new STSClient({}), () => NOW));
+      const finding = controlFinding('ECR.2', { AwsAccountId: ADMIN_ACCOUNT, Resources: [{ Type: 'AwsEcrRepository', Id: repositoryArn(REPOSITORY, ADMIN_ACCOUNT) }] });
+      const result = await start(customActionEvent([finding], REGION, ADMIN_ACCOUNT), settings, live);
+      expect(ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
+      expect(result.runs).toEqual([]);
+      expect(notes()).toHaveLength(1);
+      expect(notes()[0]).toMatchObject({ Id: finding.Id, Status: 'NOTIFIED' });
+      const text = notes()[0]!.Text;
+      expect(text.startsWith(`ecr-guardrails cannot act in account ${ADMIN_ACCOUNT}: it could not assume ${SECURITY_HUB_ROLE_NAME} there. `)).toBe(true);
+      expect(text).toContain(`(sts:AssumeRole arn:aws:iam::${ADMIN_ACCOUNT}:role/${SECURITY_HUB_ROLE_NAME} failed: AccessDenied`);
+      expect(text).toContain('target OUs (organizationalUnitIds)');
+      expect(text).toContain('the Security Hub administrator account\'s own findings are remediable only when it is in a target OU. Nothing was started.');
+      expect(text.length).toBeLessThanOrEqual(512);
+      expect(result.problems).toHaveLength(1);
+      expect(result.problems[0]).toContain(`cannot act in account ${ADMIN_ACCOUNT}`);
+    } finally {
+      sts.restore();
+    }
+  });
+
+  it('starts no runbook with less than the reserve left before the Lambda timeout: the rest are noted (workflow unchanged) and reported, the started ones still followed', async () => {
+    const [first, second, third] = [controlFinding('ECR.2'), controlFinding('ECR.3'), controlFinding('EC2.56')];
+    const left = [120_000, START_RESERVE_MS - 1, START_RESERVE_MS - 1];
+    const result = await start(customActionEvent([first, second, third]), settings, { ...clients(), remainingTimeMs: () => left.shift() ?? 0 });
+    expect(ssm).toHaveReceivedCommandTimes(StartAutomationExecutionCommand, 1);
+    expect(result.runs.map((r) => r.finding.Id)).toEqual([first.Id]);
+    expect(notes().slice(1)).toEqual([second, third].map((f) => ({ Id: f.Id, Text: expect.stringContaining('did not start a runbook for this finding: the event carried more findings than one start step can handle in time (1 started)') as unknown })));
+    expect(result.problems).toEqual([`2 finding(s) not started for lack of time in the start step: ${second.Id}, ${third.Id}`]);
+  });
+
+  it('ignores malformed findings with the reason and still starts the well-formed ones of the same event', async () => {
+    const ecr2 = controlFinding('ECR.2');
+    const event = customActionEvent([
+      null,
+      42,
+      controlFinding('ECR.3', { Resources: { Type: 'AwsEcrRepository' } as never }),
+      controlFinding('EC2.56', { Resources: [null] as never }),
+      controlFinding('ECR.1', { ProductFields: 'x' as never }),
+      controlFinding('ECR.1', { Resources: [{ Type: 'AwsEcrRepository', Id: 42 as never }] }),
+      ecr2,
+    ]);
+    const result = await start(event, settings, clients());
+    expect(result.ignored.map((i) => i.reason)).toEqual([
+      'not an ASFF finding (null)',
+      'not an ASFF finding (number)',
+      'malformed finding: Resources is not an array of objects',
+      'malformed finding: Resources is not an array of objects',
+      'malformed finding: ProductFields is not an object',
+      'resource id  is not an ARN',
+    ]);
+    expect(result.runs.map((r) => r.finding.Id)).toEqual([ecr2.Id]);
+    expect(result.problems).toEqual([]);
   });
 
   it('rejects an event that is not a Security Hub findings event', async () => {
@@ -186,6 +249,32 @@ describe('poll', () => {
     expect(notes()[0]!.Text).toContain('is still Waiting; ecr-guardrails stopped waiting for it');
   });
 
+  it('keeps following through a passing read failure, and notes the finding once reads keep failing instead of failing the state machine', async () => {
+    // GetAutomationExecution's documented error for an unknown id (https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetAutomationExecution.html).
+    const gone = Object.assign(new Error('Automation Execution Id 4105a4fc-f944-11e6-9d32-0123456789ab not found'), { name: 'AutomationExecutionNotFoundException' });
+    ssm.on(GetAutomationExecutionCommand).rejects(gone);
+    let current: Run = run;
+    for (let attempt = 1; attempt < MAX_READ_FAILURES; attempt++) {
+      const result = await poll(current, clients());
+      expect(result).toEqual({ done: false, status: 'Unreadable', run: { ...run, readFailures: attempt } });
+      current = result.run;
+    }
+    expect(hub).not.toHaveReceivedCommand(BatchUpdateFindingsCommand);
+    const last = await poll(current, clients());
+    expect(last).toMatchObject({ done: true, status: 'Unreadable' });
+    expect(notes()).toEqual([{ Id: vpc.Id, Text: expect.stringMatching(new RegExp(`^ecr-guardrails could not read EcrGuardrails-CreateEcrVpcEndpoints execution ${EXECUTION} .* after ${MAX_READ_FAILURES} failed reads and stopped following it.*AutomationExecutionNotFoundException`)) as unknown }]);
+
+    // A read that succeeds again clears the count.
+    ssm.on(GetAutomationExecutionCommand).resolves(execution('InProgress') as never);
+    expect(await poll({ ...run, readFailures: 3 }, clients())).toEqual({ done: false, status: 'InProgress', run });
+  });
+
+  it('notes an unreadable execution at the deadline even before the failure limit', async () => {
+    ssm.on(GetAutomationExecutionCommand).rejects(Object.assign(new Error('throttled'), { name: 'ThrottlingException' }));
+    expect(await poll(run, clients(NOW + 60_000))).toMatchObject({ done: true, status: 'Unreadable' });
+    expect(notes()[0]!.Text).toContain('after 1 failed read and stopped following it');
+  });
+
   it('cuts a long note to the 512 characters BatchUpdateFindings accepts, visibly', async () => {
     ssm.on(GetAutomationExecutionCommand).resolves(execution('Failed', { FailureMessage: 'x'.repeat(2000) }) as never);
     await poll(run, clients());
@@ -207,6 +296,19 @@ describe('Lambda entry', () => {
     [{ ...env, MAX_WAIT_SECONDS: '0' }, /MAX_WAIT_SECONDS must be a positive integer/],
   ])('refuses a bad environment %#', (bad, message) => {
     expect(() => settingsFromEnvironment(bad)).toThrow(message);
+  });
+
+  it('gives the start step the Lambda\'s remaining time', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const finding = controlFinding('ECR.2');
+      const result = (await handler({ step: 'start', event: customActionEvent([finding]) }, { getRemainingTimeInMillis: () => 1_000 })) as Awaited<ReturnType<typeof start>>;
+      expect(ssm).not.toHaveReceivedCommand(StartAutomationExecutionCommand);
+      expect(result.problems).toEqual([`1 finding(s) not started for lack of time in the start step: ${finding.Id}`]);
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('rejects an unknown step', async () => {
