@@ -33,6 +33,8 @@ export interface ScanningState {
   inspectorEcrStatus?: string;
   /** Active Inspector findings: repository, image digest, severity, first observed. */
   findings?: Array<{ repositoryName: string; imageHash: string; severity: string; firstObservedAt: Date }>;
+  /** The deprecated repository-level scanOnPush flag per repository (reported, not in effect). */
+  legacyScanOnPush?: Set<string>;
   /** Digests already scanned within the last 24 hours: StartImageScan refuses them. */
   scannedToday?: Set<string>;
 }
@@ -76,7 +78,7 @@ export function installScanning(world: EcrWorld, state: ScanningState, ecrMock: 
       if (!entry) failures.push({ repositoryName: name, failureCode: 'REPOSITORY_NOT_FOUND', failureReason: 'REPOSITORY_NOT_FOUND' });
       else {
         const { scanFrequency, appliedScanFilters } = effectiveScanning(state, name);
-        scanningConfigurations.push({ repositoryArn: entry.repository.repositoryArn, repositoryName: name, scanOnPush: false, scanFrequency, appliedScanFilters: appliedScanFilters.map((filter) => ({ filter, filterType: 'WILDCARD' })) });
+        scanningConfigurations.push({ repositoryArn: entry.repository.repositoryArn, repositoryName: name, scanOnPush: state.legacyScanOnPush?.has(name) ?? false, scanFrequency, appliedScanFilters: appliedScanFilters.map((filter) => ({ filter, filterType: 'WILDCARD' })) });
       }
     }
     return { scanningConfigurations, failures };
