@@ -20,7 +20,8 @@ import { RULES } from '../../rules/index.js';
 import { ClientFactory } from '../../rules/kernel/clients.js';
 import { createCollectContext } from '../../rules/kernel/context.js';
 import { silentLogger } from '../../rules/kernel/logger.js';
-import { LOOP_ESTATE } from '../fixtures/remediation-loop/ecr-estate.js';
+import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { LOOP_ESTATE, MULTI_ARCH_REPOSITORY } from '../fixtures/remediation-loop/ecr-estate.js';
 import { SCANNING_LOOP_ESTATE } from '../fixtures/remediation-loop/scanning-estate.js';
 import { VPC_LOOP_ESTATES } from '../fixtures/remediation-loop/vpc-estates.js';
 import { ecrWorld, resetWorlds, scanningWorld, WORLDS } from '../fixtures/remediation-loop/worlds.js';
@@ -163,6 +164,17 @@ describe('remediation loop', () => {
     const execution = await runAutomation('EnableEcrImageScanning', { parameters: runParameters('EnableEcrImageScanning', c.finding.remediation!.parameters), approvals: {} });
     expect(execution.failureMessage).toBeUndefined();
     expect(execution.outputs['ScanImagesInUse.Result']).toMatch(/^scans started: 1 of 1 /);
+  });
+
+  it('never deletes a platform manifest of an image index it keeps (multi-architecture image beside a stale one)', async () => {
+    const c = cases.find((candidate) => candidate.finding.resourceId === MULTI_ARCH_REPOSITORY)!;
+    expect(c.finding.remediation!.runbook).toBe('DeleteStaleEcrImages');
+    ecrWorld.seed(c.scope, Date.now() - Date.parse(c.snapshot.collectedAt));
+    const execution = await runAutomation('DeleteStaleEcrImages', { parameters: runParameters('DeleteStaleEcrImages', c.finding.remediation!.parameters), approvals: approvalsOf('DeleteStaleEcrImages') });
+    expect(execution.failureMessage).toBeUndefined();
+    const left = (await new ECRClient({ region: 'eu-west-3' }).send(new DescribeImagesCommand({ repositoryName: MULTI_ARCH_REPOSITORY }))).imageDetails ?? [];
+    expect(left.map((image) => image.imageTags?.[0] ?? image.imageManifestMediaType).sort()).toEqual(['application/vnd.oci.image.manifest.v1+json', 'application/vnd.oci.image.manifest.v1+json', 'v2']);
+    expect(execution.outputs['RemoveImages.Removed']).toBe(1);
   });
 
   it('fixes the issue\'s case: 3 images, 2 stale, with the parameters the report offers', async () => {
