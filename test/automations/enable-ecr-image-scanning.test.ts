@@ -185,6 +185,19 @@ describe('EnableEcrImageScanning', () => {
     expect(result.failureMessage).toMatch(/Not fixed: pushes to team-a\/payments-api are now scanned, but ecr-image-scanning still finds 2 image\(s\) in use without scan results: never \(LIMIT_EXCEEDED\), archived \(IMAGE_ARCHIVED\)/);
   });
 
+  it('starts at most 500 scans in a run and says how many are left for another', async () => {
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('*') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('SCAN_ON_PUSH', ['*']));
+    const pushed = new Date(Date.now() - 86_400_000);
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: Array.from({ length: 502 }, (_, i) => ({ imageDigest: `sha256:${i.toString(16).padStart(64, '0')}`, imagePushedAt: pushed })) });
+    ecr.on(StartImageScanCommand).resolves({ imageScanStatus: { status: 'IN_PROGRESS' } });
+
+    const result = await runAutomation(RUNBOOK, { parameters: { ...base, ScanNow: 'true' } });
+
+    expect(ecr.commandCalls(StartImageScanCommand)).toHaveLength(500);
+    expect(result.outputs['ScanImagesInUse.Result']).toBe('scans started: 500 of 502 image(s) in use without results or with a FAILED scan; 2 left for another run (at most 500 scans per run)');
+  });
+
   it('enhanced scanning starts no scan (Amazon Inspector scans) and fails naming images still without results', async () => {
     ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('ENHANCED', [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: wildcard('*') }]));
     ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('CONTINUOUS_SCAN', ['*']));

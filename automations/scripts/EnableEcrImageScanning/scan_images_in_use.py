@@ -4,6 +4,10 @@ import time
 import boto3
 from scan_images import needs_scan
 
+# aws:executeScript runs at most 600 seconds: a run starts at most this many scans; the
+# verification then names the images still without results, and a second run scans them.
+MAX_SCANS = 500
+
 
 def handler(events, context):
     # Basic scanning: StartImageScan, one scan per image per 24 hours (LimitExceededException);
@@ -18,7 +22,7 @@ def handler(events, context):
     for page in ecr.get_paginator('describe_images').paginate(repositoryName=name):
         wanted += [image['imageDigest'] for image in page.get('imageDetails') or [] if needs_scan(image, now_s, int(events['InUseDays']))]
     started, limited = 0, []
-    for digest in wanted:
+    for digest in wanted[:MAX_SCANS]:
         try:
             ecr.start_image_scan(repositoryName=name, imageId={'imageDigest': digest})
             started += 1
@@ -27,4 +31,6 @@ def handler(events, context):
     result = 'scans started: %d of %d image(s) in use without results or with a FAILED scan' % (started, len(wanted))
     if limited:
         result += '; already scanned within 24 hours (ECR limit): %s' % ', '.join(limited[:5])
+    if len(wanted) > MAX_SCANS:
+        result += '; %d left for another run (at most %d scans per run)' % (len(wanted) - MAX_SCANS, MAX_SCANS)
     return {'Result': result}
