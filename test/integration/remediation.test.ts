@@ -114,6 +114,15 @@ describe('remediation loop: each NON_COMPLIANT finding is fixed, or its runbook 
     }
   });
 
+  it('ecr-image-scanning: the offered run scans the image in use through the emulator and, as the emulator reports no scan status, fails naming it', () => {
+    const seeded = estate.rules.find((r) => r.ruleId === 'ecr-image-scanning')!;
+    const name = Object.keys(seeded.truth).find((resource) => resource.includes('unscanned-image'))!;
+    const run = runsOf.get('ecr-image-scanning')?.get(name);
+    expect(run?.outputs['ScanImagesInUse.Result']).toBe('scans started: 1 of 1 image(s) in use without results or with a FAILED scan');
+    expect(run?.status).toBe('Failed');
+    expect(run?.failureMessage).toMatch(/Not fixed: pushes to .* are now scanned, but ecr-image-scanning still finds 1 image\(s\) in use without scan results: v1 \(NEVER_SCANNED\)/);
+  });
+
   it('ran every runbook of automations/ against the emulator, at least once to Success', () => {
     const all = [...RUNBOOKS.keys()].sort();
     expect([...ran.keys()].sort()).toEqual(all);
