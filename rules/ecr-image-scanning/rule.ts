@@ -68,9 +68,18 @@ export const rule = defineRule<ImageScanningParams, ImageScanningFacts>({
     {
       runbook: RUNBOOK,
       resourceIdParameter: 'RepositoryName',
-      parameters: (): Record<string, string> => ({ Scope: 'repository' }),
+      // The verification applies the rule's own image checks with these parameters, and the
+      // basic scans of images in use without results are what make a configuration fix complete.
+      parameters: (params): Record<string, string> => ({
+        Scope: 'repository',
+        ScanNow: 'true',
+        InUseDays: String(params.InUseDays),
+        MaxFindingSeverity: params.MaxFindingSeverity,
+        MaxFindingAgeDays: String(params.MaxFindingAgeDays),
+        VulnerabilityCheck: String(params.VulnerabilityCheck),
+      }),
       summary:
-        'Adds the repository to the registry scanning configuration\'s scan-on-push rule (merging: no rule or filter removed, ENHANCED kept), optionally scans the latest image, and verifies the effective configuration.',
+        'Adds the repository to the registry scanning configuration\'s scan-on-push rule (merging: no rule or filter removed, ENHANCED kept), starts basic scans of images in use without results, and verifies as the rule does; fails naming images that still lack results or carry old findings.',
     },
   ],
   findingsWithoutRunbook: 'Old vulnerabilities and FAILED scans of images in use: only a rebuilt image (or a new scan) fixes them.',

@@ -16,7 +16,7 @@ import {
   StartImageScanCommand,
   type RegistryScanningRule,
 } from '@aws-sdk/client-ecr';
-import { BatchGetAccountStatusCommand, Inspector2Client } from '@aws-sdk/client-inspector2';
+import { BatchGetAccountStatusCommand, Inspector2Client, ListFindingsCommand } from '@aws-sdk/client-inspector2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { rule } from '../../rules/ecr-image-scanning/rule.js';
@@ -40,6 +40,8 @@ beforeEach(() => {
   ecr.reset();
   inspector.reset();
   ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [repository(NAME)] });
+  ecr.on(DescribeImagesCommand).resolves({ imageDetails: [] });
+  inspector.on(ListFindingsCommand).resolves({ findings: [] });
 });
 
 describe('EnableEcrImageScanning', () => {
@@ -95,7 +97,7 @@ describe('EnableEcrImageScanning', () => {
     const result = await runAutomation(RUNBOOK, { parameters: base });
 
     expect(result.status).toBe('Failed');
-    expect(result.failureMessage).toMatch(/^VerifyImageScanning: script failed: ValueError: Enhanced scanning is configured but Amazon Inspector ECR scanning is DISABLED/);
+    expect(result.failureMessage).toMatch(/^VerifyImageScanning: script failed: ValueError: Not fixed: enhanced scanning is configured but Amazon Inspector ECR scanning is DISABLED/);
     expect(mutatingCalls(result)).toEqual([]);
   });
 
@@ -153,24 +155,62 @@ describe('EnableEcrImageScanning', () => {
     expect(ecr).not.toHaveReceivedCommand(PutRegistryScanningConfigurationCommand);
   });
 
-  it('ScanNow scans the most recently pushed image; LimitExceededException means already scanned today', async () => {
+  // Scan on push scans later pushes; StartImageScan starts a basic scan, once per image per 24 hours
+  // (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_StartImageScan.html). Images with
+  // results are never rescanned: a new scan would reset the age the rule gives their findings.
+  it('ScanNow scans each image in use without results or with a FAILED scan, never one with results; a limit error names the image', async () => {
+    const digest = (c: string) => 'sha256:' + c.repeat(64);
+    const recent = new Date(Date.now() - 2 * 86_400_000);
     ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('*') }]));
     ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('SCAN_ON_PUSH', ['*']));
-    ecr.on(DescribeImagesCommand).resolves({
-      imageDetails: [
-        { imageDigest: 'sha256:' + 'a'.repeat(64), imagePushedAt: new Date('2026-11-01T10:00:00Z') },
-        { imageDigest: 'sha256:' + 'b'.repeat(64), imagePushedAt: new Date('2026-11-19T10:00:00Z') },
-      ],
-    });
-    ecr.on(StartImageScanCommand).rejectsOnce(new LimitExceededException({ message: 'The scan quota per image has been exceeded. Wait and try again.', $metadata: {} })).resolves({});
+    const images = [
+      { imageDigest: digest('a'), imageTags: ['never'], imagePushedAt: recent },
+      { imageDigest: digest('b'), imageTags: ['failed'], imagePushedAt: recent, imageScanStatus: { status: 'FAILED' as const } },
+      { imageDigest: digest('c'), imageTags: ['done'], imagePushedAt: recent, imageScanStatus: { status: 'COMPLETE' as const } },
+      { imageDigest: digest('d'), imageTags: ['old'], imagePushedAt: new Date('2025-01-01T00:00:00Z') },
+      { imageDigest: digest('e'), imageTags: ['archived'], imagePushedAt: recent, imageScanStatus: { status: 'IMAGE_ARCHIVED' as const } },
+    ];
+    // After the scans: what ECR shows (the limited image keeps no results).
+    const after = images.map((i) => (i.imageDigest === digest('b') ? { ...i, imageScanStatus: { status: 'IN_PROGRESS' as const } } : i.imageDigest === digest('a') ? { ...i, imageScanStatus: { status: 'LIMIT_EXCEEDED' as const } } : i));
+    ecr.on(DescribeImagesCommand).resolvesOnce({ imageDetails: images }).resolves({ imageDetails: after });
+    ecr.on(StartImageScanCommand, { imageId: { imageDigest: digest('a') } }).rejects(new LimitExceededException({ message: 'The scan quota per image has been exceeded. Wait and try again.', $metadata: {} }));
+    ecr.on(StartImageScanCommand, { imageId: { imageDigest: digest('b') } }).resolves({ imageScanStatus: { status: 'IN_PROGRESS' } });
 
-    const limited = await runAutomation(RUNBOOK, { parameters: { ...base, ScanNow: 'true' } });
-    const started = await runAutomation(RUNBOOK, { parameters: { ...base, ScanNow: 'true' } });
+    const result = await runAutomation(RUNBOOK, { parameters: { ...base, ScanNow: 'true' } });
 
-    expect(limited.status).toBe('Success');
-    expect(limited.outputs['ScanLatestImage.Result']).toBe(`already scanned today: sha256:${'b'.repeat(64)}`);
-    expect(started.outputs['ScanLatestImage.Result']).toBe(`scan started: sha256:${'b'.repeat(64)}`);
-    expect(ecr).toHaveReceivedCommandWith(StartImageScanCommand, { repositoryName: NAME, imageId: { imageDigest: 'sha256:' + 'b'.repeat(64) } });
+    expect(ecr.commandCalls(StartImageScanCommand).map((call) => call.args[0].input.imageId?.imageDigest)).toEqual([digest('a'), digest('b')]);
+    expect(result.outputs['ScanImagesInUse.Result']).toBe(`scans started: 1 of 2 image(s) in use without results or with a FAILED scan; already scanned within 24 hours (ECR limit): ${digest('a')}`);
+    // The rule still finds the image without results (and the archived one): Failed, naming them.
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toMatch(/Not fixed: pushes to team-a\/payments-api are now scanned, but ecr-image-scanning still finds 2 image\(s\) in use without scan results: never \(LIMIT_EXCEEDED\), archived \(IMAGE_ARCHIVED\)/);
+  });
+
+  it('starts at most 500 scans in a run and says how many are left for another', async () => {
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('*') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('SCAN_ON_PUSH', ['*']));
+    const pushed = new Date(Date.now() - 86_400_000);
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: Array.from({ length: 502 }, (_, i) => ({ imageDigest: `sha256:${i.toString(16).padStart(64, '0')}`, imagePushedAt: pushed })) });
+    ecr.on(StartImageScanCommand).resolves({ imageScanStatus: { status: 'IN_PROGRESS' } });
+
+    const result = await runAutomation(RUNBOOK, { parameters: { ...base, ScanNow: 'true' } });
+
+    expect(ecr.commandCalls(StartImageScanCommand)).toHaveLength(500);
+    expect(result.outputs['ScanImagesInUse.Result']).toBe('scans started: 500 of 502 image(s) in use without results or with a FAILED scan; 2 left for another run (at most 500 scans per run)');
+  });
+
+  it('enhanced scanning starts no scan (Amazon Inspector scans) and fails naming images still without results', async () => {
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('ENHANCED', [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: wildcard('*') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('CONTINUOUS_SCAN', ['*']));
+    inspector.on(BatchGetAccountStatusCommand).resolves({ accounts: [{ accountId: ACCOUNT, state: { status: 'ENABLED', errorCode: 'ALREADY_ENABLED', errorMessage: '' }, resourceState: { ec2: { status: 'DISABLED', errorCode: 'RESOURCE_NOT_FOUND', errorMessage: '' }, ecr: { status: 'ENABLED', errorCode: 'ALREADY_ENABLED', errorMessage: '' } } }] });
+    inspector.on(ListFindingsCommand).resolves({ findings: [] });
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [{ imageDigest: 'sha256:' + 'f'.repeat(64), imageTags: ['v1'], imagePushedAt: new Date() }] });
+
+    const result = await runAutomation(RUNBOOK, { parameters: { ...base, ScanNow: 'true' } });
+
+    expect(ecr).not.toHaveReceivedCommand(StartImageScanCommand);
+    expect(result.outputs['ScanImagesInUse.Result']).toBe('not started: ENHANCED scanning scans images itself');
+    expect(result.failureMessage).toMatch(/still finds 1 image\(s\) in use without scan results: v1 \(NEVER_SCANNED\)/);
+    expect(inspector).toHaveReceivedCommandWith(ListFindingsCommand, { filterCriteria: expect.objectContaining({ ecrImageRepositoryName: [{ comparison: 'EQUALS', value: NAME }], severity: [{ comparison: 'EQUALS', value: 'CRITICAL' }] }) });
   });
 
   it.each([

@@ -39,7 +39,7 @@ describe('runbook scripts live in automations/scripts and are inlined on load', 
   });
 
   it('inlines a file without sibling imports verbatim (without the final newline)', () => {
-    const path = 'scripts/EnableEcrImageScanning/scan_latest_image.py';
+    const path = 'scripts/ApplyEcrLifecyclePolicy/report_preview.py';
     expect(inlineScriptFile(path, [AUTOMATIONS])).toBe(source(path).replace(/\n$/, ''));
   });
 

@@ -6,8 +6,10 @@
  * again: a run that ends Success must leave the finding COMPLIANT; otherwise the run must end
  * Failed with a message saying why. Success with the rule still NON_COMPLIANT fails the test.
  */
+import { BatchGetImageCommand, DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRunbooks } from '../../automations/catalog.js';
+import { indexChildDigests, isIndex } from '../../rules/common/image-index.js';
 import type { Finding } from '../../cli/scan.js';
 import { RULES } from '../../rules/index.js';
 import { runAutomation, type ExecutionResult } from '../support/ssm/interpreter.js';
@@ -37,6 +39,8 @@ describe('remediation loop: each NON_COMPLIANT finding is fixed, or its runbook 
   const findings = new Map<string, Finding[]>();
   /** Runbooks the loop ran, with how each run ended. */
   const ran = new Map<string, Set<string>>();
+  /** Per rule and resource: the runbook run. */
+  const runsOf = new Map<string, Map<string, ExecutionResult>>();
 
   beforeAll(async () => {
     useEmulator();
@@ -60,6 +64,7 @@ describe('remediation loop: each NON_COMPLIANT finding is fixed, or its runbook 
     // The seed holds NON_COMPLIANT cases, so the loop really runs.
     expect(todo.length).toBe(Object.values(seeded.truth).filter((e) => e.complianceType === 'NON_COMPLIANT').length);
     const runs = new Map<string, ExecutionResult>();
+    runsOf.set(ruleId, runs);
     for (const finding of todo) {
       // DNS that bypasses the VPC resolver is not the runbook's to change: no runbook, the rule names the setting.
       if (!finding.remediation && ruleId === 'ecr-vpc-endpoints') {
@@ -84,6 +89,38 @@ describe('remediation loop: each NON_COMPLIANT finding is fixed, or its runbook 
         expect.soft(after?.complianceType, label).toBe('NON_COMPLIANT');
       }
     }
+  });
+
+  // A platform manifest listed by an image index inherits the index's tags and use; a runbook never
+  // deletes a child of an index it keeps (issue 12). Seeded in seed/ecr-stale-images.ts.
+  it('ecr-stale-images: after the runbooks, every image index left still has all its platform manifests', async () => {
+    const seeded = estate.rules.find((r) => r.ruleId === 'ecr-stale-images')!;
+    const ecr = new ECRClient({ region: seeded.scope.region });
+    const multiArch = Object.keys(seeded.truth).filter((name) => name.includes('stale-multiarch'));
+    expect(multiArch).toHaveLength(2);
+    // The mixed repository's stale image was removed by DeleteStaleEcrImages, which ended Success.
+    const mixed = multiArch.find((name) => name.includes('mixed'))!;
+    expect(runsOf.get('ecr-stale-images')?.get(mixed)?.status).toBe('Success');
+    for (const repositoryName of multiArch) {
+      const images = (await ecr.send(new DescribeImagesCommand({ repositoryName }))).imageDetails ?? [];
+      const indexes = images.filter((image) => isIndex(image.imageManifestMediaType));
+      expect(indexes, repositoryName).toHaveLength(1);
+      expect(images.some((image) => image.imageTags?.includes('ancient')), repositoryName).toBe(false);
+      const [index] = (await ecr.send(new BatchGetImageCommand({ repositoryName, imageIds: [{ imageDigest: indexes[0]!.imageDigest }] }))).images ?? [];
+      const children = indexChildDigests(index?.imageManifest ?? '') ?? [];
+      expect(children, repositoryName).toHaveLength(2);
+      const present = new Set(images.map((image) => image.imageDigest));
+      expect(children.filter((digest) => !present.has(digest)), `${repositoryName}: platform manifests deleted`).toEqual([]);
+    }
+  });
+
+  it('ecr-image-scanning: the offered run scans the image in use through the emulator and, as the emulator reports no scan status, fails naming it', () => {
+    const seeded = estate.rules.find((r) => r.ruleId === 'ecr-image-scanning')!;
+    const name = Object.keys(seeded.truth).find((resource) => resource.includes('unscanned-image'))!;
+    const run = runsOf.get('ecr-image-scanning')?.get(name);
+    expect(run?.outputs['ScanImagesInUse.Result']).toBe('scans started: 1 of 1 image(s) in use without results or with a FAILED scan');
+    expect(run?.status).toBe('Failed');
+    expect(run?.failureMessage).toMatch(/Not fixed: pushes to .* are now scanned, but ecr-image-scanning still finds 1 image\(s\) in use without scan results: v1 \(NEVER_SCANNED\)/);
   });
 
   it('ran every runbook of automations/ against the emulator, at least once to Success', () => {

@@ -55,7 +55,7 @@ describe('Security Hub control findings pick the rule\'s runbook and its paramet
   it.each([
     ['EC2.55', 'ecr-vpc-endpoints', 'EcrGuardrails-CreateEcrVpcEndpoints', { VpcId: [VPC_ID], Services: ['ecr.api,ecr.dkr,s3'], RequireAllWorkloadAzs: ['false'] }],
     ['EC2.56', 'ecr-vpc-endpoints', 'EcrGuardrails-CreateEcrVpcEndpoints', { VpcId: [VPC_ID], Services: ['ecr.api,ecr.dkr,s3'], RequireAllWorkloadAzs: ['false'] }],
-    ['ECR.1', 'ecr-image-scanning', 'EcrGuardrails-EnableEcrImageScanning', { RepositoryName: [REPOSITORY], Scope: ['repository'] }],
+    ['ECR.1', 'ecr-image-scanning', 'EcrGuardrails-EnableEcrImageScanning', { RepositoryName: [REPOSITORY], Scope: ['repository'], ScanNow: ['true'], InUseDays: ['30'], MaxFindingSeverity: ['CRITICAL'], MaxFindingAgeDays: ['30'], VulnerabilityCheck: ['true'] }],
     ['ECR.2', 'ecr-tag-immutability', 'EcrGuardrails-EnableEcrTagImmutability', { RepositoryName: [REPOSITORY], Mode: ['IMMUTABLE_WITH_EXCLUSION'], ExclusionFilters: ['latest', 'dev-*'] }],
     [
       'ECR.3',

@@ -1,5 +1,5 @@
 /** ECR seeding helpers: repositories and images with distinct digests. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { CreateRepositoryCommand, PutImageCommand, PutLifecyclePolicyCommand, type CreateRepositoryCommandInput } from '@aws-sdk/client-ecr';
 import { backdated } from '../support/emulator.js';
 import type { SeedContext } from './types.js';
@@ -28,6 +28,36 @@ export async function pushImage(ctx: SeedContext, repositoryName: string, tag: s
     ctx.clients.ecr.send(new PutImageCommand({ repositoryName, imageManifest: manifest(), ...(tag ? { imageTag: tag } : {}) }));
   if (ageDays > 0) await backdated(ageDays, put);
   else await put();
+}
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const sha256 = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
+
+/**
+ * Pushes a multi-architecture image as a client such as `docker buildx` does: each platform
+ * manifest untagged (`childAgeDays` in the past), then the OCI image index listing them, tagged
+ * (`indexAgeDays` in the past). Digests are the SHA-256 of the manifest text, as in a registry.
+ * Index and platform manifests: https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-manifest-formats.html
+ * (the emulator stores the index as given; it ignores BatchGetImage's acceptedMediaTypes and
+ * DescribeImages' tagStatus filter, which the rule's collector does not rely on). Returns the child digests.
+ */
+export async function pushImageIndex(ctx: SeedContext, repositoryName: string, tag: string, childAgeDays: number, indexAgeDays = 0): Promise<string[]> {
+  const children = ['amd64', 'arm64'].map((architecture) => ({ architecture, text: manifest().replace('application/vnd.docker.distribution.manifest.v2+json', OCI_MANIFEST) }));
+  for (const child of children) {
+    const put = () => ctx.clients.ecr.send(new PutImageCommand({ repositoryName, imageManifest: child.text, imageManifestMediaType: OCI_MANIFEST, imageDigest: sha256(child.text) }));
+    if (childAgeDays > 0) await backdated(childAgeDays, put);
+    else await put();
+  }
+  const index = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_INDEX,
+    manifests: children.map((child) => ({ mediaType: OCI_MANIFEST, digest: sha256(child.text), size: child.text.length, platform: { architecture: child.architecture, os: 'linux' } })),
+  });
+  const putIndex = () => ctx.clients.ecr.send(new PutImageCommand({ repositoryName, imageManifest: index, imageManifestMediaType: OCI_INDEX, imageTag: tag, imageDigest: sha256(index) }));
+  if (indexAgeDays > 0) await backdated(indexAgeDays, putIndex);
+  else await putIndex();
+  return children.map((child) => sha256(child.text));
 }
 
 export interface LifecycleRule {

@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html
  */
 import { unique } from '../support/emulator.js';
-import { COVERING_POLICY, createRepository, EXEMPTION_TAG_KEY, pushImage, putLifecyclePolicy } from './ecr-helpers.js';
+import { COVERING_POLICY, createRepository, EXEMPTION_TAG_KEY, pushImage, pushImageIndex, putLifecyclePolicy } from './ecr-helpers.js';
 import type { GroundTruth, RuleSeed } from './types.js';
 
 export const seed: RuleSeed = {
@@ -49,6 +49,20 @@ export const seed: RuleSeed = {
     for (let i = 0; i < 10; i++) await pushImage(ctx, largeStale, `build-${i}`, 20 - i);
     await putLifecyclePolicy(ctx, largeStale, COVERING_POLICY);
     truth[largeStale] = { complianceType: 'NON_COMPLIANT', case: '1 stale tagged and 1 old untagged image behind 10 recent ones, covering policy' };
+
+    // Multi-architecture images: the platform manifests of a tagged, recently pushed index are
+    // untagged and old, and inherit the index's tags and use: neither stale nor untagged build-up.
+    const multiArch = await createRepository(ctx, unique('stale-multiarch'));
+    await pushImageIndex(ctx, multiArch, 'v1', 400);
+    await putLifecyclePolicy(ctx, multiArch, COVERING_POLICY);
+    truth[multiArch] = { complianceType: 'COMPLIANT', case: 'old untagged platform manifests of a recent tagged image index' };
+
+    // The same beside a stale image: DeleteStaleEcrImages is offered and must remove only that one.
+    const multiArchStale = await createRepository(ctx, unique('stale-multiarch-mixed'));
+    await pushImage(ctx, multiArchStale, 'ancient', 500);
+    await pushImageIndex(ctx, multiArchStale, 'v2', 400, 1);
+    await putLifecyclePolicy(ctx, multiArchStale, COVERING_POLICY);
+    truth[multiArchStale] = { complianceType: 'NON_COMPLIANT', case: '1 stale image beside a recent image index whose platform manifests are old and untagged' };
 
     const exempt = await createRepository(ctx, unique('stale-exempt'), { tags: [{ Key: EXEMPTION_TAG_KEY, Value: 'archive of audited releases' }] });
     await pushImage(ctx, exempt, 'v0', 600);
