@@ -122,7 +122,7 @@ export class MemberGlobalStack extends Stack {
     Validations.of(this.evaluationPolicy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'The evaluation actions are read-only List/Describe/Get calls and config:PutEvaluations (plus access-analyzer:CheckNoPublicAccess, a Read action that checks a policy text and has no resource type), which either do not support resource-level permissions or must see every resource of the account to evaluate it.',
+        'The evaluation actions are read-only List/Describe/Get calls and config:PutEvaluations, which either do not support resource-level permissions or must see every resource of the account to evaluate it (access-analyzer:ListFindings takes only the Analyzer resource type, and Access Analyzer has no resource-based policies, so "*" reaches no more than this account\'s analyzers).',
     });
     this.evaluationRole = new iam.Role(this, 'EvaluationRole', {
       roleName: EVALUATION_ROLE_NAME,

@@ -85,7 +85,7 @@ export class RuleFunction extends Construct {
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Own-account evaluation (the admin account in a target OU): the same derived read-only List/Describe/Get actions and config:PutEvaluations as the member evaluation role (ecr-repository-access adds access-analyzer:CheckNoPublicAccess, a Read action on a policy text with no resource type), which either do not support resource-level permissions or must see every resource of the account to evaluate it.',
+        'Own-account evaluation (the admin account in a target OU): the same derived read-only List/Describe/Get actions and config:PutEvaluations as the member evaluation role, which either do not support resource-level permissions or must see every resource of the account to evaluate it (access-analyzer:ListFindings takes only the Analyzer resource type, and Access Analyzer has no resource-based policies, so "*" reaches no more than this account\'s analyzers).',
     });
     const role = new iam.Role(this, 'Role', {
       roleName: lambdaRoleName(r.rule.id, region),

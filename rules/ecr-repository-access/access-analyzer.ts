@@ -1,70 +1,158 @@
 /**
- * IAM Access Analyzer's second opinion (UseAccessAnalyzer=true): `CheckNoPublicAccess` on the
- * repository policy text, resource type `AWS::ECR::Repository`. Pure: the collector stores the
- * answer (or the failure) as facts; this module says what it adds to the verdict.
+ * IAM Access Analyzer's second opinion (UseAccessAnalyzer=true): the ACTIVE findings of the
+ * account's external access analyzer for resource type `AWS::ECR::Repository`. Pure: the
+ * collector stores the findings (or the failure) as facts; this module says what they add.
  *
- * The contract: the rule's own simulation decides. Access Analyzer can add a finding, never
- * remove one:
- * - AA FAIL (may be public) where the simulation finds nothing public: NON_COMPLIANT, naming AA's
- *   reasons and the disagreement (no runbook: the runbook fixes what the simulation found);
- * - AA PASS where the simulation finds a public grant: the finding stays, the annotation notes
- *   that AA disagrees;
- * - AA could not answer (denied, not offered in the region, throttled after the SDK's retries,
- *   resource type refused): the repository is not readable, never silently COMPLIANT.
+ * An external access analyzer "generates a finding for each instance of a resource-based policy
+ * that grants access to a resource within your zone of trust to a principal that is not within
+ * your zone of trust"; the zone of trust is the account (type ACCOUNT) or the organisation
+ * (type ORGANIZATION): https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings.html
+ * Finding fields (isPublic, principal, action, condition, resourceOwnerAccount, error):
+ * https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_FindingSummary.html
  *
- * CheckNoPublicAccess: result PASS ("the policy doesn't allow public access to the specified
- * resource type") or FAIL ("might allow public access"), with reasons {description, statementId,
- * statementIndex}. https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckNoPublicAccess.html
+ * The contract: the rule's simulation decides. Access Analyzer can add a finding, never remove
+ * one:
+ * - an AA public finding where the simulation finds nothing public, or an AA finding for a
+ *   principal outside the organisation, TrustedAccounts and AllowedPullAccounts (pull only) that
+ *   no grant of the simulation covers: NON_COMPLIANT, naming AA's finding (id, principal,
+ *   actions) and the disagreement (no runbook: the runbook fixes what the simulation found);
+ * - a finding of the simulation without any AA finding: the finding stays; the note says AA
+ *   analyses asynchronously (it may not have re-analysed the policy yet) and does not report
+ *   principals inside its zone of trust;
+ * - AA could not answer (no active external access analyzer, denied, throttled after the SDK's
+ *   retries, an Error finding for the repository): not readable, never silently COMPLIANT.
  */
 import type { Unreadable } from '../kernel/not-readable.js';
+import type { RiskyGrant } from './policy-risk.js';
 
-/** The IAM action of the call, as `Unreadable.call` names it. */
-export const CHECK_NO_PUBLIC_ACCESS = 'access-analyzer:CheckNoPublicAccess';
+/** The IAM actions of the calls, as `Unreadable.call` names them (ListFindings: the API used). */
+export const LIST_ANALYZERS = 'access-analyzer:ListAnalyzers';
+export const LIST_FINDINGS = 'access-analyzer:ListFindings';
 
-/** One reason CheckNoPublicAccess gives for a FAIL. */
-export interface AccessAnalyzerReason {
-  description: string;
-  statementId?: string;
-  /** 0-based index of the statement in the policy. */
-  statementIndex?: number;
+/** The external access analyzer whose findings were read. */
+export interface AnalyzerRef {
+  arn: string;
+  name: string;
+  /** The zone of trust: the account or the organisation. */
+  type: 'ACCOUNT' | 'ORGANIZATION';
 }
 
-/** What Access Analyzer answered for one repository policy (facts: JSON). */
-export type AccessAnalyzerCheck = { result: 'PASS' | 'FAIL'; reasons: AccessAnalyzerReason[]; message?: string } | { unreadable: Unreadable };
+/** One ACTIVE external access finding on a repository (facts: JSON). */
+export interface AccessAnalyzerFinding {
+  id: string;
+  isPublic: boolean;
+  /** The external principal, e.g. `{ AWS: '444455556666' }` or `{ AWS: '*' }`. */
+  principal: Record<string, string>;
+  actions: string[];
+  /** The condition of the statement that produced the finding, e.g. `{ 'aws:SourceIp': '203.0.113.0/24' }`. */
+  condition: Record<string, string>;
+  /** When AA analysed the policy (ISO). */
+  analyzedAt?: string;
+  /** Set on an Error finding: AA could not analyse the resource. */
+  error?: string;
+}
 
-/** What the check adds to the evaluation of one repository. */
+/** What Access Analyzer answered for one repository (facts: JSON). */
+export type AccessAnalyzerAnswer = { analyzer: AnalyzerRef; findings: AccessAnalyzerFinding[] } | { unreadable: Unreadable };
+
+/** What the findings add to the evaluation of one repository. */
 export interface AccessAnalyzerOutcome {
-  /** A finding the simulation did not make (AA says public): makes the repository NON_COMPLIANT. */
-  problem?: string;
-  /** A note appended after the findings (agreement, or AA's disagreement with a finding). */
-  note?: string;
+  /** Findings the simulation did not make: make the repository NON_COMPLIANT. */
+  problems: string[];
+  /** Notes appended after the findings (agreement, AA's silence, findings not outside for this rule). */
+  notes: string[];
   /** AA could not answer: reported as not readable when nothing else is wrong. */
   unreadable?: Unreadable;
 }
 
-function reasonsText(reasons: readonly AccessAnalyzerReason[]): string {
-  const parts = reasons.map((reason) => {
-    const statement = reason.statementId ?? (reason.statementIndex !== undefined ? `#${reason.statementIndex + 1}` : undefined);
-    return statement ? `${reason.description} (statement ${statement})` : reason.description;
-  });
-  return parts.length ? parts.join('; ') : 'no reason given';
+/** What the rule counts as inside: its account, organisation and parameters. */
+export interface AnalyzerContext {
+  accountId: string;
+  organizationId?: string;
+  trustedAccounts: readonly string[];
+  allowedPullAccounts: readonly string[];
+  /** Read and List repository actions (ecr-actions.ts). */
+  pull: ReadonlySet<string>;
+}
+
+const ACCOUNT = /(?<![0-9])[0-9]{12}(?![0-9])/g;
+/** Condition keys that confine the caller (or the service's source) to an organisation. */
+const ORG_KEYS = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:sourceorgid', 'aws:sourceorgpaths'];
+
+/** The account ids a finding names (principal values, then condition values). */
+export function findingAccounts(finding: AccessAnalyzerFinding): string[] {
+  const text = [...Object.values(finding.principal), ...Object.values(finding.condition)].join(' ');
+  return [...new Set(text.match(ACCOUNT) ?? [])];
+}
+
+const principalText = (finding: AccessAnalyzerFinding) => Object.entries(finding.principal).map(([kind, value]) => `${kind} ${value}`).join(', ') || 'unnamed principal';
+const conditionText = (finding: AccessAnalyzerFinding) => {
+  const entries = Object.entries(finding.condition);
+  return entries.length ? ` when ${entries.map(([key, value]) => `${key}=${value}`).join(', ')}` : '';
+};
+const findingText = (finding: AccessAnalyzerFinding) =>
+  `finding ${finding.id}${finding.analyzedAt ? ` (analysed ${finding.analyzedAt})` : ''}: ${finding.isPublic ? 'public, ' : ''}${principalText(finding)} can call ${finding.actions.join(', ') || 'no action named'}${conditionText(finding)}`;
+
+/** Why a non-public finding is not outside for this rule; undefined when it is. */
+function insideReason(finding: AccessAnalyzerFinding, context: AnalyzerContext): string | undefined {
+  if (finding.isPublic) return undefined;
+  const org = context.organizationId;
+  if (org && Object.entries(finding.condition).some(([key, value]) => ORG_KEYS.includes(key.toLowerCase()) && value.includes(org))) {
+    return `confined to organisation ${org} (inside this rule's boundary; an ACCOUNT analyzer's zone of trust is the account only)`;
+  }
+  const accounts = findingAccounts(finding);
+  if (!accounts.length) return undefined;
+  const trusted = new Set([context.accountId, ...context.trustedAccounts]);
+  if (accounts.every((account) => trusted.has(account))) return 'TrustedAccounts';
+  const pullOnly = finding.actions.length > 0 && finding.actions.every((action) => context.pull.has(action));
+  if (pullOnly && accounts.every((account) => trusted.has(account) || context.allowedPullAccounts.includes(account))) return 'AllowedPullAccounts, pull only';
+  return undefined;
+}
+
+/** Does a grant of the simulation cover the finding (same principal reached)? */
+function covered(finding: AccessAnalyzerFinding, grants: readonly RiskyGrant[]): boolean {
+  if (grants.some((grant) => grant.kind === 'public')) return true;
+  if (finding.isPublic) return false;
+  const accounts = findingAccounts(finding);
+  if (grants.some((grant) => grant.accounts.some((account) => accounts.includes(account)))) return true;
+  const services = Object.entries(finding.principal).filter(([kind]) => kind === 'Service').map(([, value]) => value);
+  return services.some((service) => grants.some((grant) => grant.kind === 'service-unconfined' && grant.principal.includes(service)));
 }
 
 /**
- * The outcome of the check, given whether the simulation found the repository policy public.
- * Grants to named outside accounts are not "public" for CheckNoPublicAccess: they are compared
- * only with the simulation's `public` findings.
+ * The outcome of the findings, given the simulation's grants on the repository policy (Access
+ * Analyzer analyses the repository's resource-based policy, not the registry policy).
  */
-export function accessAnalyzerOutcome(check: AccessAnalyzerCheck | undefined, simulationFindsPublic: boolean): AccessAnalyzerOutcome {
-  if (!check) return {};
-  if ('unreadable' in check) return { unreadable: check.unreadable };
-  if (check.result === 'FAIL' && !simulationFindsPublic) {
-    return {
-      problem: `IAM Access Analyzer CheckNoPublicAccess: FAIL, may be public: ${reasonsText(check.reasons)}; the rule's simulation finds no public grant (they disagree: review the statements named)`,
-    };
+export function accessAnalyzerOutcome(answer: AccessAnalyzerAnswer | undefined, grants: readonly RiskyGrant[], context: AnalyzerContext): AccessAnalyzerOutcome {
+  if (!answer) return { problems: [], notes: [] };
+  if ('unreadable' in answer) return { problems: [], notes: [], unreadable: answer.unreadable };
+  const { analyzer, findings } = answer;
+  const failed = findings.find((finding) => finding.error);
+  if (failed) {
+    return { problems: [], notes: [], unreadable: { call: LIST_FINDINGS, error: 'AnalysisError', message: `IAM Access Analyzer finding ${failed.id} of analyzer ${analyzer.name} reports that it could not analyse this repository: ${failed.error}` } };
   }
-  if (check.result === 'PASS' && simulationFindsPublic) {
-    return { note: 'IAM Access Analyzer CheckNoPublicAccess disagrees (PASS: not public); the rule\'s simulation decides (a condition the caller meets by itself, such as aws:SourceIp, is no boundary for it)' };
+  const label = `IAM Access Analyzer (${analyzer.type} analyzer ${analyzer.name})`;
+  const zone = analyzer.type === 'ORGANIZATION' ? 'the organisation' : 'the account';
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const agreeing: string[] = [];
+  for (const finding of findings) {
+    const inside = insideReason(finding, context);
+    if (inside) notes.push(`${label} ${findingText(finding)}: not outside for this rule (${inside})`);
+    else if (covered(finding, grants)) {
+      agreeing.push(finding.id);
+      // Same grant, but AA does not call it public: it counts a condition as restricting that
+      // the caller can meet by itself (aws:SourceIp, aws:SourceVpce, ...).
+      if (!finding.isPublic && grants.some((grant) => grant.kind === 'public') && Object.keys(finding.condition).length) {
+        notes.push(`${label} ${findingText(finding)}: not public for Access Analyzer; the rule's simulation decides (a condition the caller can meet by itself is no boundary)`);
+      }
+    }
+    else if (finding.isPublic) problems.push(`${label} ${findingText(finding)}; the rule's simulation finds no public grant (they disagree: review the repository policy)`);
+    else problems.push(`${label} ${findingText(finding)}, outside ${zone}, TrustedAccounts and AllowedPullAccounts; the rule's simulation finds no grant to it (they disagree: review the repository policy)`);
   }
-  return { note: `IAM Access Analyzer CheckNoPublicAccess agrees (${check.result})` };
+  if (agreeing.length) notes.unshift(`${label} agrees (finding ${agreeing.join(', ')})`);
+  else if (grants.length && !problems.length) {
+    notes.unshift(`${label} has no active finding for this: it analyses policy changes asynchronously (it may not have re-analysed yet), does not report principals inside its zone of trust (${zone}) and hides archived findings; the rule's simulation decides`);
+  } else if (!findings.length) notes.unshift(`${label} agrees (no active finding)`);
+  return { problems, notes };
 }

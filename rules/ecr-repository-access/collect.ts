@@ -3,7 +3,8 @@
  * given) -> plain facts. Calls per run (R repositories): the shared repository listing,
  * GetRepositoryPolicy R (bounded concurrency), GetRegistryPolicy 1, DescribeRegistry 1,
  * DescribeOrganization 0 or 1 per account (kept an hour), and with UseAccessAnalyzer
- * access-analyzer:CheckNoPublicAccess once per repository with a policy. A change event uses the item's RepositoryPolicyText when
+ * access-analyzer ListAnalyzers and ListFindings once per scope, not per repository
+ * (collect-access-analyzer.ts). A change event uses the item's RepositoryPolicyText when
  * Config recorded it, and reads the policy from ECR otherwise.
  */
 import { DescribeRegistryCommand, ECRClient, GetRegistryPolicyCommand, GetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
@@ -14,8 +15,7 @@ import type { ConfigurationItem } from '../kernel/config-item.js';
 import { awsCall } from '../kernel/errors.js';
 import { unreadableFrom, type Unreadable } from '../kernel/not-readable.js';
 import type { CollectContext, Collector } from '../kernel/types.js';
-import { accessAnalyzerChecker } from './collect-access-analyzer.js';
-import type { AccessAnalyzerCheck } from './access-analyzer.js';
+import { answerFor, scopeFindings, type ScopeFindings } from './collect-access-analyzer.js';
 import type { RepositoryAccessFacts, RepositoryAccessParams, RepositoryAccessRepository, ReplicationRule } from './evaluate.js';
 
 const POLICY_CONCURRENCY = 8;
@@ -39,22 +39,22 @@ export async function repositoryPolicy(ctx: CollectContext<unknown>, repositoryN
   return read;
 }
 
-type Checker = ((policyText: string) => Promise<AccessAnalyzerCheck>) | undefined;
-
-/** The Access Analyzer checker of the scope when UseAccessAnalyzer is on. */
-const checkerFor = (ctx: CollectContext<RepositoryAccessParams>): Checker => (ctx.params.UseAccessAnalyzer ? accessAnalyzerChecker(ctx) : undefined);
-
-/** Adds Access Analyzer's answer to a repository with a policy (when asked for). */
-async function withAccessAnalyzer(repository: RepositoryAccessRepository, check: Checker): Promise<RepositoryAccessRepository> {
-  if (!check || repository.unreadable || !repository.policyText?.trim()) return repository;
-  return { ...repository, accessAnalyzer: await check(repository.policyText) };
+/** The scope's Access Analyzer findings when UseAccessAnalyzer is on (one repository's for a change event). */
+async function findingsFor(ctx: CollectContext<RepositoryAccessParams>, resourceArn?: string): Promise<ScopeFindings | undefined> {
+  return ctx.params.UseAccessAnalyzer ? scopeFindings(ctx, resourceArn) : undefined;
 }
 
-async function withPolicy(ctx: CollectContext<unknown>, repository: EcrRepository, check?: Checker): Promise<RepositoryAccessRepository> {
+/** Adds Access Analyzer's answer to a repository with a policy (when asked for). */
+function withAccessAnalyzer(repository: RepositoryAccessRepository, scope: ScopeFindings | undefined): RepositoryAccessRepository {
+  if (!scope || repository.unreadable || !repository.policyText?.trim()) return repository;
+  return { ...repository, accessAnalyzer: answerFor(scope, repository.repositoryArn) };
+}
+
+async function withPolicy(ctx: CollectContext<unknown>, repository: EcrRepository): Promise<RepositoryAccessRepository> {
   const base = { repositoryName: repository.repositoryName, repositoryArn: repository.repositoryArn, tags: repository.tags };
   if (repository.unreadable) return { ...base, unreadable: repository.unreadable };
   const policy = await repositoryPolicy(ctx, repository.repositoryName);
-  return withAccessAnalyzer({ ...base, ...(policy.value !== undefined ? { policyText: policy.value } : {}), ...(policy.unreadable ? { unreadable: policy.unreadable } : {}) }, check);
+  return { ...base, ...(policy.value !== undefined ? { policyText: policy.value } : {}), ...(policy.unreadable ? { unreadable: policy.unreadable } : {}) };
 }
 
 /** Registry policy and replication configuration, once per account and region. */
@@ -127,24 +127,23 @@ export function repositoryFromConfigurationItem(item: ConfigurationItem, account
 export const collector: Collector<RepositoryAccessParams, RepositoryAccessFacts> = {
   async collectAll(ctx) {
     const repositories = await listRepositories(ctx);
-    const check = checkerFor(ctx);
-    const [registry, organization, withPolicies] = await Promise.all([
+    const [registry, organization, withPolicies, findings] = await Promise.all([
       registryFacts(ctx),
       organizationFacts(ctx),
-      pMap(repositories, (repository) => withPolicy(ctx, repository, check), { concurrency: POLICY_CONCURRENCY }),
+      pMap(repositories, (repository) => withPolicy(ctx, repository), { concurrency: POLICY_CONCURRENCY }),
+      findingsFor(ctx),
     ]);
-    return { accountId: ctx.accountId, ...organization, ...registry, repositories: withPolicies };
+    return { accountId: ctx.accountId, ...organization, ...registry, repositories: withPolicies.map((repository) => withAccessAnalyzer(repository, findings)) };
   },
   async collectForChange(item, ctx) {
     const [registry, organization] = await Promise.all([registryFacts(ctx), organizationFacts(ctx)]);
-    const check = checkerFor(ctx);
-    const fromItem = repositoryFromConfigurationItem(item, ctx.accountId, ctx.region, ctx.partition);
-    let repository = fromItem && (await withAccessAnalyzer(fromItem, check));
+    let repository = repositoryFromConfigurationItem(item, ctx.accountId, ctx.region, ctx.partition);
     if (!repository) {
       const listed = await describeRepository(ctx, item.resourceName ?? item.resourceId);
       if (!listed) return { accountId: ctx.accountId, ...organization, ...registry, repositories: [] };
-      repository = await withPolicy(ctx, listed, check);
+      repository = await withPolicy(ctx, listed);
     }
-    return { accountId: ctx.accountId, ...organization, ...registry, repositories: [repository] };
+    const findings = repository.policyText?.trim() ? await findingsFor(ctx, repository.repositoryArn) : undefined;
+    return { accountId: ctx.accountId, ...organization, ...registry, repositories: [withAccessAnalyzer(repository, findings)] };
   },
 };

@@ -10,8 +10,8 @@
 import { exemptionAnnotation } from '../common/exemption.js';
 import { notReadableEvaluation, type Unreadable } from '../kernel/not-readable.js';
 import type { Evaluation } from '../kernel/types.js';
-import { accessAnalyzerOutcome, CHECK_NO_PUBLIC_ACCESS, type AccessAnalyzerCheck } from './access-analyzer.js';
-import { REGISTRY_WRITE_ACTIONS } from './ecr-actions.js';
+import { accessAnalyzerOutcome, LIST_FINDINGS, type AccessAnalyzerAnswer } from './access-analyzer.js';
+import { ecrRepositoryActions, REGISTRY_WRITE_ACTIONS } from './ecr-actions.js';
 import { describeGrant, policyRisk, type AccessContext, type RiskyGrant } from './policy-risk.js';
 
 export const RULE_ID = 'ecr-repository-access';
@@ -24,7 +24,7 @@ export interface RepositoryAccessParams {
   TrustedAccounts: string[];
   AllowedPullAccounts: string[];
   ExemptionTagKey: string;
-  /** Also ask IAM Access Analyzer CheckNoPublicAccess about each repository policy (access-analyzer.ts). */
+  /** Also compare with the findings of the account's IAM Access Analyzer external access analyzer (access-analyzer.ts). */
   UseAccessAnalyzer: boolean;
 }
 
@@ -36,8 +36,8 @@ export interface RepositoryAccessRepository {
   policyText?: string;
   /** Set when the tags or the policy could not be read: never a pass. */
   unreadable?: Unreadable;
-  /** Access Analyzer's answer for the policy (UseAccessAnalyzer=true and a policy only). */
-  accessAnalyzer?: AccessAnalyzerCheck;
+  /** Access Analyzer's active findings for the repository (UseAccessAnalyzer=true and a policy only). */
+  accessAnalyzer?: AccessAnalyzerAnswer;
 }
 
 export interface ReplicationRule {
@@ -90,9 +90,9 @@ export function accessContext(repository: Pick<RepositoryAccessRepository, 'repo
  * Access Analyzer's answer when it was asked for. A policy without one (facts collected with
  * UseAccessAnalyzer=false, then evaluated with true) is not readable, never a pass.
  */
-function accessAnalyzerFacts(repository: RepositoryAccessRepository): AccessAnalyzerCheck | undefined {
+function accessAnalyzerFacts(repository: RepositoryAccessRepository): AccessAnalyzerAnswer | undefined {
   if (!repository.policyText?.trim()) return undefined;
-  return repository.accessAnalyzer ?? { unreadable: { call: CHECK_NO_PUBLIC_ACCESS, error: 'NotCollected', message: 'the facts hold no Access Analyzer answer for this policy (collected with UseAccessAnalyzer=false?)' } };
+  return repository.accessAnalyzer ?? { unreadable: { call: LIST_FINDINGS, error: 'NotCollected', message: 'the facts hold no Access Analyzer findings for this repository (collected with UseAccessAnalyzer=false?)' } };
 }
 
 /** The evaluation of one repository. */
@@ -118,10 +118,13 @@ export async function evaluateRepository(repository: RepositoryAccessRepository,
   const replication = outsideReplication(repository.repositoryName, facts, params);
   if (replication.length) problems.push(`Registry replication copies its images to ${replication.join(', ')}, outside the organisation's accounts in TrustedAccounts`);
 
-  // Access Analyzer judges the repository policy text only, and only the question "public".
-  const analyzer = accessAnalyzerOutcome(params.UseAccessAnalyzer ? accessAnalyzerFacts(repository) : undefined, own.grants.some((grant) => grant.kind === 'public'));
-  if (analyzer.problem) problems.push(analyzer.problem);
-  const notes = [analyzer.note, analyzer.unreadable && problems.length ? notReadableEvaluation(RESOURCE_TYPE, repository.repositoryName, analyzer.unreadable).annotation : undefined].filter(Boolean);
+  // Access Analyzer analyses the repository's own (resource-based) policy, not the registry's.
+  const answer = params.UseAccessAnalyzer ? accessAnalyzerFacts(repository) : undefined;
+  const analyzer = answer
+    ? accessAnalyzerOutcome(answer, own.grants, { accountId: facts.accountId, ...(context.organizationId ? { organizationId: context.organizationId } : {}), trustedAccounts: params.TrustedAccounts, allowedPullAccounts: params.AllowedPullAccounts, pull: new Set((await ecrRepositoryActions()).pull) })
+    : { problems: [], notes: [] };
+  problems.push(...analyzer.problems);
+  const notes = [...analyzer.notes, analyzer.unreadable && problems.length ? notReadableEvaluation(RESOURCE_TYPE, repository.repositoryName, analyzer.unreadable).annotation : undefined].filter(Boolean);
   const withNotes = (text: string) => (notes.length ? `${text} ${notes.join('. ')}.` : text);
 
   if (problems.length === 0) {
@@ -136,8 +139,8 @@ export async function evaluateRepository(repository: RepositoryAccessRepository,
     );
   }
   // The runbook rewrites the repository policy; registry policy and replication are fixed at the
-  // registry, and a public finding of Access Analyzer alone names statements the runbook's
-  // structural check may not change.
+  // registry, and a finding of Access Analyzer alone names grants the runbook's simulation-based
+  // rewrite may not change.
   const fixable = own.grants.length > 0 && !own.error;
   const runbook = fixable ? undefined : null;
   const registryNote = !fixable && registryProblems + replication.length ? ' (fix at the registry: PutRegistryPolicy / PutReplicationConfiguration)' : '';

@@ -39,7 +39,7 @@ export const rule = defineRule<RepositoryAccessParams, RepositoryAccessFacts, Re
       UseAccessAnalyzer: {
         type: 'boolean',
         description:
-          'Also ask IAM Access Analyzer (CheckNoPublicAccess, resource type AWS::ECR::Repository) whether each repository policy is public. It can add a finding, never remove one; an unanswered check is "Not readable". AWS does not list AWS::ECR::Repository for CheckNoPublicAccess yet (see the rule page).',
+          'Also compare each repository with the ACTIVE findings of the account\'s IAM Access Analyzer external access analyzer (type ACCOUNT, or ORGANIZATION where visible) in the region. A finding can add a NON_COMPLIANT verdict, never remove one; no active analyzer or an unreadable listing is "Not readable" (see the rule page).',
         default: false,
       },
     },

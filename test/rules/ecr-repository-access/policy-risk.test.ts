@@ -127,23 +127,22 @@ describe('policyRisk: AllowedPullAccounts never allows writing', () => {
 });
 
 /**
- * Where IAM Access Analyzer's CheckNoPublicAccess (resourceType AWS::ECR::Repository,
- * https://docs.aws.amazon.com/access-analyzer/latest/APIReference/API_CheckNoPublicAccess.html)
- * and this rule can differ. We found no AWS page listing which condition keys CheckNoPublicAccess
- * treats as restricting for ECR (for S3, AWS documents that fixed aws:SourceVpc / aws:SourceVpce
- * / aws:SourceIp values make a policy non-public), so a network-conditioned grant is where the two
- * may disagree: the rule reports it, because the caller picks its own address and endpoint and
- * only an account or organisation boundary stops an outside identity. And CheckNoPublicAccess
- * answers "public" only: grants to named outside accounts are outside its question. The rule is
- * meant to be stricter, never looser: a policy Access Analyzer calls public the rule reports too.
+ * The simulation's side of where IAM Access Analyzer's external access findings and this rule can
+ * differ (the findings' side: access-analyzer-differences.test.ts). AWS publishes no list of the
+ * condition keys Access Analyzer treats as restricting for ECR repositories, so a
+ * network-conditioned grant is where the two may disagree: the rule reports it, because the
+ * caller picks its own address and endpoint and only an account or organisation boundary stops an
+ * outside identity. A grant to a named outside account is not public for either, but is outside
+ * access for the rule (and a cross-account finding for Access Analyzer outside its zone of trust:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings.html).
  */
-describe('policyRisk and Access Analyzer CheckNoPublicAccess', () => {
-  it('aws:SourceVpce on a Principal "*" statement: the rule still reports public (with the condition); Access Analyzer may pass it', async () => {
+describe('policyRisk and Access Analyzer external access findings', () => {
+  it('aws:SourceVpce on a Principal "*" statement: the rule still reports public (with the condition); Access Analyzer may call it not public', async () => {
     const result = await summary(policy({ Sid: 'ThroughEndpoint', Effect: 'Allow', Principal: '*', Action: PULL, Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f67890' } } }));
     expect(result.grants).toEqual([expect.objectContaining({ kind: 'public', when: 'aws:SourceVpce StringEquals vpce-0a1b2c3d4e5f67890' })]);
   });
 
-  it('a named outside account is not "public" for either, but the rule reports it as outside access', async () => {
+  it('a named outside account is not public for either, but the rule reports it as outside access', async () => {
     const result = await summary(policy({ Sid: 'Partner', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::444455556666:root' }, Action: PULL }));
     expect(result.grants.map((g) => g.kind)).toEqual(['outside-pull']);
   });
