@@ -22,8 +22,14 @@ export interface EventBridgeEvent {
 
 /** Who made the change, from CloudTrail's `userIdentity` and `sourceIPAddress`. */
 export interface Actor {
-  /** The principal: an assumed-role session ARN, a user ARN, or the invoking AWS service. */
+  /**
+   * The principal: an assumed-role session ARN, a user or root ARN, the invoking AWS service
+   * (`invokedBy`), or, for an identity CloudTrail records without an ARN (`AWSAccount`: a call
+   * from another account), "AWSAccount <account> (principal <principalId>)".
+   */
   arn: string;
+  /** CloudTrail's `userIdentity.type` (AssumedRole, IAMUser, Root, AWSAccount, AWSService, ...). */
+  identityType?: string;
   /** The account the principal belongs to. */
   accountId?: string;
   /** For a role session: the role's name (sessionContext.sessionIssuer.userName). */
@@ -52,6 +58,11 @@ export interface Alert {
   advice: string;
   /** Same actor, resource and change: alerts with equal keys within the window are one. */
   dedupeKey: string;
+  /**
+   * Set when the call was denied (its CloudTrail errorCode, e.g. AccessDenied): the alert
+   * reports an attempt that changed nothing (detect.ts `classifyEvent`).
+   */
+  denied?: string;
 }
 
 /** What classify may know beyond the event. Absent knowledge never silences an alert. */

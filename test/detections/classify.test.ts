@@ -69,7 +69,7 @@ describe('bad input', () => {
 
   it('names the missing userIdentity', () => {
     const event = ecrEvent('DeleteLifecyclePolicy', { repositoryName: 'r' }, { userIdentity: {} });
-    expect(() => batchDeleted.classify({ ...event, detail: { ...event.detail, eventName: 'BatchDeleteImage' } }, SAMPLE_CONTEXT)).toThrow(/userIdentity has neither "arn" nor "invokedBy"/);
+    expect(() => batchDeleted.classify({ ...event, detail: { ...event.detail, eventName: 'BatchDeleteImage' } }, SAMPLE_CONTEXT)).toThrow(/userIdentity has neither "arn", "invokedBy" nor "accountId"/);
   });
 });
 
