@@ -22,8 +22,10 @@ export function policyGrantees(event: EventBridgeEvent, policyText: string): { a
   const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
   const accounts = new Set<string>();
   let everyone = false;
-  for (const statement of statements as { Effect?: string; Principal?: unknown }[]) {
+  for (const statement of statements as { Effect?: string; Principal?: unknown; NotPrincipal?: unknown }[]) {
     if (statement?.Effect !== 'Allow') continue;
+    // Allow with NotPrincipal grants every principal except those named.
+    if (statement.NotPrincipal !== undefined) everyone = true;
     const principal = statement.Principal;
     const values = principal === '*' ? ['*'] : [(principal as { AWS?: unknown } | undefined)?.AWS].flat();
     for (const value of values) {

@@ -47,6 +47,12 @@ describe('organisation membership', () => {
     expect(external.classify(event, SAMPLE_CONTEXT)).toMatchObject({ severity: 'HIGH', change: expect.stringContaining('every AWS account') });
   });
 
+  it('treats Allow with NotPrincipal as granting every account but the ones named (IAM: NotPrincipal with Allow)', () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+    const event = ecrEvent('PutRegistryPolicy', { policyText: JSON.stringify({ Statement: [{ Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::777788889999:root' }, Action: 'ecr:ReplicateImage', Resource: '*' }] }) });
+    expect(external.classify(event, SAMPLE_CONTEXT)).toMatchObject({ severity: 'HIGH', change: expect.stringContaining('every AWS account') });
+  });
+
   it('rejects a registry policy that is not JSON, naming the field', () => {
     const event = ecrEvent('PutRegistryPolicy', { policyText: '{not json' });
     expect(() => external.classify(event, SAMPLE_CONTEXT)).toThrow(/requestParameters\.policyText is not JSON/);
