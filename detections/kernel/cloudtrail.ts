@@ -78,9 +78,18 @@ export function ec2Parameters(event: EventBridgeEvent): Obj {
   return wrapper === undefined ? parameters : asObject(wrapper);
 }
 
-/** An EC2 request list parameter (`{item: [...]}` or plain) as strings. */
+/** A parameter by name, whatever the case of its first letter (EC2 records `VpcEndpointId` in the wrapper, `vpcEndpointId` without it). */
+export function parameterOf(parameters: Obj, name: string): unknown {
+  if (Object.hasOwn(parameters, name)) return parameters[name];
+  const key = Object.keys(parameters).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : parameters[key];
+}
+
+/** An EC2 request list parameter (`{tag, content}` items, `{item: [...]}` / `{items: [...]}`, or plain) as strings. */
 export function ec2List(value: unknown): string[] {
-  const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const wrapped = asObject(value);
+  const inner = Array.isArray(wrapped.item) ? wrapped.item : Array.isArray(wrapped.items) ? wrapped.items : undefined;
+  const items = inner ?? (Array.isArray(value) ? value : value === undefined ? [] : [value]);
   return items.flatMap((item) => {
     if (typeof item === 'string') return [item];
     const content = asObject(item).content;
