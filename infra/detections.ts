@@ -17,6 +17,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Detection } from '../detections/kernel/types.js';
+import { forwardingPattern } from '../detections/kernel/forwarding.js';
 import { DEDUPE_KEY_ATTRIBUTE, DEDUPE_TTL_ATTRIBUTE } from '../detections/kernel/dedupe-table.js';
 import { ENDPOINT_RELIANCE_ACTION } from '../detections/kernel/endpoint-reliance.js';
 import { ALLOWED_PULL_ACCOUNTS_ENV, CONFIG_RULE_NAMES_ENV, DEDUPE_TABLE_ENV, ORGANIZATION_ID_ENV, PARTITION_ENV, SECURITY_HUB_ENV, TOPIC_ENV, TRUSTED_ACCOUNTS_ENV, WINDOW_ENV } from '../detections/handler.js';
@@ -63,7 +64,7 @@ export class DetectionForwarding extends Construct {
       new events.CfnRule(this, logicalId(detection.id, 'Forward'), {
         name: `EcrGuardrails-${detection.id}`.slice(0, 64),
         description: `ecr-guardrails detection ${detection.id}: ${detection.title}. Forwards to the central bus.`,
-        eventPattern: detection.pattern,
+        eventPattern: forwardingPattern(detection, Aws.ACCOUNT_ID),
         state: detection.readOnlyEvents ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED',
         targets: [{ id: 'CentralBus', arn: busArn, roleArn: role.roleArn }],
       });

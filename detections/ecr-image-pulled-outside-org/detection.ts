@@ -19,6 +19,8 @@ export const detection: Detection = {
   severity: 'HIGH',
   relatedRule: 'ecr-repository-access',
   readOnlyEvents: true,
+  // Every pull is a BatchGetImage: only other accounts' are forwarded (kernel/forwarding.ts).
+  callersFromOtherAccounts: true,
   pattern: cloudTrailPattern('aws.ecr', 'ecr.amazonaws.com', ['BatchGetImage']),
   classify(event, context) {
     if (failed(event)) return undefined;

@@ -92,6 +92,11 @@ export interface Detection {
   runbook?: string;
   /** Matches read-only management events: its EventBridge rule needs the state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS. */
   readOnlyEvents?: boolean;
+  /**
+   * Alerts only on callers of another account: the member forwarding rule drops the account's
+   * own calls at the source (forwarding.ts), which classify would drop anyway.
+   */
+  callersFromOtherAccounts?: boolean;
   pattern: EventPattern;
   /**
    * The change matters only where the VPC relies on ECR or S3 endpoints: the detection Lambda
