@@ -119,6 +119,8 @@ export function alertFor(detection: Pick<Detection, 'id' | 'title' | 'relatedRul
     advice: fields.advice,
     dedupeKey: [detection.id, event.account, event.region, fields.resourceId, actor.arn, fields.change].join('|'),
   };
+  const { eventName, eventID } = event.detail;
+  if (typeof eventName === 'string' && typeof eventID === 'string') alert.evidence = { eventName, eventId: eventID };
   if (detection.relatedRule) alert.relatedRule = detection.relatedRule;
   if (detection.runbook) alert.runbook = detection.runbook;
   return alert;

@@ -64,6 +64,8 @@ export function renderAlert(alert: Alert): string {
     `  Resource: ${alert.resourceType} ${alert.resourceId} in account ${alert.account}, ${alert.region}`,
     `  By: ${alert.actor.arn}${alert.actor.sourceIp ? ` from ${alert.actor.sourceIp}` : ''} at ${alert.time}`,
   ];
+  // CloudTrail lookup-events takes EventId as a lookup attribute (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupAttribute.html).
+  if (alert.evidence) lines.push(`  CloudTrail: ${alert.evidence.eventName}, event id ${alert.evidence.eventId} (aws cloudtrail lookup-events --region ${alert.region} --lookup-attributes AttributeKey=EventId,AttributeValue=${alert.evidence.eventId})`);
   if (alert.relatedRule) lines.push(`  Rule: ${alert.relatedRule}${alert.runbook ? `; runbook EcrGuardrails-${alert.runbook}` : ''}`);
   lines.push(`  Do: ${alert.advice}`);
   return lines.join('\n');

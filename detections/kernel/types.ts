@@ -56,6 +56,8 @@ export interface Alert {
   runbook?: string;
   /** What to do now. */
   advice: string;
+  /** The CloudTrail record behind the alert (to look it up: event name and eventID). */
+  evidence?: { eventName: string; eventId: string };
   /** Same actor, resource and change: alerts with equal keys within the window are one. */
   dedupeKey: string;
   /**

@@ -5,6 +5,7 @@ import { detection as external } from '../../detections/ecr-registry-external-ac
 import { detection as repositoryPolicy } from '../../detections/ecr-repository-policy/detection.js';
 import { detection as tagMutability } from '../../detections/ecr-tag-mutability/detection.js';
 import { DetectionEventError } from '../../detections/kernel/cloudtrail.js';
+import { renderAlert } from '../../detections/kernel/detect.js';
 import { ecrEvent, OUTSIDE_ACCOUNT, roleSession, SAMPLE_CONTEXT } from '../../detections/kernel/samples.js';
 import type { DetectionContext } from '../../detections/kernel/types.js';
 import { AUTOMATION_ROLE_NAME } from '../../rules/names.js';
@@ -76,6 +77,14 @@ describe('bad input', () => {
   it('names the missing userIdentity', () => {
     const event = ecrEvent('DeleteLifecyclePolicy', { repositoryName: 'r' }, { userIdentity: {} });
     expect(() => batchDeleted.classify({ ...event, detail: { ...event.detail, eventName: 'BatchDeleteImage' } }, SAMPLE_CONTEXT)).toThrow(/userIdentity has neither "arn", "invokedBy" nor "accountId"/);
+  });
+});
+
+describe('the message a person acts on', () => {
+  it('names the CloudTrail event to look up (event name and id) besides who, from where and what to do', () => {
+    const event = tagMutability.samples.positive[0]!.event;
+    const text = renderAlert(tagMutability.classify(event, SAMPLE_CONTEXT)!);
+    expect(text).toContain(`  CloudTrail: PutImageTagMutability, event id ${String(event.detail.eventID)} (aws cloudtrail lookup-events --region eu-west-3 --lookup-attributes AttributeKey=EventId,AttributeValue=${String(event.detail.eventID)})`);
   });
 });
 

@@ -90,7 +90,7 @@ describe('member-account follow-up', () => {
       AwsAccountId: '111122223333',
       Severity: { Label: 'HIGH' },
       Resources: [{ Type: 'AwsEc2Vpc', Id: 'arn:aws:ec2:eu-west-3:111122223333:vpc/vpc-0a1b2c3d4e5f60718', Partition: 'aws', Region: 'eu-west-3' }],
-      ProductFields: expect.objectContaining({ 'ecr-guardrails/RelatedRule': 'ecr-vpc-endpoints', 'ecr-guardrails/Actor': expect.stringContaining('assumed-role/') }),
+      ProductFields: expect.objectContaining({ 'ecr-guardrails/RelatedRule': 'ecr-vpc-endpoints', 'ecr-guardrails/Actor': expect.stringContaining('assumed-role/'), 'ecr-guardrails/CloudTrailEvent': `ModifyVpcAttribute ${String(event.detail.eventID)}` }),
     });
     expect(config).toHaveReceivedCommandWith(StartConfigRulesEvaluationCommand, { ConfigRuleNames: ['ecr-guardrails-ecr-vpc-endpoints'] });
   });
