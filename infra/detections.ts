@@ -263,7 +263,9 @@ export class DetectionCenter extends Construct {
       description: 'ecr-guardrails: every forwarded detection event to the detection Lambda.',
       eventBusName: this.bus.ref,
       eventPattern: { source: detectionSources(props.detections) },
-      state: 'ENABLED',
+      // Read-only management events forwarded by the members (image pulls) are matched on a custom
+      // bus only by a rule in this state; the bus holds only what members forward, so it adds no noise.
+      state: props.detections.some((d) => d.readOnlyEvents) ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED',
       targets: [{ id: 'DetectionFunction', arn: this.function.functionArn, deadLetterConfig: { arn: props.deadLetterQueue.queueArn }, retryPolicy: { maximumRetryAttempts: 8 } }],
     });
     this.function.addPermission('BusInvoke', { principal: new iam.ServicePrincipal('events.amazonaws.com'), action: 'lambda:InvokeFunction', sourceArn: rule.attrArn });

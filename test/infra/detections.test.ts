@@ -78,6 +78,15 @@ describe('admin stacks: detection center', () => {
     }
   });
 
+  it('lets the central rule match the read-only events members forward (the pull detection), as their rules do', () => {
+    // The rule state applies to rules on custom buses too, and the central bus holds only what members forward:
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html
+    expect(DETECTIONS.some((d) => d.readOnlyEvents)).toBe(true);
+    for (const template of app.admin) {
+      template.hasResourceProperties('AWS::Events::Rule', { Name: 'EcrGuardrails-Detections', State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' });
+    }
+  });
+
   it('subscribes the configured endpoints to the topic and passes the dedupe window to the Lambda', () => {
     for (const template of app.admin) {
       template.resourceCountIs('AWS::SNS::Subscription', 2);
