@@ -29,7 +29,7 @@ export function asEventBridgeEvent(value: unknown, origin: string): EventBridgeE
  * The detection's verdict on the event. Classifiers see only calls that took effect (a failed
  * call changed nothing); a call refused for lack of permission (`deniedCode`) is classified as
  * if it had succeeded, and what it would have changed is reported as a denied attempt: the
- * title and change say "attempt denied, nothing changed", severity MEDIUM when the change would
+ * title and change say "attempt denied; had it succeeded: ...", severity MEDIUM when the change would
  * have been HIGH or CRITICAL and LOW otherwise, no runbook (there is nothing to restore), and a
  * key apart from the change's own. Other failures (not found, validation, DryRunOperation)
  * report nothing.
@@ -45,8 +45,8 @@ export function classifyEvent(detection: Detection, event: EventBridgeEvent, con
     ...alert,
     title: `${alert.title} (attempt denied)`,
     severity: severityRank(alert.severity) >= severityRank('HIGH') ? 'MEDIUM' : 'LOW',
-    change: `attempt denied (${denied}), nothing changed: ${alert.change}`,
-    advice: `The call was refused (${denied}), so nothing changed. Find out why ${alert.actor.arn} tried it: repeated refused attempts at this kind of change can be someone probing their permissions.`,
+    change: `attempt denied (${denied}); had it succeeded: ${alert.change}`,
+    advice: `The call was refused (${denied}), so it did not take effect. Find out why ${alert.actor.arn} tried it: repeated refused attempts at this kind of change can be someone probing their permissions.`,
     dedupeKey: `${alert.dedupeKey}|denied`,
     denied,
   };

@@ -20,7 +20,7 @@ describe('denied attempts', () => {
     const event = ecrEvent('SetRepositoryPolicy', { repositoryName: 'payments/api', policyText: publicPolicy }, { errorCode: 'AccessDenied' });
     const [result] = detect(event, { ...SAMPLE_CONTEXT, ratePolicy: () => 'HIGH' }, DETECTIONS);
     expect(result?.detection).toBe(repositoryPolicy);
-    expect(result?.alert).toMatchObject({ severity: 'MEDIUM', title: 'Repository policy set or deleted (attempt denied)', change: expect.stringMatching(/^attempt denied \(AccessDenied\), nothing changed: repository policy set/) });
+    expect(result?.alert).toMatchObject({ severity: 'MEDIUM', title: 'Repository policy set or deleted (attempt denied)', change: expect.stringMatching(/^attempt denied \(AccessDenied\); had it succeeded: repository policy set/) });
     expect(result?.alert?.runbook).toBeUndefined();
     expect(result?.alert?.denied).toBe('AccessDenied');
   });
@@ -35,7 +35,7 @@ describe('denied attempts', () => {
 
   it('reports EC2 UnauthorizedOperation the same way', () => {
     const event = ec2Event('DeleteVpcEndpoints', { DeleteVpcEndpointsRequest: { VpcEndpointId: { tag: 1, content: 'vpce-0a1b2c3d4e5f60718' } } }, { errorCode: 'Client.UnauthorizedOperation' });
-    expect(detect(event, SAMPLE_CONTEXT, [endpoint])[0]!.alert).toMatchObject({ severity: 'LOW', change: 'attempt denied (Client.UnauthorizedOperation), nothing changed: VPC endpoint(s) deleted: vpce-0a1b2c3d4e5f60718' });
+    expect(detect(event, SAMPLE_CONTEXT, [endpoint])[0]!.alert).toMatchObject({ severity: 'LOW', change: 'attempt denied (Client.UnauthorizedOperation); had it succeeded: VPC endpoint(s) deleted: vpce-0a1b2c3d4e5f60718' });
   });
 
   it.each(['Client.DryRunOperation', 'RepositoryNotEmptyException', 'InvalidParameterException'])('reports nothing for a call that failed with %s', (errorCode) => {
