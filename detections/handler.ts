@@ -99,6 +99,7 @@ const deduplicator = new AlertDeduplicator(windowSeconds() * 1000);
 /** The classification context from the Lambda's environment: the automation role name and, when set, the organisation's accounts. */
 export function contextFromEnvironment(env: NodeJS.ProcessEnv = process.env): DetectionContext {
   const context: DetectionContext = { automationRoleName: AUTOMATION_ROLE_NAME };
+  if (env[ORGANIZATION_ID_ENV]) context.organizationId = env[ORGANIZATION_ID_ENV];
   const accounts = env[ORG_ACCOUNTS_ENV]?.split(',').map((id) => id.trim()).filter(Boolean);
   if (accounts?.length) context.organizationAccounts = new Set(accounts);
   return context;

@@ -71,6 +71,8 @@ export interface Alert {
 export interface DetectionContext {
   /** Account ids of the organisation; when unknown, "outside the organisation" cannot be ruled out. */
   organizationAccounts?: ReadonlySet<string>;
+  /** The organisation's id (o-...), for policies confined with aws:PrincipalOrgID; unknown: such a confinement is not trusted. */
+  organizationId?: string;
   /** The role the runbooks run as (its own deletions are expected). */
   automationRoleName: string;
   /** Rates a repository policy document (the ecr-repository-access evaluator), if that rule exists. */

@@ -54,6 +54,16 @@ describe('organisation membership', () => {
     expect(external.classify(event, SAMPLE_CONTEXT)).toMatchObject({ severity: 'HIGH', change: expect.stringContaining('every AWS account') });
   });
 
+  it('accepts a wildcard confined to this organisation (aws:PrincipalOrgID), and only this one', () => {
+    // Condition on aws:PrincipalOrgID: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+    const confined = (org: string) => ecrEvent('PutRegistryPolicy', { policyText: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: ['ecr:ReplicateImage', 'ecr:CreateRepository'], Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': org } } }] }) });
+    const ours = { ...SAMPLE_CONTEXT, organizationId: 'o-a1b2c3d4e5' };
+    expect(external.classify(confined('o-a1b2c3d4e5'), ours)).toBeUndefined();
+    expect(external.classify(confined('o-zzzzzzzzzz'), ours)).toMatchObject({ severity: 'HIGH', change: expect.stringContaining('every AWS account') });
+    // The organisation id unknown: the wildcard cannot be verified, so it is reported.
+    expect(external.classify(confined('o-a1b2c3d4e5'), SAMPLE_CONTEXT)).toMatchObject({ severity: 'HIGH' });
+  });
+
   it('rejects a registry policy that is not JSON, naming the field', () => {
     const event = ecrEvent('PutRegistryPolicy', { policyText: '{not json' });
     expect(() => external.classify(event, SAMPLE_CONTEXT)).toThrow(/requestParameters\.policyText is not JSON/);

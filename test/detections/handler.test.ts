@@ -71,6 +71,7 @@ describe('detection Lambda', () => {
   it('reads the organisation accounts from the environment', () => {
     expect(contextFromEnvironment({ ORGANIZATION_ACCOUNTS: '111122223333, 777788889999' }).organizationAccounts).toEqual(new Set(['111122223333', '777788889999']));
     expect(contextFromEnvironment({}).organizationAccounts).toBeUndefined();
+    expect(contextFromEnvironment({ ORGANIZATION_ID: 'o-a1b2c3d4e5' }).organizationId).toBe('o-a1b2c3d4e5');
   });
 });
 
