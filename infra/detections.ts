@@ -52,7 +52,13 @@ export class DetectionForwarding extends Construct {
     const role = new iam.Role(this, 'Role', {
       roleName: `${FORWARDING_ROLE_PREFIX}${Aws.REGION}`,
       description: 'ecr-guardrails: lets EventBridge forward detection events to the central bus in the admin account.',
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          // Only the forwarding rules below (named EcrGuardrails-<detection id>) may use the role.
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/EcrGuardrails-*` },
+        },
+      }),
       managedPolicies: [
         new iam.ManagedPolicy(this, 'Policy', {
           description: 'ecr-guardrails detection forwarding: put events on the central bus of this region only.',

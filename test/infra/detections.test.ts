@@ -56,6 +56,9 @@ describe('member regional template: forwarding', () => {
     const [, role] = onlyResource(json, 'AWS::IAM::Role', (p) => render(p).includes('EcrGuardrailsDetectionForwarding-'));
     expect(render(role['AssumeRolePolicyDocument'])).toContain('events.amazonaws.com');
     expect(render(role['AssumeRolePolicyDocument'])).toContain('aws:SourceAccount');
+    // Only this app's forwarding rules may use the role (confused-deputy: aws:SourceArn of the rule).
+    const [trust] = (role['AssumeRolePolicyDocument'] as { Statement: { Condition: Record<string, Record<string, unknown>> }[] }).Statement;
+    expect(render(trust!.Condition['ArnLike']!['aws:SourceArn'])).toBe('arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/EcrGuardrails-*');
   });
 });
 
