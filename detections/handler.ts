@@ -66,7 +66,8 @@ export class DetectionFollowUpError extends EcrGuardrailsError {}
 /** After an alert: files it in the member account's Security Hub and re-evaluates the periodic related Config rule, as configured; returns what was done. */
 export async function followUp(alert: Alert, detection: Detection, plan: FollowUp): Promise<string[]> {
   const done: string[] = [];
-  const ruleName = detection.relatedRule ? plan.configRuleNames[detection.relatedRule] : undefined;
+  // A denied attempt changed nothing: no re-evaluation.
+  const ruleName = detection.relatedRule && !alert.denied ? plan.configRuleNames[detection.relatedRule] : undefined;
   if (!plan.securityHub && !ruleName) return done;
   const credentials = await plan.credentials(alert.account);
   if (plan.securityHub) {
@@ -98,6 +99,7 @@ const deduplicator = new AlertDeduplicator(windowSeconds() * 1000);
 /** The classification context from the Lambda's environment: the automation role name and, when set, the organisation's accounts. */
 export function contextFromEnvironment(env: NodeJS.ProcessEnv = process.env): DetectionContext {
   const context: DetectionContext = { automationRoleName: AUTOMATION_ROLE_NAME };
+  if (env[ORGANIZATION_ID_ENV]) context.organizationId = env[ORGANIZATION_ID_ENV];
   const accounts = env[ORG_ACCOUNTS_ENV]?.split(',').map((id) => id.trim()).filter(Boolean);
   if (accounts?.length) context.organizationAccounts = new Set(accounts);
   return context;
@@ -156,7 +158,11 @@ export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<{ pu
     let alert = result.alert;
     if (!alert) continue;
     const now = deps.now ?? Date.now();
-    if (deduplicator.isRepeat(alert.dedupeKey, now)) {
+    const sentFor = deduplicator.sentFor(alert.dedupeKey, now);
+    // The alert went out for this very event: this is Lambda's retry after a failed follow-up,
+    // which runs again below (never a second alert). For any other event it is a repeat.
+    const retry = sentFor !== undefined && sentFor === event.id;
+    if (sentFor !== undefined && !retry) {
       suppressed += 1;
       continue;
     }
@@ -171,7 +177,9 @@ export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<{ pu
       if (reliance.relies === 'unknown') logger.warn('Endpoint reliance not checked; alert kept', { detectionId: alert.detectionId, vpc: alert.resourceId, reason: reliance.reason });
       alert = kept;
     }
-    if (deps.dedupeTable) {
+    if (retry) {
+      suppressed += 1;
+    } else if (deps.dedupeTable) {
       const claim = await deps.dedupeTable.claim(alert.dedupeKey, event.id, now);
       if (claim.outcome === 'repeat') {
         deduplicator.remember(alert.dedupeKey, now);
@@ -180,9 +188,11 @@ export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<{ pu
       }
       if (claim.outcome === 'unchecked') logger.warn('Shared deduplication unavailable; alert sent anyway', { detectionId: alert.detectionId, reason: claim.reason });
     }
-    await send(subject(alert), `${renderAlert(alert)}\n\n${JSON.stringify(alert, null, 2)}`);
-    deduplicator.remember(alert.dedupeKey, now);
-    published += 1;
+    if (!retry) {
+      await send(subject(alert), `${renderAlert(alert)}\n\n${JSON.stringify(alert, null, 2)}`);
+      deduplicator.remember(alert.dedupeKey, now, event.id);
+      published += 1;
+    }
     if (deps.followUp) {
       try {
         await followUp(alert, detection, deps.followUp);

@@ -17,6 +17,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Detection } from '../detections/kernel/types.js';
+import { forwardingPattern } from '../detections/kernel/forwarding.js';
 import { DEDUPE_KEY_ATTRIBUTE, DEDUPE_TTL_ATTRIBUTE } from '../detections/kernel/dedupe-table.js';
 import { ENDPOINT_RELIANCE_ACTION } from '../detections/kernel/endpoint-reliance.js';
 import { ALLOWED_PULL_ACCOUNTS_ENV, CONFIG_RULE_NAMES_ENV, DEDUPE_TABLE_ENV, ORGANIZATION_ID_ENV, PARTITION_ENV, SECURITY_HUB_ENV, TOPIC_ENV, TRUSTED_ACCOUNTS_ENV, WINDOW_ENV } from '../detections/handler.js';
@@ -51,7 +52,13 @@ export class DetectionForwarding extends Construct {
     const role = new iam.Role(this, 'Role', {
       roleName: `${FORWARDING_ROLE_PREFIX}${Aws.REGION}`,
       description: 'ecr-guardrails: lets EventBridge forward detection events to the central bus in the admin account.',
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } } }),
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          // Only the forwarding rules below (named EcrGuardrails-<detection id>) may use the role.
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:events:${Aws.REGION}:${Aws.ACCOUNT_ID}:rule/EcrGuardrails-*` },
+        },
+      }),
       managedPolicies: [
         new iam.ManagedPolicy(this, 'Policy', {
           description: 'ecr-guardrails detection forwarding: put events on the central bus of this region only.',
@@ -63,7 +70,7 @@ export class DetectionForwarding extends Construct {
       new events.CfnRule(this, logicalId(detection.id, 'Forward'), {
         name: `EcrGuardrails-${detection.id}`.slice(0, 64),
         description: `ecr-guardrails detection ${detection.id}: ${detection.title}. Forwards to the central bus.`,
-        eventPattern: detection.pattern,
+        eventPattern: forwardingPattern(detection, Aws.ACCOUNT_ID),
         state: detection.readOnlyEvents ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED',
         targets: [{ id: 'CentralBus', arn: busArn, roleArn: role.roleArn }],
       });
@@ -262,7 +269,9 @@ export class DetectionCenter extends Construct {
       description: 'ecr-guardrails: every forwarded detection event to the detection Lambda.',
       eventBusName: this.bus.ref,
       eventPattern: { source: detectionSources(props.detections) },
-      state: 'ENABLED',
+      // Read-only management events forwarded by the members (image pulls) are matched on a custom
+      // bus only by a rule in this state; the bus holds only what members forward, so it adds no noise.
+      state: props.detections.some((d) => d.readOnlyEvents) ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED',
       targets: [{ id: 'DetectionFunction', arn: this.function.functionArn, deadLetterConfig: { arn: props.deadLetterQueue.queueArn }, retryPolicy: { maximumRetryAttempts: 8 } }],
     });
     this.function.addPermission('BusInvoke', { principal: new iam.ServicePrincipal('events.amazonaws.com'), action: 'lambda:InvokeFunction', sourceArn: rule.attrArn });

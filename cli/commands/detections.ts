@@ -19,7 +19,9 @@ export function describeDetections(detections: readonly Detection[] = DETECTIONS
   for (const detection of detections) {
     out.push(`${detection.id}: ${detection.title}`);
     out.push(`  Severity: up to ${detection.severity}; related rule: ${detection.relatedRule ?? 'none'}${detection.runbook ? `; runbook EcrGuardrails-${detection.runbook}` : ''}`);
-    out.push(`  Pattern: ${JSON.stringify(detection.pattern)}${detection.readOnlyEvents ? ' (read-only events: rule state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS)' : ''}`, '');
+    out.push(`  Pattern: ${JSON.stringify(detection.pattern)}${detection.readOnlyEvents ? ' (read-only events: rule state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS)' : ''}`);
+    if (detection.callersFromOtherAccounts) out.push('  Member rule: forwards only calls whose userIdentity.accountId is not the member\'s own account (or is absent)');
+    out.push('');
   }
   return out.join('\n');
 }

@@ -1,9 +1,13 @@
 /**
  * An image pulled by a principal of another account that is not in the organisation.
  * BatchGetImage is the manifest read of every pull (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchGetImage.html);
- * in the registry owner's trail, `userIdentity.accountId` is the caller's account. It is a
- * read-only management event: EventBridge delivers those only to rules in the state
- * ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html).
+ * in the registry owner's trail, `userIdentity.accountId` is the caller's account (a call from
+ * another account may be recorded as type `AWSAccount`, with no arn). It is a read-only
+ * management event: EventBridge delivers those only to rules in the state
+ * ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html).
+ * A pull by an AWS service (`AWSService`, invokedBy, no account: e.g. Lambda fetching a
+ * function's image) acts under a service-principal grant of the repository policy, which the
+ * ecr-repository-access rule rates; it is not attributed to an outside account here.
  */
 import { actorOf, alertFor, cloudTrailPattern, failed, inOrganization, requestParameters, requiredString } from '../kernel/cloudtrail.js';
 import type { Detection } from '../kernel/types.js';
@@ -15,10 +19,13 @@ export const detection: Detection = {
   severity: 'HIGH',
   relatedRule: 'ecr-repository-access',
   readOnlyEvents: true,
+  // Every pull is a BatchGetImage: only other accounts' are forwarded (kernel/forwarding.ts).
+  callersFromOtherAccounts: true,
   pattern: cloudTrailPattern('aws.ecr', 'ecr.amazonaws.com', ['BatchGetImage']),
   classify(event, context) {
     if (failed(event)) return undefined;
     const actor = actorOf(event);
+    if (actor.identityType === 'AWSService' && actor.accountId === undefined) return undefined;
     if (actor.accountId === event.account || inOrganization(actor.accountId, context)) return undefined;
     const repository = requiredString(event, requestParameters(event), 'repositoryName');
     const known = context.organizationAccounts !== undefined && actor.accountId !== undefined;

@@ -11,8 +11,22 @@ import { samples } from './samples.js';
 
 const ACCOUNT_IN_PRINCIPAL = /^(?:arn:aws[a-z-]*:(?:iam|sts)::)?(\d{12})(?::|$)/;
 
-/** Account ids a policy grants to, and whether it grants to everyone. */
-export function policyGrantees(event: EventBridgeEvent, policyText: string): { accounts: string[]; everyone: boolean } {
+type Statement = { Effect?: string; Principal?: unknown; NotPrincipal?: unknown; Condition?: unknown };
+
+/** Whether the statement applies only to principals of organisation `organizationId` (StringEquals aws:PrincipalOrgID, every value that id; keys compared case-insensitively as IAM does). */
+function confinedTo(statement: Statement, organizationId: string | undefined): boolean {
+  if (!organizationId || typeof statement.Condition !== 'object' || statement.Condition === null) return false;
+  return Object.entries(statement.Condition as Record<string, unknown>).some(([operator, block]) => {
+    if (operator.toLowerCase() !== 'stringequals' || typeof block !== 'object' || block === null) return false;
+    return Object.entries(block as Record<string, unknown>).some(([key, value]) => {
+      const values = [value].flat();
+      return key.toLowerCase() === 'aws:principalorgid' && values.length > 0 && values.every((v) => v === organizationId);
+    });
+  });
+}
+
+/** Account ids a policy grants to, and whether it grants to everyone (a wildcard not confined to the organisation `organizationId`). */
+export function policyGrantees(event: EventBridgeEvent, policyText: string, organizationId?: string): { accounts: string[]; everyone: boolean } {
   let policy: { Statement?: unknown };
   try {
     policy = JSON.parse(policyText) as { Statement?: unknown };
@@ -22,12 +36,15 @@ export function policyGrantees(event: EventBridgeEvent, policyText: string): { a
   const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
   const accounts = new Set<string>();
   let everyone = false;
-  for (const statement of statements as { Effect?: string; Principal?: unknown }[]) {
+  for (const statement of statements as Statement[]) {
     if (statement?.Effect !== 'Allow') continue;
+    const confined = confinedTo(statement, organizationId);
+    // Allow with NotPrincipal grants every principal except those named.
+    if (statement.NotPrincipal !== undefined && !confined) everyone = true;
     const principal = statement.Principal;
     const values = principal === '*' ? ['*'] : [(principal as { AWS?: unknown } | undefined)?.AWS].flat();
     for (const value of values) {
-      if (value === '*') everyone = true;
+      if (value === '*' && !confined) everyone = true;
       const match = typeof value === 'string' ? ACCOUNT_IN_PRINCIPAL.exec(value) : null;
       if (match) accounts.add(match[1]!);
     }
@@ -50,7 +67,7 @@ export const detection: Detection = {
     if (failed(event)) return undefined;
     const parameters = requestParameters(event);
     const replication = event.detail.eventName === 'PutReplicationConfiguration';
-    const grant = replication ? { accounts: replicationAccounts(parameters.replicationConfiguration), everyone: false } : policyGrantees(event, requiredString(event, parameters, 'policyText'));
+    const grant = replication ? { accounts: replicationAccounts(parameters.replicationConfiguration), everyone: false } : policyGrantees(event, requiredString(event, parameters, 'policyText'), context.organizationId);
     const others = grant.accounts.filter((account) => account !== event.account && !inOrganization(account, context));
     if (!grant.everyone && others.length === 0) return undefined;
     const known = context.organizationAccounts !== undefined;

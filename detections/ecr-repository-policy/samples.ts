@@ -10,10 +10,11 @@ export const samples: Detection['samples'] = {
   positive: [
     { name: 'public pull policy set', source, event: ecrEvent('SetRepositoryPolicy', { repositoryName: 'payments/api', policyText: publicPolicy, force: false }) },
     { name: 'external push policy set', source, event: ecrEvent('SetRepositoryPolicy', { repositoryName: 'payments/api', policyText: externalPush }) },
+    { name: 'public policy attempt denied (AccessDenied): reported as an attempt, not as set', source, event: ecrEvent('SetRepositoryPolicy', { repositoryName: 'payments/api', policyText: publicPolicy }, { errorCode: 'AccessDenied' }) },
     { name: 'policy deleted', source, event: ecrEvent('DeleteRepositoryPolicy', { repositoryName: 'payments/api' }) },
   ],
   negative: [
-    { name: 'policy set refused', source, event: ecrEvent('SetRepositoryPolicy', { repositoryName: 'payments/api', policyText: publicPolicy }, { errorCode: 'AccessDeniedException' }) },
+    { name: 'policy set refused (invalid policy)', source, event: ecrEvent('SetRepositoryPolicy', { repositoryName: 'payments/api', policyText: publicPolicy }, { errorCode: 'InvalidParameterException' }) },
     { name: 'policy read', source, event: ecrEvent('GetRepositoryPolicy', { repositoryName: 'payments/api' }) },
   ],
 };

@@ -42,6 +42,8 @@ export function alertToAsff(alert: Alert, partition: string): DetectionFinding {
         'ecr-guardrails/Runbook': alert.runbook ? `EcrGuardrails-${alert.runbook}` : undefined,
         'ecr-guardrails/Actor': alert.actor.arn,
         'ecr-guardrails/SourceIp': alert.actor.sourceIp,
+        'ecr-guardrails/CloudTrailEvent': alert.evidence ? `${alert.evidence.eventName} ${alert.evidence.eventId}` : undefined,
+        'ecr-guardrails/Denied': alert.denied,
       })
         .filter((entry): entry is [string, string] => entry[1] !== undefined)
         .map(([key, value]) => [key, clip(value, ASFF_LIMITS.ProductFieldValue)]),

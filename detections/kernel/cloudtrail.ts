@@ -31,14 +31,31 @@ export function failed(event: EventBridgeEvent): boolean {
   return typeof event.detail.errorCode === 'string';
 }
 
+/**
+ * The errorCode of a call refused for lack of permission (IAM, SCP, resource policy), as
+ * CloudTrail records it: `AccessDenied` / `AccessDeniedException` (ECR, Route 53 Resolver),
+ * `Client.UnauthorizedOperation` (EC2). Undefined for a call that succeeded or failed otherwise
+ * (not found, validation, EC2 `Client.DryRunOperation`).
+ */
+export function deniedCode(event: EventBridgeEvent): string | undefined {
+  const code = event.detail.errorCode;
+  return typeof code === 'string' && /^(?:Client\.)?(?:AccessDenied(?:Exception)?|UnauthorizedOperation)$/.test(code) ? code : undefined;
+}
+
 /** Who made the change: the caller ARN, account, role name and source IP; a record without a caller is a DetectionEventError. */
 export function actorOf(event: EventBridgeEvent): Actor {
   const identity = asObject(event.detail.userIdentity);
   const issuer = asObject(asObject(identity.sessionContext).sessionIssuer);
-  const arn = typeof identity.arn === 'string' ? identity.arn : typeof identity.invokedBy === 'string' ? identity.invokedBy : undefined;
-  if (!arn) throw new DetectionEventError(`Event ${event.id}: detail.userIdentity has neither "arn" nor "invokedBy"; expected a CloudTrail record.`);
+  const type = typeof identity.type === 'string' ? identity.type : undefined;
+  const account = typeof identity.accountId === 'string' ? identity.accountId : undefined;
+  // A call from another account is recorded in the resource owner's trail as type AWSAccount,
+  // with accountId and principalId but no arn (cloudtrail-event-reference-user-identity.html).
+  const named = account ? `${type ?? 'account'} ${account}${typeof identity.principalId === 'string' ? ` (principal ${identity.principalId})` : ''}` : undefined;
+  const arn = typeof identity.arn === 'string' ? identity.arn : typeof identity.invokedBy === 'string' ? identity.invokedBy : named;
+  if (!arn) throw new DetectionEventError(`Event ${event.id}: detail.userIdentity has neither "arn", "invokedBy" nor "accountId"; expected a CloudTrail record.`);
   const actor: Actor = { arn };
-  if (typeof identity.accountId === 'string') actor.accountId = identity.accountId;
+  if (type) actor.identityType = type;
+  if (account) actor.accountId = account;
   if (issuer.type === 'Role' && typeof issuer.userName === 'string') actor.roleName = issuer.userName;
   if (typeof event.detail.sourceIPAddress === 'string') actor.sourceIp = event.detail.sourceIPAddress;
   return actor;
@@ -61,9 +78,18 @@ export function ec2Parameters(event: EventBridgeEvent): Obj {
   return wrapper === undefined ? parameters : asObject(wrapper);
 }
 
-/** An EC2 request list parameter (`{item: [...]}` or plain) as strings. */
+/** A parameter by name, whatever the case of its first letter (EC2 records `VpcEndpointId` in the wrapper, `vpcEndpointId` without it). */
+export function parameterOf(parameters: Obj, name: string): unknown {
+  if (Object.hasOwn(parameters, name)) return parameters[name];
+  const key = Object.keys(parameters).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : parameters[key];
+}
+
+/** An EC2 request list parameter (`{tag, content}` items, `{item: [...]}` / `{items: [...]}`, or plain) as strings. */
 export function ec2List(value: unknown): string[] {
-  const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const wrapped = asObject(value);
+  const inner = Array.isArray(wrapped.item) ? wrapped.item : Array.isArray(wrapped.items) ? wrapped.items : undefined;
+  const items = inner ?? (Array.isArray(value) ? value : value === undefined ? [] : [value]);
   return items.flatMap((item) => {
     if (typeof item === 'string') return [item];
     const content = asObject(item).content;
@@ -93,6 +119,8 @@ export function alertFor(detection: Pick<Detection, 'id' | 'title' | 'relatedRul
     advice: fields.advice,
     dedupeKey: [detection.id, event.account, event.region, fields.resourceId, actor.arn, fields.change].join('|'),
   };
+  const { eventName, eventID } = event.detail;
+  if (typeof eventName === 'string' && typeof eventID === 'string') alert.evidence = { eventName, eventId: eventID };
   if (detection.relatedRule) alert.relatedRule = detection.relatedRule;
   if (detection.runbook) alert.runbook = detection.runbook;
   return alert;

@@ -6,18 +6,27 @@
  * a failed send is not mistaken for a repeat.
  */
 export class AlertDeduplicator {
-  private readonly seen = new Map<string, number>();
+  private readonly seen = new Map<string, { at: number; eventId: string | undefined }>();
 
   constructor(private readonly windowMs: number) {}
 
   /** True when an alert with this key was sent within the window. */
   isRepeat(key: string, nowMs: number): boolean {
-    for (const [k, at] of this.seen) if (nowMs - at >= this.windowMs) this.seen.delete(k);
-    return this.seen.has(key);
+    return this.sentFor(key, nowMs) !== undefined;
   }
 
-  /** Records that the alert with this key was sent (or is known to be sent) at `nowMs`. */
-  remember(key: string, nowMs: number): void {
-    if (this.windowMs > 0) this.seen.set(key, nowMs);
+  /**
+   * When an alert with this key was sent within the window: the id of the event it was sent for
+   * ('' when unknown), so the retry of that same event can be told from a repeat; else undefined.
+   */
+  sentFor(key: string, nowMs: number): string | undefined {
+    for (const [k, { at }] of this.seen) if (nowMs - at >= this.windowMs) this.seen.delete(k);
+    const entry = this.seen.get(key);
+    return entry === undefined ? undefined : (entry.eventId ?? '');
+  }
+
+  /** Records that the alert with this key was sent (or is known to be sent) at `nowMs`, for event `eventId`. */
+  remember(key: string, nowMs: number, eventId?: string): void {
+    if (this.windowMs > 0) this.seen.set(key, { at: nowMs, eventId });
   }
 }

@@ -2,7 +2,8 @@
  * Runs events through the detections: which patterns match (as EventBridge would), and the
  * alert each matching detection's classifier raises. Used by the CLI and the detection Lambda.
  */
-import { DetectionEventError } from './cloudtrail.js';
+import { deniedCode, DetectionEventError } from './cloudtrail.js';
+import { severityRank } from '../../rules/kernel/severity.js';
 import { matchesPattern } from './match.js';
 import type { Alert, Detection, DetectionContext, EventBridgeEvent } from './types.js';
 
@@ -24,9 +25,36 @@ export function asEventBridgeEvent(value: unknown, origin: string): EventBridgeE
   return { resources: [], ...record } as unknown as EventBridgeEvent;
 }
 
+/**
+ * The detection's verdict on the event. Classifiers see only calls that took effect (a failed
+ * call changed nothing); a call refused for lack of permission (`deniedCode`) is classified as
+ * if it had succeeded, and what it would have changed is reported as a denied attempt: the
+ * title and change say "attempt denied; had it succeeded: ...", severity MEDIUM when the change would
+ * have been HIGH or CRITICAL and LOW otherwise, no runbook (there is nothing to restore), and a
+ * key apart from the change's own. Other failures (not found, validation, DryRunOperation)
+ * report nothing.
+ */
+export function classifyEvent(detection: Detection, event: EventBridgeEvent, context: DetectionContext): Alert | undefined {
+  const denied = deniedCode(event);
+  if (denied === undefined) return detection.classify(event, context);
+  const { errorCode: _code, errorMessage: _message, ...detail } = event.detail;
+  const attempted = detection.classify({ ...event, detail }, context);
+  if (!attempted) return undefined;
+  const { runbook: _runbook, ...alert } = attempted;
+  return {
+    ...alert,
+    title: `${alert.title} (attempt denied)`,
+    severity: severityRank(alert.severity) >= severityRank('HIGH') ? 'MEDIUM' : 'LOW',
+    change: `attempt denied (${denied}); had it succeeded: ${alert.change}`,
+    advice: `The call was refused (${denied}), so it did not take effect. Find out why ${alert.actor.arn} tried it: repeated refused attempts at this kind of change can be someone probing their permissions.`,
+    dedupeKey: `${alert.dedupeKey}|denied`,
+    denied,
+  };
+}
+
 /** Every detection whose pattern matches the event, with its classification. */
 export function detect(event: EventBridgeEvent, context: DetectionContext, detections: readonly Detection[]): DetectionResult[] {
-  return detections.filter((detection) => matchesPattern(event, detection.pattern)).map((detection) => ({ detection, alert: detection.classify(event, context) }));
+  return detections.filter((detection) => matchesPattern(event, detection.pattern)).map((detection) => ({ detection, alert: classifyEvent(detection, event, context) }));
 }
 
 /** A message a person can act on: what, where, who, from where, what to do. */
@@ -36,6 +64,8 @@ export function renderAlert(alert: Alert): string {
     `  Resource: ${alert.resourceType} ${alert.resourceId} in account ${alert.account}, ${alert.region}`,
     `  By: ${alert.actor.arn}${alert.actor.sourceIp ? ` from ${alert.actor.sourceIp}` : ''} at ${alert.time}`,
   ];
+  // CloudTrail lookup-events takes EventId as a lookup attribute (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupAttribute.html).
+  if (alert.evidence) lines.push(`  CloudTrail: ${alert.evidence.eventName}, event id ${alert.evidence.eventId} (aws cloudtrail lookup-events --region ${alert.region} --lookup-attributes AttributeKey=EventId,AttributeValue=${alert.evidence.eventId})`);
   if (alert.relatedRule) lines.push(`  Rule: ${alert.relatedRule}${alert.runbook ? `; runbook EcrGuardrails-${alert.runbook}` : ''}`);
   lines.push(`  Do: ${alert.advice}`);
   return lines.join('\n');

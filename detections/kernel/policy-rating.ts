@@ -6,6 +6,7 @@
  * (environment), as the rule's parameters do; unknown ones only make the rating stricter.
  */
 import type { Severity } from '../../rules/kernel/severity.js';
+import { deniedCode } from './cloudtrail.js';
 import type { DetectionContext, EventBridgeEvent } from './types.js';
 
 export interface RatingSettings {
@@ -15,10 +16,10 @@ export interface RatingSettings {
   partition: string;
 }
 
-/** The policy text and repository of a SetRepositoryPolicy CloudTrail record, if this is one. */
+/** The policy text and repository of a SetRepositoryPolicy CloudTrail record (one that took effect, or a denied attempt), if this is one. */
 function setPolicyOf(event: EventBridgeEvent): { repositoryName: string; policyText: string } | undefined {
   const detail = event.detail as { eventSource?: unknown; eventName?: unknown; errorCode?: unknown; requestParameters?: { repositoryName?: unknown; policyText?: unknown } };
-  if (detail.eventSource !== 'ecr.amazonaws.com' || detail.eventName !== 'SetRepositoryPolicy' || detail.errorCode !== undefined) return undefined;
+  if (detail.eventSource !== 'ecr.amazonaws.com' || detail.eventName !== 'SetRepositoryPolicy' || (detail.errorCode !== undefined && deniedCode(event) === undefined)) return undefined;
   const { repositoryName, policyText } = detail.requestParameters ?? {};
   return typeof repositoryName === 'string' && typeof policyText === 'string' ? { repositoryName, policyText } : undefined;
 }

@@ -28,7 +28,7 @@ export function roleSession(roleName = 'AWSReservedSSO_AdministratorAccess_01234
 }
 
 /** A sample EventBridge event carrying a CloudTrail record, shaped as AWS delivers it ("AWS API Call via CloudTrail"). */
-export function cloudTrailEvent(options: { source: string; eventSource: string; eventName: string; requestParameters: Record<string, unknown> | null; responseElements?: Record<string, unknown> | null; userIdentity?: Record<string, unknown>; sourceIPAddress?: string; errorCode?: string }): EventBridgeEvent {
+export function cloudTrailEvent(options: { source: string; eventSource: string; eventName: string; requestParameters: Record<string, unknown> | null; responseElements?: Record<string, unknown> | null; userIdentity?: Record<string, unknown>; sourceIPAddress?: string; errorCode?: string; readOnly?: boolean }): EventBridgeEvent {
   const detail: Record<string, unknown> = {
     eventVersion: '1.08',
     userIdentity: options.userIdentity ?? roleSession(),
@@ -42,7 +42,7 @@ export function cloudTrailEvent(options: { source: string; eventSource: string; 
     responseElements: options.responseElements ?? null,
     requestID: '5b2a0b5e-8e0c-4f61-9d2e-0c2f8c1d9a77',
     eventID: '0f4a3c3e-6d1b-4c8e-9a52-3c7f1f0a9e21',
-    readOnly: false,
+    readOnly: options.readOnly ?? false,
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: SAMPLE_ACCOUNT,
@@ -66,11 +66,11 @@ export function cloudTrailEvent(options: { source: string; eventSource: string; 
 }
 
 /** A sample ECR API call event. */
-export const ecrEvent = (eventName: string, requestParameters: Record<string, unknown>, extra: { userIdentity?: Record<string, unknown>; errorCode?: string; responseElements?: Record<string, unknown> } = {}): EventBridgeEvent =>
+export const ecrEvent = (eventName: string, requestParameters: Record<string, unknown>, extra: { userIdentity?: Record<string, unknown>; errorCode?: string; responseElements?: Record<string, unknown>; sourceIPAddress?: string; readOnly?: boolean } = {}): EventBridgeEvent =>
   cloudTrailEvent({ source: 'aws.ecr', eventSource: 'ecr.amazonaws.com', eventName, requestParameters, ...extra });
 
 /** A sample EC2 API call event. */
-export const ec2Event = (eventName: string, requestParameters: Record<string, unknown>, extra: { userIdentity?: Record<string, unknown>; errorCode?: string } = {}): EventBridgeEvent =>
+export const ec2Event = (eventName: string, requestParameters: Record<string, unknown>, extra: { userIdentity?: Record<string, unknown>; errorCode?: string; sourceIPAddress?: string } = {}): EventBridgeEvent =>
   cloudTrailEvent({ source: 'aws.ec2', eventSource: 'ec2.amazonaws.com', eventName, requestParameters, ...extra });
 
 /** Another account of the sample organisation. */

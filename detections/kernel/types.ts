@@ -22,8 +22,14 @@ export interface EventBridgeEvent {
 
 /** Who made the change, from CloudTrail's `userIdentity` and `sourceIPAddress`. */
 export interface Actor {
-  /** The principal: an assumed-role session ARN, a user ARN, or the invoking AWS service. */
+  /**
+   * The principal: an assumed-role session ARN, a user or root ARN, the invoking AWS service
+   * (`invokedBy`), or, for an identity CloudTrail records without an ARN (`AWSAccount`: a call
+   * from another account), "AWSAccount <account> (principal <principalId>)".
+   */
   arn: string;
+  /** CloudTrail's `userIdentity.type` (AssumedRole, IAMUser, Root, AWSAccount, AWSService, ...). */
+  identityType?: string;
   /** The account the principal belongs to. */
   accountId?: string;
   /** For a role session: the role's name (sessionContext.sessionIssuer.userName). */
@@ -50,14 +56,23 @@ export interface Alert {
   runbook?: string;
   /** What to do now. */
   advice: string;
+  /** The CloudTrail record behind the alert (to look it up: event name and eventID). */
+  evidence?: { eventName: string; eventId: string };
   /** Same actor, resource and change: alerts with equal keys within the window are one. */
   dedupeKey: string;
+  /**
+   * Set when the call was denied (its CloudTrail errorCode, e.g. AccessDenied): the alert
+   * reports an attempt that changed nothing (detect.ts `classifyEvent`).
+   */
+  denied?: string;
 }
 
 /** What classify may know beyond the event. Absent knowledge never silences an alert. */
 export interface DetectionContext {
   /** Account ids of the organisation; when unknown, "outside the organisation" cannot be ruled out. */
   organizationAccounts?: ReadonlySet<string>;
+  /** The organisation's id (o-...), for policies confined with aws:PrincipalOrgID; unknown: such a confinement is not trusted. */
+  organizationId?: string;
   /** The role the runbooks run as (its own deletions are expected). */
   automationRoleName: string;
   /** Rates a repository policy document (the ecr-repository-access evaluator), if that rule exists. */
@@ -81,6 +96,11 @@ export interface Detection {
   runbook?: string;
   /** Matches read-only management events: its EventBridge rule needs the state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS. */
   readOnlyEvents?: boolean;
+  /**
+   * Alerts only on callers of another account: the member forwarding rule drops the account's
+   * own calls at the source (forwarding.ts), which classify would drop anyway.
+   */
+  callersFromOtherAccounts?: boolean;
   pattern: EventPattern;
   /**
    * The change matters only where the VPC relies on ECR or S3 endpoints: the detection Lambda

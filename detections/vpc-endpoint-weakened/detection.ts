@@ -6,7 +6,7 @@
  * The record does not name the endpoint's service, so every endpoint is reported; the related
  * rule re-evaluates the VPC and says whether ECR or S3 coverage was lost.
  */
-import { alertFor, cloudTrailPattern, ec2List, ec2Parameters, failed } from '../kernel/cloudtrail.js';
+import { alertFor, cloudTrailPattern, ec2List, ec2Parameters, failed, parameterOf } from '../kernel/cloudtrail.js';
 import type { Detection } from '../kernel/types.js';
 import { samples } from './samples.js';
 
@@ -20,16 +20,17 @@ export const detection: Detection = {
   classify(event) {
     if (failed(event)) return undefined;
     const parameters = ec2Parameters(event);
-    const ids = ec2List(parameters.VpcEndpointId);
+    const ids = ec2List(parameterOf(parameters, 'VpcEndpointId'));
     const resourceId = ids.join(',') || 'unknown endpoint';
     const base = { severity: 'MEDIUM' as const, resourceType: 'AWS::EC2::VPCEndpoint', resourceId };
     const advice = 'If this endpoint served ECR (api, dkr) or S3, image pulls in the VPC now go over the internet or fail. Check the ecr-vpc-endpoints verdict for the VPC; run EcrGuardrails-CreateEcrVpcEndpoints to restore coverage.';
     if (event.detail.eventName === 'DeleteVpcEndpoints') return alertFor(detection, event, { ...base, change: `VPC endpoint(s) deleted: ${resourceId}`, advice });
     const changes: string[] = [];
-    if (parameters.PrivateDnsEnabled === false || parameters.PrivateDnsEnabled === 'false') changes.push('private DNS turned off');
-    const subnets = ec2List(parameters.RemoveSubnetId);
+    const privateDns = parameterOf(parameters, 'PrivateDnsEnabled');
+    if (privateDns === false || privateDns === 'false') changes.push('private DNS turned off');
+    const subnets = ec2List(parameterOf(parameters, 'RemoveSubnetId'));
     if (subnets.length > 0) changes.push(`subnets removed: ${subnets.join(', ')}`);
-    const groups = ec2List(parameters.RemoveSecurityGroupId);
+    const groups = ec2List(parameterOf(parameters, 'RemoveSecurityGroupId'));
     if (groups.length > 0) changes.push(`security groups removed: ${groups.join(', ')}`);
     if (changes.length === 0) return undefined;
     return alertFor(detection, event, { ...base, change: `VPC endpoint ${resourceId}: ${changes.join('; ')}`, advice });

@@ -5,6 +5,7 @@ import { detection as external } from '../../detections/ecr-registry-external-ac
 import { detection as repositoryPolicy } from '../../detections/ecr-repository-policy/detection.js';
 import { detection as tagMutability } from '../../detections/ecr-tag-mutability/detection.js';
 import { DetectionEventError } from '../../detections/kernel/cloudtrail.js';
+import { renderAlert } from '../../detections/kernel/detect.js';
 import { ecrEvent, OUTSIDE_ACCOUNT, roleSession, SAMPLE_CONTEXT } from '../../detections/kernel/samples.js';
 import type { DetectionContext } from '../../detections/kernel/types.js';
 import { AUTOMATION_ROLE_NAME } from '../../rules/names.js';
@@ -47,6 +48,22 @@ describe('organisation membership', () => {
     expect(external.classify(event, SAMPLE_CONTEXT)).toMatchObject({ severity: 'HIGH', change: expect.stringContaining('every AWS account') });
   });
 
+  it('treats Allow with NotPrincipal as granting every account but the ones named (IAM: NotPrincipal with Allow)', () => {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+    const event = ecrEvent('PutRegistryPolicy', { policyText: JSON.stringify({ Statement: [{ Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::777788889999:root' }, Action: 'ecr:ReplicateImage', Resource: '*' }] }) });
+    expect(external.classify(event, SAMPLE_CONTEXT)).toMatchObject({ severity: 'HIGH', change: expect.stringContaining('every AWS account') });
+  });
+
+  it('accepts a wildcard confined to this organisation (aws:PrincipalOrgID), and only this one', () => {
+    // Condition on aws:PrincipalOrgID: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+    const confined = (org: string) => ecrEvent('PutRegistryPolicy', { policyText: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: ['ecr:ReplicateImage', 'ecr:CreateRepository'], Resource: '*', Condition: { StringEquals: { 'aws:PrincipalOrgID': org } } }] }) });
+    const ours = { ...SAMPLE_CONTEXT, organizationId: 'o-a1b2c3d4e5' };
+    expect(external.classify(confined('o-a1b2c3d4e5'), ours)).toBeUndefined();
+    expect(external.classify(confined('o-zzzzzzzzzz'), ours)).toMatchObject({ severity: 'HIGH', change: expect.stringContaining('every AWS account') });
+    // The organisation id unknown: the wildcard cannot be verified, so it is reported.
+    expect(external.classify(confined('o-a1b2c3d4e5'), SAMPLE_CONTEXT)).toMatchObject({ severity: 'HIGH' });
+  });
+
   it('rejects a registry policy that is not JSON, naming the field', () => {
     const event = ecrEvent('PutRegistryPolicy', { policyText: '{not json' });
     expect(() => external.classify(event, SAMPLE_CONTEXT)).toThrow(/requestParameters\.policyText is not JSON/);
@@ -69,7 +86,15 @@ describe('bad input', () => {
 
   it('names the missing userIdentity', () => {
     const event = ecrEvent('DeleteLifecyclePolicy', { repositoryName: 'r' }, { userIdentity: {} });
-    expect(() => batchDeleted.classify({ ...event, detail: { ...event.detail, eventName: 'BatchDeleteImage' } }, SAMPLE_CONTEXT)).toThrow(/userIdentity has neither "arn" nor "invokedBy"/);
+    expect(() => batchDeleted.classify({ ...event, detail: { ...event.detail, eventName: 'BatchDeleteImage' } }, SAMPLE_CONTEXT)).toThrow(/userIdentity has neither "arn", "invokedBy" nor "accountId"/);
+  });
+});
+
+describe('the message a person acts on', () => {
+  it('names the CloudTrail event to look up (event name and id) besides who, from where and what to do', () => {
+    const event = tagMutability.samples.positive[0]!.event;
+    const text = renderAlert(tagMutability.classify(event, SAMPLE_CONTEXT)!);
+    expect(text).toContain(`  CloudTrail: PutImageTagMutability, event id ${String(event.detail.eventID)} (aws cloudtrail lookup-events --region eu-west-3 --lookup-attributes AttributeKey=EventId,AttributeValue=${String(event.detail.eventID)})`);
   });
 });
 

@@ -18,6 +18,7 @@ describe('ecr-guardrails detections', () => {
       expect(text).toContain(JSON.stringify(detection.pattern));
     }
     expect(text).toContain('related rule: ecr-tag-immutability; runbook EcrGuardrails-EnableEcrTagImmutability');
+    expect(text).toMatch(/ecr-image-pulled-outside-org: [^\n]*\n(?: {2}[^\n]*\n){2} {2}Member rule: forwards only calls whose userIdentity.accountId is not the member's own account/);
   });
 
   it('classifies the bundled example: tags made mutable, who, where, what to do', () => {

@@ -10,7 +10,7 @@ import { contextFromEnvironment, contextWithOrganization, followUpFromEnvironmen
 import { detection as repositoryDeleted } from '../../detections/ecr-repository-deleted/detection.js';
 import { detection as tagMutability } from '../../detections/ecr-tag-mutability/detection.js';
 import { detection as vpcDns } from '../../detections/vpc-dns-disabled/detection.js';
-import { SAMPLE_CONTEXT } from '../../detections/kernel/samples.js';
+import { ecrEvent, SAMPLE_CONTEXT } from '../../detections/kernel/samples.js';
 
 const sns = mockClient(SNSClient);
 const hub = mockClient(SecurityHubClient);
@@ -71,6 +71,7 @@ describe('detection Lambda', () => {
   it('reads the organisation accounts from the environment', () => {
     expect(contextFromEnvironment({ ORGANIZATION_ACCOUNTS: '111122223333, 777788889999' }).organizationAccounts).toEqual(new Set(['111122223333', '777788889999']));
     expect(contextFromEnvironment({}).organizationAccounts).toBeUndefined();
+    expect(contextFromEnvironment({ ORGANIZATION_ID: 'o-a1b2c3d4e5' }).organizationId).toBe('o-a1b2c3d4e5');
   });
 });
 
@@ -90,7 +91,7 @@ describe('member-account follow-up', () => {
       AwsAccountId: '111122223333',
       Severity: { Label: 'HIGH' },
       Resources: [{ Type: 'AwsEc2Vpc', Id: 'arn:aws:ec2:eu-west-3:111122223333:vpc/vpc-0a1b2c3d4e5f60718', Partition: 'aws', Region: 'eu-west-3' }],
-      ProductFields: expect.objectContaining({ 'ecr-guardrails/RelatedRule': 'ecr-vpc-endpoints', 'ecr-guardrails/Actor': expect.stringContaining('assumed-role/') }),
+      ProductFields: expect.objectContaining({ 'ecr-guardrails/RelatedRule': 'ecr-vpc-endpoints', 'ecr-guardrails/Actor': expect.stringContaining('assumed-role/'), 'ecr-guardrails/CloudTrailEvent': `ModifyVpcAttribute ${String(event.detail.eventID)}` }),
     });
     expect(config).toHaveReceivedCommandWith(StartConfigRulesEvaluationCommand, { ConfigRuleNames: ['ecr-guardrails-ecr-vpc-endpoints'] });
   });
@@ -105,6 +106,28 @@ describe('member-account follow-up', () => {
     hub.on(BatchImportFindingsCommand).resolves({ FailedCount: 1, SuccessCount: 0, FailedFindings: [{ Id: 'x', ErrorCode: 'InvalidInput', ErrorMessage: 'bad' }] });
     await expect(handleEvent(repositoryDeleted.samples.positive[1]!.event, { ...deps(), followUp: follow() })).rejects.toThrow(/Alerts were sent, but the member-account follow-up failed: securityhub:BatchImportFindings rejected/);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+  });
+
+  it('on the retry of an invocation whose follow-up failed, runs the follow-up again without alerting twice', async () => {
+    const retried = { ...deps(), followUp: follow() };
+    const event = { ...tagMutability.samples.positive[0]!.event, id: 'retried-delivery' };
+    hub.on(BatchImportFindingsCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })).resolves({ FailedCount: 0, SuccessCount: 1, FailedFindings: [] });
+    await expect(handleEvent(event, retried)).rejects.toThrow(/follow-up failed/);
+    // Lambda retries the same event (same id) a minute later, usually in the same execution environment.
+    expect(await handleEvent(event, { ...retried, now: retried.now + 60_000 })).toEqual({ published: 0, suppressed: 1 });
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    expect(hub).toHaveReceivedCommandTimes(BatchImportFindingsCommand, 2);
+    expect(config).toHaveReceivedCommandTimes(StartConfigRulesEvaluationCommand, 1);
+    // A repeat from another event is still only suppressed.
+    expect(await handleEvent({ ...event, id: 'another-delivery' }, { ...retried, now: retried.now + 120_000 })).toEqual({ published: 0, suppressed: 1 });
+    expect(hub).toHaveReceivedCommandTimes(BatchImportFindingsCommand, 2);
+  });
+
+  it('files a denied attempt in Security Hub without asking Config to re-evaluate (nothing changed)', async () => {
+    const attempt = ecrEvent('PutImageTagMutability', { repositoryName: 'payments/denied', imageTagMutability: 'MUTABLE' }, { errorCode: 'AccessDenied' });
+    await handleEvent(attempt, { ...deps(), followUp: follow() });
+    expect(hub).toHaveReceivedCommandTimes(BatchImportFindingsCommand, 1);
+    expect(config).not.toHaveReceivedCommand(StartConfigRulesEvaluationCommand);
   });
 
   it('assumes no role when neither Security Hub nor a re-evaluation is due', async () => {

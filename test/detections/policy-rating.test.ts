@@ -47,6 +47,11 @@ describe('repository-policy alerts rated by policyRisk', () => {
     expect(alert).toMatchObject({ severity: 'HIGH', change: 'repository policy set (not rated: treat as public until reviewed)' });
   });
 
+  it('a denied attempt is rated too, so the attempt says what it would have opened (and is not reported as set)', async () => {
+    const attempt = ecrEvent('SetRepositoryPolicy', { repositoryName: 'payments/api', policyText: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: ['ecr:PutImage'] }] }) }, { errorCode: 'AccessDenied' });
+    expect(await alertOf(attempt)).toMatchObject({ severity: 'MEDIUM', change: 'attempt denied (AccessDenied); had it succeeded: repository policy set (rated CRITICAL by ecr-repository-access)' });
+  });
+
   it('other events get no rating', async () => {
     const deleted = ecrEvent('DeleteRepositoryPolicy', { repositoryName: 'payments/api' });
     expect((await withPolicyRating(deleted, SAMPLE_CONTEXT, RATING)).ratePolicy).toBeUndefined();

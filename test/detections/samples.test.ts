@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DETECTIONS } from '../../detections/index.js';
+import { classifyEvent } from '../../detections/kernel/detect.js';
 import { matchesPattern } from '../../detections/kernel/match.js';
 import { SAMPLE_CONTEXT } from '../../detections/kernel/samples.js';
 import { RULES } from '../../rules/index.js';
@@ -33,14 +34,16 @@ describe('DETECTIONS registry', () => {
 describe('positive samples', () => {
   it.each(positives)('$id: $name matches the pattern and raises an alert', ({ detection, sample }) => {
     expect(matchesPattern(sample.event, detection.pattern)).toBe(true);
-    const alert = detection.classify(sample.event, SAMPLE_CONTEXT);
+    const alert = classifyEvent(detection, sample.event, SAMPLE_CONTEXT);
     expect(alert).toBeDefined();
     expect(alert!.detectionId).toBe(detection.id);
     expect(SEVERITIES).toContain(alert!.severity);
     expect(severityRank(alert!.severity)).toBeLessThanOrEqual(severityRank(detection.severity));
     expect(alert!.resourceId).not.toMatch(/^$|unknown/);
     expect(alert!.account).toBe(sample.event.account);
-    expect(alert!.actor.arn).toMatch(/^arn:aws:|amazonaws\.com$/);
+    expect(alert!.actor.arn).toMatch(/^arn:aws:|amazonaws\.com$|^AWSAccount \d{12} /);
+    // A failed call is only ever reported as a denied attempt, never as the change.
+    if (typeof sample.event.detail.errorCode === 'string') expect(alert).toMatchObject({ denied: sample.event.detail.errorCode, change: expect.stringMatching(/^attempt denied/) });
     expect(alert!.dedupeKey).toContain(alert!.resourceId);
     // Matched by no other detection: one change, one alert.
     expect(DETECTIONS.filter((other) => other !== detection && matchesPattern(sample.event, other.pattern))).toEqual([]);
@@ -49,7 +52,7 @@ describe('positive samples', () => {
 
 describe('negative samples', () => {
   it.each(negatives)('$id: $name raises no alert', ({ detection, sample }) => {
-    const alert = matchesPattern(sample.event, detection.pattern) ? detection.classify(sample.event, SAMPLE_CONTEXT) : undefined;
+    const alert = matchesPattern(sample.event, detection.pattern) ? classifyEvent(detection, sample.event, SAMPLE_CONTEXT) : undefined;
     expect(alert).toBeUndefined();
   });
 });

@@ -11,6 +11,8 @@ import { buildGuardrailsApp } from '../../infra/build.js';
 import { DEDUPE_KEY_ATTRIBUTE, DEDUPE_TTL_ATTRIBUTE } from '../../detections/kernel/dedupe-table.js';
 import { dedupeTableActions, detectionRoleActions } from '../../detections/kernel/follow-up.js';
 import { DETECTION_BUS_NAME, detectionSources } from '../../infra/detections.js';
+import { forwardingPattern } from '../../detections/kernel/forwarding.js';
+import { detection as pulled } from '../../detections/ecr-image-pulled-outside-org/detection.js';
 import { RULES } from '../../rules/index.js';
 import { defaultApp, outdir, runbooks, type DefaultApp } from './default-app.js';
 import { ADMIN, config, ORG_ID, onlyResource, rawConfig, render, resourcesOfType, type CfnTemplate } from './support.js';
@@ -29,12 +31,19 @@ describe('member regional template: forwarding', () => {
     expect(rules).toHaveLength(DETECTIONS.length);
     for (const detection of DETECTIONS) {
       const [, rule] = onlyResource(json, 'AWS::Events::Rule', (p) => p['Name'] === `EcrGuardrails-${detection.id}`);
-      expect(rule['EventPattern']).toEqual(detection.pattern);
+      // The member's own account id, resolved at deployment (forwarding.ts).
+      expect(rule['EventPattern']).toEqual(forwardingPattern(detection, { Ref: 'AWS::AccountId' } as unknown as string));
       expect(rule['State']).toBe(detection.readOnlyEvents ? 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' : 'ENABLED');
       const [target] = rule['Targets'] as Record<string, unknown>[];
       expect(render(target!['Arn'])).toBe(`arn:\${AWS::Partition}:events:\${AWS::Region}:${ADMIN}:event-bus/${DETECTION_BUS_NAME}`);
       expect(render(target!['RoleArn'])).toContain('DetectionsRole');
     }
+  });
+
+  it('forwards only pulls by callers of another account (not every pull in the organisation)', () => {
+    const json = app.built.member.regional as CfnTemplate;
+    const [, rule] = onlyResource(json, 'AWS::Events::Rule', (p) => p['Name'] === `EcrGuardrails-${pulled.id}`);
+    expect((rule['EventPattern'] as { detail: Record<string, unknown> }).detail['userIdentity']).toEqual({ accountId: [{ 'anything-but': [{ Ref: 'AWS::AccountId' }] }, { exists: false }] });
   });
 
   it('lets the forwarding role do only events:PutEvents on that bus, assumed by EventBridge of this account', () => {
@@ -47,6 +56,9 @@ describe('member regional template: forwarding', () => {
     const [, role] = onlyResource(json, 'AWS::IAM::Role', (p) => render(p).includes('EcrGuardrailsDetectionForwarding-'));
     expect(render(role['AssumeRolePolicyDocument'])).toContain('events.amazonaws.com');
     expect(render(role['AssumeRolePolicyDocument'])).toContain('aws:SourceAccount');
+    // Only this app's forwarding rules may use the role (confused-deputy: aws:SourceArn of the rule).
+    const [trust] = (role['AssumeRolePolicyDocument'] as { Statement: { Condition: Record<string, Record<string, unknown>> }[] }).Statement;
+    expect(render(trust!.Condition['ArnLike']!['aws:SourceArn'])).toBe('arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/EcrGuardrails-*');
   });
 });
 
@@ -66,6 +78,15 @@ describe('admin stacks: detection center', () => {
       template.hasResourceProperties('AWS::Events::Rule', { EventBusName: Match.anyValue(), EventPattern: { source: detectionSources(DETECTIONS) } });
       template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'events.amazonaws.com', Action: 'lambda:InvokeFunction', SourceArn: Match.anyValue() });
       template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'EcrGuardrails-Detections', Environment: { Variables: Match.objectLike({ ALERT_TOPIC_ARN: Match.anyValue() }) } });
+    }
+  });
+
+  it('lets the central rule match the read-only events members forward (the pull detection), as their rules do', () => {
+    // The rule state applies to rules on custom buses too, and the central bus holds only what members forward:
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail-management.html
+    expect(DETECTIONS.some((d) => d.readOnlyEvents)).toBe(true);
+    for (const template of app.admin) {
+      template.hasResourceProperties('AWS::Events::Rule', { Name: 'EcrGuardrails-Detections', State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' });
     }
   });
 
