@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { SnapshotError, UsageError } from '../errors.js';
 import { ruleRuns, selectRules } from '../options.js';
+import { writeOutput } from '../output.js';
 import { demoEstatePath, packageVersion } from '../package-root.js';
 import { createProgress } from '../progress.js';
 import { exitStatus, FAIL_ON_VALUES } from '../report/fail-on.js';
@@ -147,7 +147,7 @@ export function registerScanCommand(program: Command, summary: string): Command 
     .action(async (options: ScanOptions) => {
       const { report, rendered } = await runScan(options);
       if (options.output) {
-        await writeFile(options.output, rendered, 'utf8');
+        await writeOutput(options.output, rendered, 'report');
         process.stderr.write(`Report written to ${options.output}: ${report.summary.NON_COMPLIANT} NON_COMPLIANT of ${report.summary.total}.\n`);
       } else process.stdout.write(rendered);
       for (const problem of report.problems) {

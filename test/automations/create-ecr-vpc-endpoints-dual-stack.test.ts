@@ -50,7 +50,9 @@ describe('CreateEcrVpcEndpoints in a dual-stack VPC', () => {
     const result = await run(estate);
     expect(result.status, result.failureMessage).toBe('Success');
     expect(result.outputs['PlanEndpoints.Summary']).toContain(`update security group ecr-guardrails-vpc-endpoints admitting 443 from ${IPV6_BLOCK}`);
-    expect(inputsOf(result, 'AuthorizeSecurityGroupIngress')[0]!.IpPermissions![0]).toMatchObject({ IpRanges: [], Ipv6Ranges: [{ CidrIpv6: IPV6_BLOCK }] });
+    expect(inputsOf(result, 'AuthorizeSecurityGroupIngress')[0]!.IpPermissions).toEqual([
+      expect.objectContaining({ IpRanges: [], Ipv6Ranges: [expect.objectContaining({ CidrIpv6: IPV6_BLOCK })] }),
+    ]);
     expect(verdict(estate)).toBe('COMPLIANT');
   });
 });
