@@ -8,6 +8,9 @@
  * by convention `scripts/<RunbookName>/<step_name>.py`. When a runbook is loaded (catalog,
  * validator, CDK app, test interpreter) each reference is replaced by the file's text, so the
  * document deployed, validated and executed holds the code inline, exactly as SSM runs it.
+ * A runbook near Systems Manager's 64 KB document limit may add `compact: true` to a reference
+ * (`Script: {file: ..., compact: true}`): comments and indentation are then reduced in the
+ * document, line for line, without changing the code (script-compact.ts).
  *
  * Shared code: a step file imports from a sibling module of its folder with one line
  * `from <module> import a, b` (so the file runs, lints and unit-tests as ordinary Python);
@@ -20,6 +23,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize, resolve, sep } from 'node:path';
 import { EcrGuardrailsError } from '../rules/kernel/errors.js';
+import { compactScript } from './script-compact.js';
 
 /** The folder, next to the runbook YAML files, that holds the scripts. */
 export const SCRIPTS_FOLDER = 'scripts';
@@ -27,13 +31,15 @@ export const SCRIPTS_FOLDER = 'scripts';
 /** A script reference that cannot be resolved; the message names the reference and what was expected. */
 export class ScriptFileError extends EcrGuardrailsError {}
 
-/** `{file: <path>}`: the path when `value` is a script reference, undefined for anything else. */
+/** `{file: <path>}` or `{file: <path>, compact: true}`: the path when `value` is a script reference, undefined for anything else. */
 export function scriptReference(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const keys = Object.keys(value);
-  const file = (value as Record<string, unknown>)['file'];
-  return keys.length === 1 && typeof file === 'string' ? file : undefined;
+  const { file, compact, ...rest } = value as Record<string, unknown>;
+  return Object.keys(rest).length === 0 && typeof file === 'string' && (compact === undefined || compact === true) ? file : undefined;
 }
+
+/** Whether a script reference asks for its code compacted in the document (script-compact.ts). */
+const wantsCompact = (value: unknown): boolean => (value as { compact?: unknown }).compact === true;
 
 /**
  * The code of a script file with its sibling-module imports inlined. `reference` is the path
@@ -94,7 +100,7 @@ export interface UnresolvedScript {
 
 /**
  * Replaces every `Script: {file: ...}` of a parsed document's steps with the file's code, in
- * place. Returns the references that failed (left as they were); never throws for them.
+ * place (compacted, see script-compact.ts, when the reference says `compact: true`). Returns the references that failed (left as they were); never throws for them.
  */
 export function inlineScripts(document: unknown, dirs: readonly string[]): UnresolvedScript[] {
   const failures: UnresolvedScript[] = [];
@@ -105,7 +111,8 @@ export function inlineScripts(document: unknown, dirs: readonly string[]): Unres
     const reference = scriptReference(inputs?.['Script']);
     if (!inputs || reference === undefined) continue;
     try {
-      inputs['Script'] = inlineScriptFile(reference, dirs);
+      const code = inlineScriptFile(reference, dirs);
+      inputs['Script'] = wantsCompact(inputs['Script']) ? compactScript(code) : code;
     } catch (error) {
       if (!(error instanceof ScriptFileError)) throw error;
       failures.push({ step: String(step?.name), message: error.message });

@@ -17,7 +17,7 @@ const USAGE_OR_AWS_ERROR = 2;
  */
 export async function createProgram(argv: readonly string[] = [], all = false): Promise<Command> {
   const program = new Command('ecr-guardrails')
-    .description('Guardrails for Amazon ECR across an AWS Organization: private VPC endpoint coverage, tag immutability and stale images, each finding mapped to the SSM Automation runbook that fixes it.')
+    .description('Guardrails for Amazon ECR across an AWS Organization: private VPC endpoint coverage, tag immutability, stale images, image scanning and repository access, each finding mapped to the SSM Automation runbook that fixes it (where one can).')
     .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -38,8 +38,19 @@ function fail(message: string): void {
   process.exitCode = USAGE_OR_AWS_ERROR;
 }
 
+/**
+ * A reader that closes the pipe early (`ecr-guardrails --help | head -1`) is not an error: the
+ * rest of the output is dropped, with no stack trace, and the exit status stays the command's.
+ */
+function ignoreClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  });
+}
+
 /** Runs the CLI on `argv` (process.argv shape) and sets `process.exitCode`: 0 clean, 1 findings, 2 usage or AWS errors. */
 export async function main(argv: string[]): Promise<void> {
+  ignoreClosedStdout();
   const program = await createProgram(argv.slice(2));
   if (argv.length <= 2) {
     program.outputHelp();

@@ -4,10 +4,12 @@ import type { Rule } from '../rules/kernel/types.js';
 import { UsageError } from './errors.js';
 import type { RuleRun } from './scan.js';
 
-/** `--rules a,b`: the chosen rules in registry order; all when not given. */
+/** `--rules a,b`: the chosen rules in registry order; all when not given; an empty list is a usage error. */
 export function selectRules(list: string | undefined, available: readonly Rule[] = RULES): Rule[] {
-  if (!list) return [...available];
+  if (list === undefined) return [...available];
   const wanted = list.split(',').map((id) => id.trim()).filter(Boolean);
+  // An empty value (e.g. `--rules "$UNSET"`) chooses nothing: refuse it rather than run all or none.
+  if (wanted.length === 0) throw new UsageError(`--rules: expected comma-separated rule ids; available: ${available.map((rule) => rule.id).join(', ')}.`);
   const unknown = wanted.filter((id) => !available.some((rule) => rule.id === id));
   if (unknown.length) {
     throw new UsageError(`--rules: unknown rule ${unknown.join(', ')}; available: ${available.map((rule) => rule.id).join(', ')}.`);

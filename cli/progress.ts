@@ -17,7 +17,8 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, enab
       const now = Date.now();
       if (now - last < 80) return;
       last = now;
-      const width = Math.max(20, (stream.columns ?? 100) - 1);
+      // A pty without a size reports 0 columns: treat it as unknown.
+      const width = Math.max(20, (stream.columns || 100) - 1);
       stream.write(`\r\x1b[K${message.length > width ? `${message.slice(0, width - 1)}…` : message}`);
       shown = true;
     },

@@ -1,7 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import { REGION_PATTERN } from '../rules/names.js';
 import { SnapshotError } from './errors.js';
+import { writeOutput } from './output.js';
 
 /**
  * A snapshot is the collected facts as JSON, per account and region, so a scan can be
@@ -94,7 +95,7 @@ export async function readSnapshot(path: string): Promise<Snapshot> {
   return parseSnapshot(data, path);
 }
 
-/** Writes a snapshot as JSON. */
+/** Writes a snapshot as JSON (`collect --output`); an unwritable path is a usage error naming it. */
 export async function writeSnapshot(path: string, snapshot: Snapshot): Promise<void> {
-  await writeFile(path, `${JSON.stringify(snapshot, null, 2)}\n`, 'utf8');
+  await writeOutput(path, `${JSON.stringify(snapshot, null, 2)}\n`, 'snapshot');
 }

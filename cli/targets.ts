@@ -103,6 +103,8 @@ export async function resolveTargets(options: LiveOptions): Promise<{ targets: S
     accounts = options.accounts.length ? listed.filter((id) => options.accounts.includes(id)) : listed;
     const unknown = options.accounts.filter((id) => !listed.includes(id));
     if (unknown.length) throw new UsageError(`--account ${unknown.join(', ')}: not an active account of this organisation.`);
+    // Nothing to scan must not read as a clean organisation.
+    if (accounts.length === 0) throw new UsageError('--org: the organisation lists no ACTIVE account to scan (organizations:ListAccounts).');
   } else if (options.accounts.length) {
     throw new UsageError('--account needs --org (without --org the scan covers the account of your credentials).');
   }

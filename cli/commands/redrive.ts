@@ -2,11 +2,12 @@
  * `ecr-guardrails redrive`: sends the messages of the admin stack's dead-letter queue
  * (`EcrGuardrails-RuleFailures`) back to the Lambdas that failed them (see cli/redrive.ts).
  * Run in the admin account, once per region, after fixing what made the evaluations fail.
- * Exit status 0 when every message was redriven, 2 when some were left in the queue.
+ * Exit status 0 when every message was redriven, 2 when some were left in the queue or on an error.
  */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { RULES } from '../../rules/index.js';
-import { RULE_FAILURES_QUEUE_NAME } from '../../rules/names.js';
+import { REGION_REGEXP, RULE_FAILURES_QUEUE_NAME } from '../../rules/names.js';
+import { UsageError } from '../errors.js';
 
 interface RedriveCommandOptions {
   profile?: string;
@@ -41,14 +42,17 @@ export function registerRedriveCommand(program: Command, summary: string): Comma
     .option('--dry-run', 'list where each message would go; invoke nothing, delete nothing')
     .addHelpText(
       'after',
-      '\nExit status: 0 every message redriven (or none waiting), 2 some left in the queue (listed), 1 error.\n\nExamples:\n  ecr-guardrails redrive --profile audit --region eu-west-3 --dry-run\n  ecr-guardrails redrive --profile audit --region eu-west-3',
+      '\nExit status: 0 every message redriven (or none waiting), 2 some left in the queue (listed) or an error.\n\nExamples:\n  ecr-guardrails redrive --profile audit --region eu-west-3 --dry-run\n  ecr-guardrails redrive --profile audit --region eu-west-3',
     )
     .action(async (options: RedriveCommandOptions) => {
       if (options.profile) process.env.AWS_PROFILE = options.profile;
       const [{ SQSClient }, { LambdaClient }, { redriveDeadLetters }] = await Promise.all([import('@aws-sdk/client-sqs'), import('@aws-sdk/client-lambda'), import('../redrive.js')]);
+      if (options.region !== undefined && !REGION_REGEXP.test(options.region)) throw new UsageError(`--region ${options.region}: expected a region name such as eu-west-3.`);
       const region = options.region ? { region: options.region } : {};
+      const sqs = new SQSClient(region);
+      if (!(await sqs.config.region().catch(() => undefined))) throw new UsageError('No AWS region: pass --region or set AWS_REGION or a region in your profile.');
       const result = await redriveDeadLetters(
-        { sqs: new SQSClient(region), lambda: new LambdaClient(region) },
+        { sqs, lambda: new LambdaClient(region) },
         { queueName: options.queue, ruleIds: RULES.map((r) => r.id), max: options.max, dryRun: options.dryRun === true, report: (line) => process.stdout.write(`${line}\n`) },
       );
       process.stderr.write(

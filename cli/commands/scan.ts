@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { SnapshotError, UsageError } from '../errors.js';
 import { ruleRuns, selectRules } from '../options.js';
+import { writeOutput } from '../output.js';
 import { demoEstatePath, packageVersion } from '../package-root.js';
 import { createProgress } from '../progress.js';
 import { exitStatus, FAIL_ON_VALUES } from '../report/fail-on.js';
@@ -23,10 +23,21 @@ export interface ScanOptions extends CommonOptions {
   sendToSecurityHub?: boolean;
 }
 
-function rulesWithFacts(snapshot: Snapshot, runs: RuleRun[], explicit: boolean): RuleRun[] {
+function rulesWithFacts(snapshot: Snapshot, runs: RuleRun[], explicit: boolean, path: string): RuleRun[] {
+  // A file that answers for nothing must not read as a clean estate.
+  if (snapshot.scopes.length === 0) throw new SnapshotError(`${path}: the snapshot holds no account/region scope: nothing was collected.`);
   if (explicit) return runs;
   // Without --rules, a snapshot decides which rules it can answer for.
-  return runs.filter((run) => snapshot.scopes.some((scope) => run.rule.id in scope.facts));
+  const chosen = runs.filter((run) => snapshot.scopes.some((scope) => run.rule.id in scope.facts));
+  if (chosen.length === 0) throw new SnapshotError(`${path}: the snapshot holds facts for no rule of this version (${runs.map((run) => run.rule.id).join(', ')}).`);
+  return chosen;
+}
+
+/** Evaluation problems (a resource not readable, a rule without facts) less those a failed collection already reported. */
+function newProblems(evaluated: ScopeProblem[], collected: ScopeProblem[]): ScopeProblem[] {
+  return evaluated.filter(
+    (problem) => !collected.some((known) => known.accountId === problem.accountId && known.region === problem.region && (known.ruleId === undefined || known.ruleId === problem.ruleId)),
+  );
 }
 
 /** Per account and region, in scan order: scanned, skipped (why) or failed (why). */
@@ -58,11 +69,12 @@ export async function runScan(options: ScanOptions): Promise<{ report: ScanRepor
   const format = reportFormat(options.format);
   const runs = ruleRuns(selectRules(options.rules), options.param);
   let snapshot: Snapshot;
+  let path = '';
   let source: ScanReport['source'];
   let problems: ScopeProblem[];
   let skipped: Array<{ accountId: string; region: string; reason: string }> = [];
   if (offline) {
-    const path = options.demo ? demoEstatePath() : (options.snapshot as string);
+    path = options.demo ? demoEstatePath() : (options.snapshot as string);
     snapshot = await readSnapshot(path);
     source = options.demo
       ? { kind: 'demo', description: snapshot.description ?? `demo estate ${path}` }
@@ -83,9 +95,9 @@ export async function runScan(options: ScanOptions): Promise<{ report: ScanRepor
     skipped = resolved.skipped;
     source = { kind: 'live', description: `live scan of ${new Set(resolved.targets.map((t) => t.accountId)).size} account(s)` };
   }
-  const chosen = rulesWithFacts(snapshot, runs, options.rules !== undefined);
+  const chosen = offline ? rulesWithFacts(snapshot, runs, options.rules !== undefined, path) : runs;
   const evaluated = await evaluateSnapshot(snapshot, chosen);
-  const allProblems = [...problems, ...(offline ? evaluated.problems : [])];
+  const allProblems = [...problems, ...newProblems(evaluated.problems, problems)];
   const report = buildReport({
     version: packageVersion(),
     source,
@@ -135,7 +147,7 @@ export function registerScanCommand(program: Command, summary: string): Command 
     .action(async (options: ScanOptions) => {
       const { report, rendered } = await runScan(options);
       if (options.output) {
-        await writeFile(options.output, rendered, 'utf8');
+        await writeOutput(options.output, rendered, 'report');
         process.stderr.write(`Report written to ${options.output}: ${report.summary.NON_COMPLIANT} NON_COMPLIANT of ${report.summary.total}.\n`);
       } else process.stdout.write(rendered);
       for (const problem of report.problems) {

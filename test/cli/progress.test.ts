@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createProgress } from '../../cli/progress.js';
 
-function fakeStream(isTTY: boolean) {
+function fakeStream(isTTY: boolean, { columns }: { columns?: number } = { columns: 40 }) {
   const writes: string[] = [];
-  const stream = { isTTY, columns: 40, write: (text: string) => writes.push(text) } as unknown as NodeJS.WriteStream;
+  const stream = { isTTY, columns, write: (text: string) => writes.push(text) } as unknown as NodeJS.WriteStream;
   return { stream, writes };
 }
 
@@ -24,5 +24,14 @@ describe('progress line', () => {
     progress.update('working');
     progress.done();
     expect(writes).toEqual([]);
+  });
+
+  it('a terminal that reports no width (0 columns: a pty without a size, e.g. `script`, some CI runners) gets 100 columns, not 20', () => {
+    const message = `[0/1 scopes done] 111122223333 eu-west-3 ecr-stale-images: ${'x'.repeat(20)}`;
+    for (const columns of [0, undefined]) {
+      const { stream, writes } = fakeStream(true, { columns });
+      createProgress(stream).update(message);
+      expect(writes, String(columns)).toEqual([`\r\x1b[K${message}`]);
+    }
   });
 });

@@ -125,3 +125,22 @@ describe('ecr-guardrails redrive --help', () => {
     expect(stdout).toContain('lambda:InvokeFunction');
   });
 });
+
+describe('ecr-guardrails redrive: bad input', () => {
+  it('without a region says so (not the SDK\'s "Region is missing" after a failed call) and exits 2', async () => {
+    const { code, stderr } = await runCli(['redrive']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('ecr-guardrails: error: No AWS region: pass --region or set AWS_REGION or a region in your profile.\n');
+  });
+
+  it('refuses a malformed --region before any call', async () => {
+    const { code, stderr } = await runCli(['redrive', '--region', 'mars'], { AWS_ACCESS_KEY_ID: 'AKIATEST', AWS_SECRET_ACCESS_KEY: 's' });
+    expect(code).toBe(2);
+    expect(stderr).toBe('ecr-guardrails: error: --region mars: expected a region name such as eu-west-3.\n');
+  });
+
+  it('documents the exit status it gives: errors exit 2, as for every command', async () => {
+    const { stdout } = await runCli(['redrive', '--help']);
+    expect(stdout.replace(/\s+/g, ' ')).toContain('Exit status: 0 every message redriven (or none waiting), 2 some left in the queue (listed) or an error.');
+  });
+});

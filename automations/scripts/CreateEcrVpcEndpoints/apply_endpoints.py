@@ -22,9 +22,14 @@ def handler(events, context):
             Description='ecr-guardrails: HTTPS from the VPC to its ECR and S3 interface endpoints',
             TagSpecifications=tags('security-group', GROUP_NAME, execution_id))['GroupId']
     if plan['Group']['Authorize']:
-        ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[{
-            'IpProtocol': 'tcp', 'FromPort': 443, 'ToPort': 443,
-            'IpRanges': [{'CidrIp': block, 'Description': 'VPC CIDR to VPC endpoints (ecr-guardrails)'} for block in plan['Group']['Authorize']]}])
+        # IPv4 blocks go in IpRanges, the VPC's IPv6 blocks (dual-stack workloads) in Ipv6Ranges.
+        described = 'VPC CIDR to VPC endpoints (ecr-guardrails)'
+        blocks = plan['Group']['Authorize']
+        permission = {'IpProtocol': 'tcp', 'FromPort': 443, 'ToPort': 443,
+                      'IpRanges': [{'CidrIp': b, 'Description': described} for b in blocks if ':' not in b]}
+        if any(':' in b for b in blocks):
+            permission['Ipv6Ranges'] = [{'CidrIpv6': b, 'Description': described} for b in blocks if ':' in b]
+        ec2.authorize_security_group_ingress(GroupId=group_id, IpPermissions=[permission])
     created, modified = [], []
     for create in plan['Creates']:
         request = {'VpcId': vpc_id, 'ServiceName': create['ServiceName'], 'VpcEndpointType': create['VpcEndpointType'],

@@ -161,6 +161,9 @@ def inspect(ec2, events):
     owner, dhcp = vpc.get('OwnerId'), vpc.get('DhcpOptionsId')
     blocks = [a['CidrBlock'] for a in vpc.get('CidrBlockAssociationSet', [])
               if a.get('CidrBlockState', {}).get('State', 'associated') == 'associated'] or [vpc['CidrBlock']]
+    # Dual-stack workloads also send from the VPC's IPv6 blocks: the project group admits those too.
+    ipv6_blocks = [a['Ipv6CidrBlock'] for a in vpc.get('Ipv6CidrBlockAssociationSet', [])
+                   if a.get('Ipv6CidrBlock') and a.get('Ipv6CidrBlockState', {}).get('State') == 'associated']
     support = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute='enableDnsSupport')['EnableDnsSupport']['Value']
     hostnames = ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute='enableDnsHostnames')['EnableDnsHostnames']['Value']
     in_vpc = [{'Name': 'vpc-id', 'Values': [vpc_id]}]
@@ -190,7 +193,8 @@ def inspect(ec2, events):
         info.append({'id': s['SubnetId'], 'az': s['AvailabilityZone'], 'cidr': s.get('CidrBlock'), 'table': table.get('RouteTableId'), 'private': not public,
                      'workloads': workload_count.get(s['SubnetId'], 0), 'free': s.get('AvailableIpAddressCount', 0)})
     workload = [s for s in info if s['workloads']] or info
-    return {'vpc_id': vpc_id, 'owner': owner, 'dhcp': dhcp, 'blocks': blocks, 'support': support, 'hostnames': hostnames, 'subnets': info, 'workload': workload,
+    return {'vpc_id': vpc_id, 'owner': owner, 'dhcp': dhcp, 'blocks': blocks, 'ipv6_blocks': ipv6_blocks,
+            'support': support, 'hostnames': hostnames, 'subnets': info, 'workload': workload,
             'endpoints': [e for e in endpoints if (e.get('State') or '').lower() not in GONE], 'groups': groups, 'workload_enis': workload_enis}
 
 
@@ -284,10 +288,10 @@ def plan(ec2, events):
         if existing:
             group['Id'] = existing[0]['GroupId']
             cidrs = admitted(ec2, state, [existing[0]['GroupId']], prefix_lists)[0]
-            group['Authorize'] = [b for b in state['blocks'] if not covered(b, cidrs)]
+            group['Authorize'] = [b for b in state['blocks'] + state['ipv6_blocks'] if not covered(b, cidrs)]
         else:
             group['Create'] = True
-            group['Authorize'] = list(state['blocks'])
+            group['Authorize'] = state['blocks'] + state['ipv6_blocks']
         if group['Create'] or group['Authorize']:
             notes.append('%s security group %s admitting 443 from %s' % ('create' if group['Create'] else 'update', GROUP_NAME, ', '.join(group['Authorize'])))
     if needs_group and group['Id'] and events.get('SecurityGroupId') and group['Id'] not in groups:
