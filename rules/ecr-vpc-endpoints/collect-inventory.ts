@@ -117,6 +117,8 @@ export class NetworkInventory {
         subnetIds: e.SubnetIds ?? [],
         groupIds: (e.Groups ?? []).map((g) => g.GroupId ?? ''),
         routeTableIds: e.RouteTableIds ?? [],
+        ...(e.IpAddressType ? { ipAddressType: e.IpAddressType } : {}),
+        ...(e.DnsOptions?.DnsRecordIpType ? { dnsRecordIpType: e.DnsOptions.DnsRecordIpType } : {}),
       });
       this.endpoints.set(vpcId, list);
     }

@@ -10,6 +10,7 @@
  */
 import { exemptionAnnotation } from '../common/exemption.js';
 import type { Evaluation } from '../kernel/types.js';
+import { endpointFamilies, sourcesAdmitted } from './address-families.js';
 import { coverageOf } from './cidr.js';
 import { forwardingRuleFor, untrustedDhcpServers, type ResolverRuleFacts } from './dns-path.js';
 import {
@@ -71,6 +72,10 @@ export interface EndpointFacts {
   subnetIds: string[];
   groupIds: string[];
   routeTableIds: string[];
+  /** IpAddressType (`ipv4` | `dualstack` | `ipv6`); absent in older snapshots. */
+  ipAddressType?: string;
+  /** DnsOptions.DnsRecordIpType (`ipv4` | `dualstack` | `ipv6` | `service-defined`); absent in older snapshots. */
+  dnsRecordIpType?: string;
 }
 
 /** A security group attached to an endpoint, reduced to what admits TCP 443. */
@@ -96,7 +101,7 @@ export interface VpcFacts {
   dhcpOptionsId?: string;
   /** Facts that could not be read (missing or unrecognised fields): the VPC cannot be COMPLIANT. */
   unknown?: string[];
-  /** Associated IPv4 CIDR blocks (ECR's PrivateLink endpoints are IPv4 only). */
+  /** Associated IPv4 CIDR blocks (they locate the VPC resolver for the DHCP check; whether an endpoint takes IPv6 is its own: address-families.ts). */
   cidrBlocks: string[];
   tags: Record<string, string>;
   /** DescribeVpcAttribute results; only collected for VPCs whose verdict depends on them. */
@@ -205,15 +210,20 @@ function admittedSources(groups: SecurityGroupFacts[], prefixLists: Record<strin
 /**
  * Workload interfaces the endpoint's security groups do not admit on 443, as their addresses:
  * an interface is admitted when a rule names one of its security groups, or the admitted ranges
- * contain every address it sends from. One whose addresses are unknown is admitted only by a
+ * contain every address it sends to the endpoint from, i.e. its addresses of the families the
+ * endpoint's DNS records have (address-families.ts: an IPv4-only endpoint needs only the IPv4
+ * addresses of a dual-stack workload admitted). One without an address of those families
+ * (unknown addresses, or an IPv6-only workload and an IPv4-only endpoint) is admitted only by a
  * group rule.
  */
 export function unadmittedWorkloads(endpoint: EndpointFacts, vpc: VpcFacts, prefixLists: Record<string, string[]>): string[][] {
   const groups = endpoint.groupIds.map((id) => vpc.securityGroups.find((g) => g.groupId === id)).filter((g): g is SecurityGroupFacts => !!g);
   const { cidrs, groupIds } = admittedSources(groups, prefixLists);
   const covered = coverageOf(cidrs);
-  const admitted = (sources: string[]) => sources.length > 0 && sources.every(covered);
-  return vpc.workloads.flatMap((w) => (w.groupIds.some((id) => groupIds.has(id)) ? [] : w.interfaces.filter((sources) => !admitted(sources))));
+  const families = endpointFamilies(endpoint.ipAddressType, endpoint.dnsRecordIpType);
+  return vpc.workloads.flatMap((w) =>
+    w.groupIds.some((id) => groupIds.has(id)) ? [] : w.interfaces.filter((sources) => !sourcesAdmitted(sources, families, covered)),
+  );
 }
 
 /** Problems of one interface endpoint: state, private DNS, AZ coverage, security groups. */

@@ -1,8 +1,8 @@
 /**
  * The CreateEcrVpcEndpoints scripts repeat three pieces of the ecr-vpc-endpoints rule in Python
  * (automations/scripts/CreateEcrVpcEndpoints/network.py): which network interfaces are
- * workloads, which sources a security group admits TCP 443 from, and whether IPv4 ranges cover
- * a CIDR block. Both implementations run over the same cases here and must agree, so the runbook
+ * workloads, which sources a security group admits TCP 443 from, whether ranges cover a CIDR
+ * block, and which of an interface's addresses an endpoint's families make count. Both implementations run over the same cases here and must agree, so the runbook
  * never judges a VPC differently from the rule.
  *
  * To extend: add a case to a table, or a new entry to PAIRS (a TypeScript function, the name of
@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { IpPermission, NetworkInterface } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { cidrCovered } from '../../rules/ecr-vpc-endpoints/cidr.js';
+import { endpointFamilies, sourcesAdmitted, type Family } from '../../rules/ecr-vpc-endpoints/address-families.js';
+import { cidrCovered, coverageOf } from '../../rules/ecr-vpc-endpoints/cidr.js';
 import { admits443, interfaceSources, isWorkloadInterface } from '../../rules/ecr-vpc-endpoints/collect-inventory.js';
 import { forwardingRuleFor, untrustedDhcpServers } from '../../rules/ecr-vpc-endpoints/dns-path.js';
 
@@ -127,6 +128,38 @@ const FORWARDING: Array<[string, [string, string, string[]]]> = [
   ['no rule associated', ['api.ecr.eu-west-3.amazonaws.com', 'vpc-3', []]],
 ];
 
+// VpcEndpoint IpAddressType and DnsOptions.DnsRecordIpType
+// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcEndpoint.html,
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DnsOptions.html):
+// [IpAddressType, DnsRecordIpType] (null: absent) -> the families workloads reach the endpoint over.
+const FAMILIES: Array<[string, [string | null, string | null]]> = [
+  ['IPv4 only', ['ipv4', 'ipv4']],
+  ['dualstack', ['dualstack', 'dualstack']],
+  ['dualstack endpoint, A records only', ['dualstack', 'ipv4']],
+  ['dualstack endpoint, AAAA records only', ['dualstack', 'ipv6']],
+  ['IPv6 only', ['ipv6', 'ipv6']],
+  ['service-defined records: IpAddressType decides', ['ipv4', 'service-defined']],
+  ['service-defined records, dualstack endpoint', ['dualstack', 'service-defined']],
+  ['no DnsRecordIpType', ['ipv4', null]],
+  ['neither (older snapshot)', [null, null]],
+  ['service-defined, no IpAddressType', [null, 'service-defined']],
+  ['unrecognised DnsRecordIpType', ['ipv4', 'not-specified']],
+  ['unrecognised IpAddressType', ['ipv5', null]],
+  ['upper case', ['IPv4', 'IPV4']],
+];
+
+// [an interface's sources, the endpoint's families, admitted ranges] -> admitted.
+const ADMISSION: Array<[string, [string[], Family[], string[]]]> = [
+  ['dual-stack interface, IPv4 endpoint, IPv4 admitted', [['10.0.2.2/32', '2001:db8::10/128'], [4], ['10.0.0.0/16']]],
+  ['dual-stack interface, dualstack endpoint, IPv4 admitted only', [['10.0.2.2/32', '2001:db8::10/128'], [4, 6], ['10.0.0.0/16']]],
+  ['dual-stack interface, dualstack endpoint, both admitted', [['10.0.2.2/32', '2001:db8::10/128'], [4, 6], ['10.0.0.0/16', '2001:db8::/56']]],
+  ['IPv6-only interface, IPv4 endpoint, everything admitted', [['2001:db8::10/128'], [4], ['0.0.0.0/0', '::/0']]],
+  ['IPv6-only interface, IPv6 endpoint, admitted', [['2001:db8::10/128'], [6], ['2001:db8::/56']]],
+  ['IPv4 interface, IPv6 endpoint', [['10.0.2.2/32'], [6], ['0.0.0.0/0', '::/0']]],
+  ['no address', [[], [4, 6], ['0.0.0.0/0', '::/0']]],
+  ['IPv4 prefix partly admitted', [['10.0.1.16/28'], [4], ['10.0.1.16/29']]],
+];
+
 interface Pair {
   /** Function name in network.py. */
   python: string;
@@ -177,6 +210,20 @@ const PAIRS: Record<string, Pair> = {
     typescript: ([name, vpcId, trusted]: [string, string, string[]]) => forwardingRuleFor(name, vpcId, RULES, trusted)?.id ?? null,
     normalise: (result) => (result as { id: string } | null)?.id ?? null,
     cases: FORWARDING,
+  },
+  'endpointFamilies = endpoint_families': {
+    python: 'endpoint_families',
+    pythonArgs: ([ipType, dnsType]: [string | null, string | null]) => [ipType, dnsType],
+    typescript: ([ipType, dnsType]: [string | null, string | null]) => endpointFamilies(ipType ?? undefined, dnsType ?? undefined),
+    normalise: (result) => result,
+    cases: FAMILIES,
+  },
+  'sourcesAdmitted = sources_admitted': {
+    python: 'sources_admitted',
+    pythonArgs: ([sources, families, cidrs]: [string[], Family[], string[]]) => [sources, families, cidrs],
+    typescript: ([sources, families, cidrs]: [string[], Family[], string[]]) => sourcesAdmitted(sources, families, coverageOf(cidrs)),
+    normalise: (result) => result,
+    cases: ADMISSION,
   },
   'cidrCovered = covered': {
     python: 'covered',

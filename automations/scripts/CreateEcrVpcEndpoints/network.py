@@ -54,6 +54,23 @@ def covered(block, cidrs):
     return start > int(target.broadcast_address)
 
 
+# As endpointFamilies (rules/ecr-vpc-endpoints/address-families.ts): the families of the endpoint's DNS
+# records (DnsRecordIpType, else IpAddressType); missing or unrecognised: both.
+FAMILIES = {'ipv4': [4], 'ipv6': [6], 'dualstack': [4, 6]}
+
+
+def endpoint_families(ip_type, dns_type):
+    if dns_type is not None and dns_type.lower() != 'service-defined':
+        return FAMILIES.get(dns_type.lower(), [4, 6])
+    return FAMILIES.get((ip_type or '').lower(), [4, 6])
+
+
+def sources_admitted(sources, families, cidrs):
+    # As sourcesAdmitted: its addresses of those families, at least one, all covered.
+    used = [s for s in sources if (6 if ':' in s else 4) in families]
+    return bool(used) and all(covered(s, cidrs) for s in used)
+
+
 def admits_443(group):
     # Sources of the rules admitting TCP 443, read as the rule does (admits443 in rules/ecr-vpc-endpoints).
     cidrs, members, lists = [], [], []

@@ -6,7 +6,7 @@ import json
 import re
 
 import boto3
-from network import admits_443, covered, forwarding_rule_for, interface_sources, is_workload, untrusted_dhcp_servers
+from network import admits_443, covered, endpoint_families, forwarding_rule_for, interface_sources, is_workload, sources_admitted, untrusted_dhcp_servers
 
 GROUP_NAME = 'ecr-guardrails-vpc-endpoints'
 ALIASES = {
@@ -66,12 +66,12 @@ def serves(endpoint, service, region):
 def prefix_list_cidrs(ec2, list_id, cache):
     if list_id not in cache:
         entries = pages(ec2.get_paginator('get_managed_prefix_list_entries'), 'Entries', PrefixListId=list_id)
-        cache[list_id] = [e['Cidr'] for e in entries if '.' in e.get('Cidr', '')]
+        cache[list_id] = [e['Cidr'] for e in entries if e.get('Cidr')]
     return cache[list_id]
 
 
 def admitted(ec2, state, group_ids, cache):
-    # IPv4 ranges (prefix lists expanded) and security groups that the groups admit 443 from.
+    # Ranges (prefix lists expanded) and security groups that the groups admit 443 from.
     groups = {g['GroupId']: g for g in state['groups']}
     cidrs, members = [], set()
     for group_id in group_ids:
@@ -81,12 +81,12 @@ def admitted(ec2, state, group_ids, cache):
     return cidrs, members
 
 
-def admits(ec2, state, group_ids, cache):
+def admits(ec2, state, endpoint, cache):
     # As the rule (unadmittedWorkloads in evaluate.ts): every workload interface is a member of a
-    # group the rules name, or the admitted ranges contain every address it sends from.
-    cidrs, members = admitted(ec2, state, group_ids, cache)
-    return all(members & set(w['groups']) or (w['sources'] and all(covered(src, cidrs) for src in w['sources']))
-               for w in state['workload_enis'])
+    # group the rules name, or the admitted ranges contain its addresses of the endpoint's families.
+    cidrs, members = admitted(ec2, state, [g['GroupId'] for g in endpoint.get('Groups', [])], cache)
+    families = endpoint_families(endpoint.get('IpAddressType'), (endpoint.get('DnsOptions') or {}).get('DnsRecordIpType'))
+    return all(members & set(w['groups']) or sources_admitted(w['sources'], families, cidrs) for w in state['workload_enis'])
 
 
 def resolver_rules(vpc_id):
@@ -273,7 +273,7 @@ def plan(ec2, events):
             notes.append('%s endpoint %s does not cover %s (no subnet given there)' % (service['label'], endpoint['VpcEndpointId'], ', '.join(unreachable)))
         if private_dns and not endpoint.get('PrivateDnsEnabled'):
             change['PrivateDnsEnabled'] = True
-        if not admits(ec2, state, [g['GroupId'] for g in endpoint.get('Groups', [])], prefix_lists):
+        if not admits(ec2, state, endpoint, prefix_lists):
             change['AddSecurityGroup'] = True
             needs_group = True
         if change:

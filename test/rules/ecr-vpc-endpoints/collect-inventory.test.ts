@@ -3,7 +3,7 @@
  * security-group rules admit TCP 443.
  */
 import { describe, expect, it } from 'vitest';
-import { admits443, isWorkloadInterface } from '../../../rules/ecr-vpc-endpoints/collect-inventory.js';
+import { admits443, isWorkloadInterface, NetworkInventory } from '../../../rules/ecr-vpc-endpoints/collect-inventory.js';
 
 describe('what counts as a workload', () => {
   it.each([
@@ -38,5 +38,25 @@ describe('security group rules admitting 443', () => {
         { IpProtocol: 'udp', FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: '172.16.0.0/12' }] },
       ]),
     ).toEqual({ cidrs: ['10.0.0.0/16', '192.168.0.0/16'], groupIds: ['sg-1'], prefixListIds: ['pl-1'] });
+  });
+});
+
+describe('endpoint address families', () => {
+  // VpcEndpoint.IpAddressType and DnsOptions.DnsRecordIpType as DescribeVpcEndpoints returns them
+  // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcEndpoint.html).
+  const ecrApi = { VpcEndpointId: 'vpce-1', VpcId: 'vpc-1', ServiceName: 'com.amazonaws.eu-west-3.ecr.api', VpcEndpointType: 'Interface' as const };
+  const endpointOf = (shape: Parameters<NetworkInventory['addEndpoints']>[0][number]) => {
+    const inventory = new NetworkInventory();
+    inventory.addEndpoints([shape]);
+    return inventory.endpoints.get('vpc-1')![0]!;
+  };
+
+  it('keeps IpAddressType and DnsRecordIpType', () => {
+    expect(endpointOf({ ...ecrApi, IpAddressType: 'dualstack', DnsOptions: { DnsRecordIpType: 'ipv4' } })).toMatchObject({ ipAddressType: 'dualstack', dnsRecordIpType: 'ipv4' });
+  });
+
+  it('leaves them out when AWS does not return them (the shape of older snapshots)', () => {
+    const facts = endpointOf(ecrApi);
+    expect('ipAddressType' in facts || 'dnsRecordIpType' in facts).toBe(false);
   });
 });
