@@ -15,18 +15,26 @@
 
 export type Family = 4 | 6;
 
-const FAMILIES: Record<string, Family[]> = { ipv4: [4], ipv6: [6], dualstack: [4, 6] };
+/**
+ * `service-defined`: "A records for the private, Regional, and zonal DNS names and AAAA records
+ * for the Regional and zonal DNS names" (EC2's DnsRecordIpType, as the CDK reference spells it:
+ * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.VpcEndpointDnsRecordIpType.html).
+ * The rule requires private DNS, and the private DNS name (what docker and the SDKs resolve) has
+ * A records only, so clients reach it over IPv4.
+ */
+const FAMILIES: Record<string, Family[]> = { ipv4: [4], ipv6: [6], dualstack: [4, 6], 'service-defined': [4] };
 const BOTH: Family[] = [4, 6];
 
 /**
- * The families of the endpoint's DNS records: DnsRecordIpType, or for `service-defined` or none,
- * IpAddressType. Anything missing or unrecognised gives both families (the strict reading:
- * every address the workload has must be admitted).
+ * The families of the endpoint's private DNS records: from DnsRecordIpType, or without one from
+ * IpAddressType. Anything unrecognised gives both families (the strict reading: every address
+ * the workload has must be admitted).
  */
 export function endpointFamilies(ipAddressType: string | undefined, dnsRecordIpType: string | undefined): Family[] {
   const dns = dnsRecordIpType?.toLowerCase();
-  if (dns !== undefined && dns !== 'service-defined') return FAMILIES[dns] ?? BOTH;
-  return FAMILIES[ipAddressType?.toLowerCase() ?? ''] ?? BOTH;
+  if (dns !== undefined) return FAMILIES[dns] ?? BOTH;
+  const ip = ipAddressType?.toLowerCase() ?? '';
+  return ip === 'service-defined' ? BOTH : (FAMILIES[ip] ?? BOTH);
 }
 
 /** The family of a source CIDR as the collector writes it (an IPv6 one has a colon). */

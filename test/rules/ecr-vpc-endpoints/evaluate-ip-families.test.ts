@@ -95,12 +95,14 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'service-defined DNS records fall back to IpAddressType (dualstack: both families)',
+    // service-defined: A records for the private DNS name, AAAA only for the Regional and zonal
+    // names (https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_ec2.VpcEndpointDnsRecordIpType.html).
+    name: 'service-defined DNS records: the private DNS name has A records only, so IPv4 decides (IPv6 not admitted is fine)',
     change: (e) => {
       dualStackWorkload(e);
       ecrEndpoints(e, 'dualstack', 'service-defined');
     },
-    expected: { complianceType: 'NON_COMPLIANT', annotation: NOT_ADMITTED(`${V4}, ${V6}`) },
+    expected: { complianceType: 'COMPLIANT', annotation: FULLY_COVERED },
   },
   {
     name: 'no DnsRecordIpType: IpAddressType ipv4 decides',
