@@ -83,7 +83,9 @@ export async function resolveTargets(options: LiveOptions): Promise<{ targets: S
   const home = regions[0] as string;
   const sts = new STSClient({ region: home });
   const identity = await awsCall('sts:GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({}))).catch((error: Error) => {
-    throw new UsageError(explainAwsError(error.cause ?? error), { cause: error });
+    // Credentials problems get their own advice; anything else (no network, a bad endpoint) keeps the call it failed in.
+    const explained = explainAwsError(error.cause ?? error);
+    throw new UsageError(explained === (error.cause as Error | undefined)?.message ? error.message : explained, { cause: error });
   });
   const callerAccount = identity.Account ?? '';
   const partition = partitionOf(identity.Arn);

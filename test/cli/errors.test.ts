@@ -25,3 +25,18 @@ describe('explainAwsError', () => {
     );
   });
 });
+
+describe('an endpoint that cannot be reached', () => {
+  it('names the call that failed and the network error, as a one-line error with exit 2 (no stack trace)', { timeout: 60_000 }, async () => {
+    const { runCli } = await import('../support/cli.js');
+    const result = await runCli(['scan', '--region', 'eu-west-3'], {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_MAX_ATTEMPTS: '1',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/sts:GetCallerIdentity failed: \w+: .*(ECONNREFUSED|connect)/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
