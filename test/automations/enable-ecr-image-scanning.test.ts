@@ -11,9 +11,11 @@ import {
   DescribeRepositoriesCommand,
   ECRClient,
   GetRegistryScanningConfigurationCommand,
+  ImageNotFoundException,
   LimitExceededException,
   PutRegistryScanningConfigurationCommand,
   StartImageScanCommand,
+  UnsupportedImageTypeException,
   type RegistryScanningRule,
 } from '@aws-sdk/client-ecr';
 import { BatchGetAccountStatusCommand, Inspector2Client, ListFindingsCommand } from '@aws-sdk/client-inspector2';
@@ -183,6 +185,31 @@ describe('EnableEcrImageScanning', () => {
     // The rule still finds the image without results (and the archived one): Failed, naming them.
     expect(result.status).toBe('Failed');
     expect(result.failureMessage).toMatch(/Not fixed: pushes to team-a\/payments-api are now scanned, but ecr-image-scanning still finds 2 image\(s\) in use without scan results: never \(LIMIT_EXCEEDED\), archived \(IMAGE_ARCHIVED\)/);
+  });
+
+  // StartImageScan raises UnsupportedImageTypeException for an image the scanner cannot scan and
+  // ImageNotFoundException for one deleted since it was listed
+  // (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_StartImageScan.html, Errors):
+  // one such image must not stop the scans of the others nor fail the run before the verification.
+  it('ScanNow goes on past an image the scanner cannot scan or that was deleted meanwhile, and names them', async () => {
+    const digest = (c: string) => 'sha256:' + c.repeat(64);
+    const recent = new Date(Date.now() - 86_400_000);
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('*') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('SCAN_ON_PUSH', ['*']));
+    const images = ['a', 'b', 'c'].map((c) => ({ imageDigest: digest(c), imageTags: [`t-${c}`], imagePushedAt: recent }));
+    ecr.on(DescribeImagesCommand).resolvesOnce({ imageDetails: images }).resolves({ imageDetails: images.map((i) => ({ ...i, imageScanStatus: { status: 'IN_PROGRESS' as const } })) });
+    ecr.on(StartImageScanCommand, { imageId: { imageDigest: digest('a') } }).rejects(new UnsupportedImageTypeException({ message: 'The image is of a type that cannot be scanned.', $metadata: {} }));
+    ecr.on(StartImageScanCommand, { imageId: { imageDigest: digest('b') } }).rejects(new ImageNotFoundException({ message: 'The image requested does not exist in the specified repository.', $metadata: {} }));
+    ecr.on(StartImageScanCommand, { imageId: { imageDigest: digest('c') } }).resolves({ imageScanStatus: { status: 'IN_PROGRESS' } });
+
+    const result = await runAutomation(RUNBOOK, { parameters: { ...base, ScanNow: 'true' } });
+
+    expect(result.failureMessage).toBeUndefined();
+    expect(ecr.commandCalls(StartImageScanCommand).map((call) => call.args[0].input.imageId?.imageDigest)).toEqual([digest('a'), digest('b'), digest('c')]);
+    expect(result.outputs['ScanImagesInUse.Result']).toBe(
+      `scans started: 1 of 3 image(s) in use without results or with a FAILED scan; cannot be scanned (unsupported image type): ${digest('a')}; deleted since listed: ${digest('b')}`,
+    );
+    expect(result.status).toBe('Success');
   });
 
   it('starts at most 500 scans in a run and says how many are left for another', async () => {
