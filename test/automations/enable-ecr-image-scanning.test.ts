@@ -21,7 +21,9 @@ import {
 import { BatchGetAccountStatusCommand, Inspector2Client, ListFindingsCommand } from '@aws-sdk/client-inspector2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { ImageScanningParams } from '../../rules/ecr-image-scanning/evaluate.js';
 import { rule } from '../../rules/ecr-image-scanning/rule.js';
+import { defaultRuleParameters } from '../../rules/kernel/parameters.js';
 import { InvalidParameterError, mutatingCalls, runAutomation } from '../support/ssm/interpreter.js';
 import { ACCOUNT, repository, ROLE_ARN } from './ecr-fixtures.js';
 
@@ -210,6 +212,32 @@ describe('EnableEcrImageScanning', () => {
       `scans started: 1 of 3 image(s) in use without results or with a FAILED scan; cannot be scanned (unsupported image type): ${digest('a')}; deleted since listed: ${digest('b')}`,
     );
     expect(result.status).toBe('Success');
+  });
+
+  // An image index / manifest list gets no scan of its own (StartImageScan refuses it:
+  // https://github.com/docker/setup-buildx-action/issues/186); its images are scanned and judged.
+  it('ScanNow scans the images an index lists, not the index; the rule and the verification accept the index', async () => {
+    const digest = (c: string) => 'sha256:' + c.repeat(64);
+    const recent = new Date(Date.now() - 86_400_000);
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('*') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('SCAN_ON_PUSH', ['*']));
+    const index = { imageDigest: digest('1'), imageTags: ['v1'], imagePushedAt: recent, imageManifestMediaType: 'application/vnd.oci.image.index.v1+json' };
+    const amd64 = { imageDigest: digest('2'), imagePushedAt: recent, imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' };
+    ecr.on(DescribeImagesCommand).resolvesOnce({ imageDetails: [index, amd64] }).resolves({ imageDetails: [index, { ...amd64, imageScanStatus: { status: 'IN_PROGRESS' as const } }] });
+    ecr.on(StartImageScanCommand, { imageId: { imageDigest: digest('1') } }).rejects(new UnsupportedImageTypeException({ message: "An artifact with media type 'application/vnd.oci.image.index.v1+json' cannot be scanned.", $metadata: {} }));
+    ecr.on(StartImageScanCommand, { imageId: { imageDigest: digest('2') } }).resolves({ imageScanStatus: { status: 'IN_PROGRESS' } });
+
+    const result = await runAutomation(RUNBOOK, { parameters: { ...base, ScanNow: 'true' } });
+
+    expect(ecr.commandCalls(StartImageScanCommand).map((call) => call.args[0].input.imageId?.imageDigest)).toEqual([digest('2')]);
+    expect(result.failureMessage).toBeUndefined();
+    expect(result.status).toBe('Success');
+    const [evaluation] = rule.evaluate(
+      { registry: { scanType: 'BASIC', rules: [] }, repositories: [{ repositoryName: NAME, tags: {}, scanning: { scanFrequency: 'SCAN_ON_PUSH', appliedScanFilters: ['*'] }, images: [{ ...index, imagePushedAt: recent.toISOString() }] }] },
+      defaultRuleParameters<ImageScanningParams>(rule.id, rule.parameters),
+      new Date(),
+    );
+    expect(evaluation!.complianceType).toBe('COMPLIANT');
   });
 
   it('starts at most 500 scans in a run and says how many are left for another', async () => {
