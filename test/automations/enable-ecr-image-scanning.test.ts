@@ -105,6 +105,26 @@ describe('EnableEcrImageScanning', () => {
     expect(mutatingCalls(result)).toEqual([]);
   });
 
+  // Writing an ENHANCED configuration calls Amazon Inspector with the caller's permissions, which
+  // include inspector2:Enable (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html):
+  // with Inspector's ECR scanning off the write could turn it on for the whole account (billed per
+  // image), a decision the rule leaves to a person. The verification would fail anyway: fail first.
+  it('ENHANCED with Inspector off: fails before writing, changing nothing', async () => {
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('ENHANCED', [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: wildcard('prod-*') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('MANUAL'));
+    ecr.on(PutRegistryScanningConfigurationCommand).resolves({});
+    inspector.on(BatchGetAccountStatusCommand).resolves({
+      accounts: [{ accountId: ACCOUNT, state: { status: 'ENABLED', errorCode: 'ALREADY_ENABLED', errorMessage: '' }, resourceState: { ec2: { status: 'ENABLED', errorCode: 'ALREADY_ENABLED', errorMessage: '' }, ecr: { status: 'DISABLED', errorCode: 'RESOURCE_NOT_FOUND', errorMessage: '' } } }],
+    });
+
+    const result = await runAutomation(RUNBOOK, { parameters: base });
+
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toMatch(/^PlanScanning: script failed: ValueError: The registry uses ENHANCED scanning but Amazon Inspector ECR scanning is DISABLED; nothing was changed/);
+    expect(mutatingCalls(result)).toEqual([]);
+    expect(inspector).toHaveReceivedCommandWith(BatchGetAccountStatusCommand, { accountIds: [ACCOUNT] });
+  });
+
   it('makes 0 writes on a repository whose pushes are already scanned (idempotent)', async () => {
     ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('team-a') }]));
     ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('SCAN_ON_PUSH', ['team-a']));
