@@ -141,6 +141,7 @@ export function observationFromDetail(image: ImageDetail): ScanObservation {
     pushedAtMs: image.imagePushedAt?.getTime(),
     lastPullMs: image.lastRecordedPullTime?.getTime(),
     scanStatus: image.imageScanStatus?.status,
+    manifestMediaType: image.imageManifestMediaType,
     scanCompletedAtMs: image.imageScanFindingsSummary?.imageScanCompletedAt?.getTime(),
     severityCounts: image.imageScanFindingsSummary?.findingSeverityCounts,
   };

@@ -52,6 +52,8 @@ export interface ImageScanFact {
   imageTags?: string[];
   imagePushedAt?: string;
   lastRecordedPullTime?: string;
+  /** An image index or manifest list has no scan of its own (summarise.ts IMAGE_INDEX_MEDIA_TYPES). */
+  imageManifestMediaType?: string;
   imageScanStatus?: { status?: string; description?: string };
   imageScanFindingsSummary?: { imageScanCompletedAt?: string; findingSeverityCounts?: Record<string, number> };
   /** ENHANCED: the image's active Amazon Inspector findings (ListFindings `severity`, `firstObservedAt`). */
@@ -117,6 +119,7 @@ export function observationFromFact(image: ImageScanFact): ScanObservation {
     pushedAtMs: time(image.imagePushedAt),
     lastPullMs: time(image.lastRecordedPullTime),
     scanStatus: image.imageScanStatus?.status,
+    manifestMediaType: image.imageManifestMediaType,
     scanCompletedAtMs: time(image.imageScanFindingsSummary?.imageScanCompletedAt),
     severityCounts: image.imageScanFindingsSummary?.findingSeverityCounts,
   };
@@ -168,6 +171,12 @@ export function configurationProblem(repository: ImageScanningRepository, regist
   }
 }
 
+/** How a status that is neither a finding nor pending is named in the annotation. */
+const NOTE_TEXT: Readonly<Record<string, string>> = {
+  UNSUPPORTED_IMAGE: 'UNSUPPORTED_IMAGE (the scanner cannot scan this image type)',
+  IMAGE_INDEX: 'IMAGE_INDEX (an image index: its images are scanned one by one)',
+};
+
 function result(repository: ImageScanningRepository, complianceType: Evaluation['complianceType'], annotation: string, runbook?: string | null): Evaluation {
   return { resourceType: RESOURCE_TYPE, resourceId: repository.repositoryName, complianceType, annotation, ...(runbook !== undefined ? { runbook } : {}) };
 }
@@ -208,7 +217,7 @@ export function evaluateRepository(repository: ImageScanningRepository, facts: P
       if (kind === 'no-results') {
         withoutResults += count;
         noResults.push(label);
-      } else if (kind !== 'failed') notes.push(`${count} in use ${status === 'UNSUPPORTED_IMAGE' ? 'UNSUPPORTED_IMAGE (the scanner cannot scan this image type)' : `${status} (scan pending)`} (e.g. ${summary.statusExamples[status]})`);
+      } else if (kind !== 'failed') notes.push(`${count} in use ${NOTE_TEXT[status] ?? `${status} (scan pending)`} (e.g. ${summary.statusExamples[status]})`);
     }
     // Without scan results nobody can say the image has no findings: a finding when findings are judged.
     if (withoutResults && params.VulnerabilityCheck) {

@@ -31,7 +31,8 @@ export type Severity = (typeof SEVERITIES)[number];
  *   or it was never scanned): a finding when findings are judged, since "no findings" cannot
  *   be claimed for an image nobody scanned;
  * - unsupported: the scanner cannot scan this image type (a note: rescanning cannot fix it).
- * NEVER_SCANNED stands for an image without `imageScanStatus`. A status not listed here (a
+ * NEVER_SCANNED stands for an image without `imageScanStatus`; IMAGE_INDEX for an image index
+ * or manifest list without one (see `scanStatusOf`). A status not listed here (a
  * value AWS adds later) is treated as no-results: unknown input never passes.
  */
 export type ScanStatusClass = 'scanned' | 'pending' | 'failed' | 'no-results' | 'unsupported';
@@ -47,7 +48,28 @@ const STATUS_CLASSES: Readonly<Record<string, ScanStatusClass>> = {
   IMAGE_ARCHIVED: 'no-results',
   NEVER_SCANNED: 'no-results',
   UNSUPPORTED_IMAGE: 'unsupported',
+  IMAGE_INDEX: 'unsupported',
 };
+
+/**
+ * Manifest media types of an image index (OCI) or manifest list (Docker): a multi-architecture
+ * image, or the index buildx writes for its attestations. ECR stores the index beside the image
+ * manifests it lists (DescribeImages `imageManifestMediaType`,
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html) and scans only
+ * those: StartImageScan refuses the index ("An artifact with media type
+ * 'application/vnd.oci.image.index.v1+json' cannot be scanned",
+ * https://github.com/docker/setup-buildx-action/issues/186). Its images are judged one by one.
+ */
+export const IMAGE_INDEX_MEDIA_TYPES: ReadonlySet<string> = new Set([
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+]);
+
+/** The scan status an image is judged by: its own, else IMAGE_INDEX for an index, else NEVER_SCANNED. */
+export function scanStatusOf(image: Pick<ScanObservation, 'scanStatus' | 'manifestMediaType'>): string {
+  if (image.scanStatus) return image.scanStatus;
+  return image.manifestMediaType !== undefined && IMAGE_INDEX_MEDIA_TYPES.has(image.manifestMediaType) ? 'IMAGE_INDEX' : 'NEVER_SCANNED';
+}
 
 /** The class of a scan status (NEVER_SCANNED for an image without one). */
 export const scanStatusClass = (status: string): ScanStatusClass => STATUS_CLASSES[status] ?? 'no-results';
@@ -75,6 +97,8 @@ export interface ScanObservation {
   lastPullMs: number | undefined;
   /** imageScanStatus.status; undefined when the image was never scanned. */
   scanStatus: string | undefined;
+  /** imageManifestMediaType (an image index has no scan of its own). */
+  manifestMediaType?: string | undefined;
   /** imageScanFindingsSummary.imageScanCompletedAt (basic scanning). */
   scanCompletedAtMs: number | undefined;
   /** imageScanFindingsSummary.findingSeverityCounts (basic scanning). */
@@ -163,7 +187,7 @@ export class ScanSummariser {
     if (!inUse) return;
     s.inUse++;
     const ref = image.tags[0] ?? shortDigest(image.digest);
-    const status = image.scanStatus ?? 'NEVER_SCANNED';
+    const status = scanStatusOf(image);
     if (scanStatusClass(status) !== 'scanned') {
       s.statusCounts[status] = (s.statusCounts[status] ?? 0) + 1;
       s.statusExamples[status] ??= ref;

@@ -11,15 +11,19 @@ import {
   DescribeRepositoriesCommand,
   ECRClient,
   GetRegistryScanningConfigurationCommand,
+  ImageNotFoundException,
   LimitExceededException,
   PutRegistryScanningConfigurationCommand,
   StartImageScanCommand,
+  UnsupportedImageTypeException,
   type RegistryScanningRule,
 } from '@aws-sdk/client-ecr';
 import { BatchGetAccountStatusCommand, Inspector2Client, ListFindingsCommand } from '@aws-sdk/client-inspector2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { ImageScanningParams } from '../../rules/ecr-image-scanning/evaluate.js';
 import { rule } from '../../rules/ecr-image-scanning/rule.js';
+import { defaultRuleParameters } from '../../rules/kernel/parameters.js';
 import { InvalidParameterError, mutatingCalls, runAutomation } from '../support/ssm/interpreter.js';
 import { ACCOUNT, repository, ROLE_ARN } from './ecr-fixtures.js';
 
@@ -99,6 +103,26 @@ describe('EnableEcrImageScanning', () => {
     expect(result.status).toBe('Failed');
     expect(result.failureMessage).toMatch(/^VerifyImageScanning: script failed: ValueError: Not fixed: enhanced scanning is configured but Amazon Inspector ECR scanning is DISABLED/);
     expect(mutatingCalls(result)).toEqual([]);
+  });
+
+  // Writing an ENHANCED configuration calls Amazon Inspector with the caller's permissions, which
+  // include inspector2:Enable (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html):
+  // with Inspector's ECR scanning off the write could turn it on for the whole account (billed per
+  // image), a decision the rule leaves to a person. The verification would fail anyway: fail first.
+  it('ENHANCED with Inspector off: fails before writing, changing nothing', async () => {
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('ENHANCED', [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: wildcard('prod-*') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('MANUAL'));
+    ecr.on(PutRegistryScanningConfigurationCommand).resolves({});
+    inspector.on(BatchGetAccountStatusCommand).resolves({
+      accounts: [{ accountId: ACCOUNT, state: { status: 'ENABLED', errorCode: 'ALREADY_ENABLED', errorMessage: '' }, resourceState: { ec2: { status: 'ENABLED', errorCode: 'ALREADY_ENABLED', errorMessage: '' }, ecr: { status: 'DISABLED', errorCode: 'RESOURCE_NOT_FOUND', errorMessage: '' } } }],
+    });
+
+    const result = await runAutomation(RUNBOOK, { parameters: base });
+
+    expect(result.status).toBe('Failed');
+    expect(result.failureMessage).toMatch(/^PlanScanning: script failed: ValueError: The registry uses ENHANCED scanning but Amazon Inspector ECR scanning is DISABLED; nothing was changed/);
+    expect(mutatingCalls(result)).toEqual([]);
+    expect(inspector).toHaveReceivedCommandWith(BatchGetAccountStatusCommand, { accountIds: [ACCOUNT] });
   });
 
   it('makes 0 writes on a repository whose pushes are already scanned (idempotent)', async () => {
@@ -183,6 +207,57 @@ describe('EnableEcrImageScanning', () => {
     // The rule still finds the image without results (and the archived one): Failed, naming them.
     expect(result.status).toBe('Failed');
     expect(result.failureMessage).toMatch(/Not fixed: pushes to team-a\/payments-api are now scanned, but ecr-image-scanning still finds 2 image\(s\) in use without scan results: never \(LIMIT_EXCEEDED\), archived \(IMAGE_ARCHIVED\)/);
+  });
+
+  // StartImageScan raises UnsupportedImageTypeException for an image the scanner cannot scan and
+  // ImageNotFoundException for one deleted since it was listed
+  // (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_StartImageScan.html, Errors):
+  // one such image must not stop the scans of the others nor fail the run before the verification.
+  it('ScanNow goes on past an image the scanner cannot scan or that was deleted meanwhile, and names them', async () => {
+    const digest = (c: string) => 'sha256:' + c.repeat(64);
+    const recent = new Date(Date.now() - 86_400_000);
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('*') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('SCAN_ON_PUSH', ['*']));
+    const images = ['a', 'b', 'c'].map((c) => ({ imageDigest: digest(c), imageTags: [`t-${c}`], imagePushedAt: recent }));
+    ecr.on(DescribeImagesCommand).resolvesOnce({ imageDetails: images }).resolves({ imageDetails: images.map((i) => ({ ...i, imageScanStatus: { status: 'IN_PROGRESS' as const } })) });
+    ecr.on(StartImageScanCommand, { imageId: { imageDigest: digest('a') } }).rejects(new UnsupportedImageTypeException({ message: 'The image is of a type that cannot be scanned.', $metadata: {} }));
+    ecr.on(StartImageScanCommand, { imageId: { imageDigest: digest('b') } }).rejects(new ImageNotFoundException({ message: 'The image requested does not exist in the specified repository.', $metadata: {} }));
+    ecr.on(StartImageScanCommand, { imageId: { imageDigest: digest('c') } }).resolves({ imageScanStatus: { status: 'IN_PROGRESS' } });
+
+    const result = await runAutomation(RUNBOOK, { parameters: { ...base, ScanNow: 'true' } });
+
+    expect(result.failureMessage).toBeUndefined();
+    expect(ecr.commandCalls(StartImageScanCommand).map((call) => call.args[0].input.imageId?.imageDigest)).toEqual([digest('a'), digest('b'), digest('c')]);
+    expect(result.outputs['ScanImagesInUse.Result']).toBe(
+      `scans started: 1 of 3 image(s) in use without results or with a FAILED scan; cannot be scanned (unsupported image type): ${digest('a')}; deleted since listed: ${digest('b')}`,
+    );
+    expect(result.status).toBe('Success');
+  });
+
+  // An image index / manifest list gets no scan of its own (StartImageScan refuses it:
+  // https://github.com/docker/setup-buildx-action/issues/186); its images are scanned and judged.
+  it('ScanNow scans the images an index lists, not the index; the rule and the verification accept the index', async () => {
+    const digest = (c: string) => 'sha256:' + c.repeat(64);
+    const recent = new Date(Date.now() - 86_400_000);
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves(registry('BASIC', [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: wildcard('*') }]));
+    ecr.on(BatchGetRepositoryScanningConfigurationCommand).resolves(effective('SCAN_ON_PUSH', ['*']));
+    const index = { imageDigest: digest('1'), imageTags: ['v1'], imagePushedAt: recent, imageManifestMediaType: 'application/vnd.oci.image.index.v1+json' };
+    const amd64 = { imageDigest: digest('2'), imagePushedAt: recent, imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' };
+    ecr.on(DescribeImagesCommand).resolvesOnce({ imageDetails: [index, amd64] }).resolves({ imageDetails: [index, { ...amd64, imageScanStatus: { status: 'IN_PROGRESS' as const } }] });
+    ecr.on(StartImageScanCommand, { imageId: { imageDigest: digest('1') } }).rejects(new UnsupportedImageTypeException({ message: "An artifact with media type 'application/vnd.oci.image.index.v1+json' cannot be scanned.", $metadata: {} }));
+    ecr.on(StartImageScanCommand, { imageId: { imageDigest: digest('2') } }).resolves({ imageScanStatus: { status: 'IN_PROGRESS' } });
+
+    const result = await runAutomation(RUNBOOK, { parameters: { ...base, ScanNow: 'true' } });
+
+    expect(ecr.commandCalls(StartImageScanCommand).map((call) => call.args[0].input.imageId?.imageDigest)).toEqual([digest('2')]);
+    expect(result.failureMessage).toBeUndefined();
+    expect(result.status).toBe('Success');
+    const [evaluation] = rule.evaluate(
+      { registry: { scanType: 'BASIC', rules: [] }, repositories: [{ repositoryName: NAME, tags: {}, scanning: { scanFrequency: 'SCAN_ON_PUSH', appliedScanFilters: ['*'] }, images: [{ ...index, imagePushedAt: recent.toISOString() }] }] },
+      defaultRuleParameters<ImageScanningParams>(rule.id, rule.parameters),
+      new Date(),
+    );
+    expect(evaluation!.complianceType).toBe('COMPLIANT');
   });
 
   it('starts at most 500 scans in a run and says how many are left for another', async () => {

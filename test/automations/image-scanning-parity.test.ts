@@ -78,6 +78,19 @@ describe('EnableEcrImageScanning image checks agree with the ecr-image-scanning 
       ),
     ),
   );
+  // An image index or manifest list without a scan of its own (IMAGE_INDEX), beside an image manifest.
+  const MEDIA_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json', 'application/vnd.oci.image.manifest.v1+json'];
+  cases.push(
+    ...PARAMS.flatMap((params, p) =>
+      MEDIA_TYPES.flatMap((mediaType) =>
+        [undefined, 'FAILED', 'COMPLETE'].map((status) => ({
+          label: `params ${p}, ${mediaType}, ${status ?? 'never scanned'}`,
+          params,
+          image: { imageDigest: `sha256:${'9'.repeat(64)}`, imageTags: ['v1'], imagePushedAt: ago(3), imageManifestMediaType: mediaType, ...(status ? { imageScanStatus: { status } } : {}) },
+        })),
+      ),
+    ),
+  );
   const program = [
     'import json, sys',
     'from scan_images import image_problems, epoch',

@@ -1,7 +1,8 @@
-# iam: ecr:GetRegistryScanningConfiguration, ecr:BatchGetRepositoryScanningConfiguration
+# iam: ecr:GetRegistryScanningConfiguration, ecr:BatchGetRepositoryScanningConfiguration, inspector2:BatchGetAccountStatus
 import copy
 
 import boto3
+from inspector_status import inspector_ecr_status
 from scanning import SCANNED, configuration_digest, pushes_scanned
 
 MAX_FILTERS = 100
@@ -39,5 +40,15 @@ def handler(events, context):
             'Replace specific names with a wildcard filter (for example %s*) or run with Scope=registry.'
             % (MAX_FILTERS, name.split('/')[0] + '/' if '/' in name else name)
         )
+    if scan_type == 'ENHANCED':
+        # Writing ENHANCED calls Amazon Inspector with this role's inspector2:Enable: with Inspector's
+        # ECR scanning off it could be turned on account-wide (billed). That is a person's decision,
+        # and the verification would fail without it anyway.
+        status = inspector_ecr_status(events['AccountId'])
+        if status != 'ENABLED':
+            raise ValueError(
+                'The registry uses ENHANCED scanning but Amazon Inspector ECR scanning is %s; nothing was changed. '
+                'Enable Amazon Inspector for ECR (a decision with account-wide cost), then run again.' % status
+            )
     filters.append({'filter': wanted, 'filterType': 'WILDCARD'})
     return dict(plan, Changed=True, Rules=rules)

@@ -12,7 +12,10 @@ STATUS_CLASS = {
     'COMPLETE': 'scanned', 'ACTIVE': 'scanned', 'IN_PROGRESS': 'pending', 'PENDING': 'pending', 'FAILED': 'failed',
     'LIMIT_EXCEEDED': 'no-results', 'FINDINGS_UNAVAILABLE': 'no-results', 'SCAN_ELIGIBILITY_EXPIRED': 'no-results',
     'IMAGE_ARCHIVED': 'no-results', 'NEVER_SCANNED': 'no-results', 'UNSUPPORTED_IMAGE': 'unsupported',
+    'IMAGE_INDEX': 'unsupported',
 }
+# An image index / manifest list has no scan of its own (StartImageScan refuses it); its images are judged.
+IMAGE_INDEX_MEDIA_TYPES = {'application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'}
 
 
 def severity_rank(severity):
@@ -31,7 +34,10 @@ def epoch(value):
 
 
 def status_of(image):
-    return (image.get('imageScanStatus') or {}).get('status') or 'NEVER_SCANNED'
+    status = (image.get('imageScanStatus') or {}).get('status')
+    if status:
+        return status
+    return 'IMAGE_INDEX' if image.get('imageManifestMediaType') in IMAGE_INDEX_MEDIA_TYPES else 'NEVER_SCANNED'
 
 
 def status_class(status):

@@ -4,6 +4,7 @@ import datetime
 import time
 
 import boto3
+from inspector_status import inspector_ecr_status
 from scan_images import SEVERITY_ORDER, image_problems, rule_params, severity_rank
 from scanning import pushes_scanned
 
@@ -42,8 +43,7 @@ def handler(events, context):
         raise ValueError('Not fixed: pushes to %s are not scanned: registry %s scanning, repository frequency %s.' % (name, scan_type, frequency))
     inspector = boto3.client('inspector2') if scan_type == 'ENHANCED' else None
     if inspector is not None:
-        accounts = inspector.batch_get_account_status(accountIds=[events['AccountId']]).get('accounts') or []
-        status = ((accounts[0].get('resourceState') or {}).get('ecr') or {}).get('status') if accounts else None
+        status = inspector_ecr_status(events['AccountId'])
         if status != 'ENABLED':
             raise ValueError('Not fixed: enhanced scanning is configured but Amazon Inspector ECR scanning is %s: enable Amazon Inspector for ECR.' % status)
     now_s = time.time()

@@ -121,6 +121,20 @@ describe('ecr-image-scanning collector', () => {
     expect(evaluate(facts, params, NOW)[0]).toMatchObject({ complianceType: 'NON_COMPLIANT', runbook: null });
   });
 
+  // DescribeImages imageManifestMediaType (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html):
+  // an image index has no scan of its own; the image it lists is judged (evaluate.test.ts, image indexes).
+  it('an image index read from DescribeImages counts as IMAGE_INDEX, not as never scanned', async () => {
+    estate(['team/multi']);
+    ecr.on(GetRegistryScanningConfigurationCommand).resolves({ registryId: MEMBER_ACCOUNT, scanningConfiguration: { scanType: 'BASIC', rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: '*', filterType: 'WILDCARD' }] }] } });
+    const index = imageDetail('team/multi', 1, { imageManifestMediaType: 'application/vnd.oci.image.index.v1+json', imageScanStatus: undefined, imageScanFindingsSummary: undefined });
+    ecr.on(DescribeImagesCommand).resolves({ imageDetails: [index, imageDetail('team/multi', 2, { imageTags: [] })] });
+
+    const facts = await collector.collectAll(context());
+
+    expect(facts.repositories[0]!.summary).toMatchObject({ images: 2, inUse: 2, statusCounts: { IMAGE_INDEX: 1 } });
+    expect(evaluate(facts, params, NOW)[0]).toMatchObject({ complianceType: 'COMPLIANT' });
+  });
+
   it('ENHANCED: one filtered Inspector listing joined to images by digest; status from BatchGetAccountStatus', async () => {
     estate(['team/api', 'team/web']);
     ecr.on(GetRegistryScanningConfigurationCommand).resolves({ registryId: MEMBER_ACCOUNT, scanningConfiguration: { scanType: 'ENHANCED', rules: [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: '*', filterType: 'WILDCARD' }] }] } });

@@ -188,6 +188,33 @@ describe('ecr-image-scanning: scan statuses of images in use', () => {
   });
 });
 
+describe('ecr-image-scanning: image indexes (multi-architecture images, buildx attestations)', () => {
+  // An image index / manifest list is stored beside the images it lists (DescribeImages
+  // imageManifestMediaType, https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html)
+  // and gets no scan of its own: ECR refuses it ("An artifact with media type
+  // 'application/vnd.oci.image.index.v1+json' cannot be scanned", https://github.com/docker/setup-buildx-action/issues/186,
+  // https://github.com/aws/containers-roadmap/issues/1683); its images are scanned and judged one by one.
+  const index = (tag: string, mediaType: string) => image(tag, { imageManifestMediaType: mediaType, imageScanStatus: undefined, imageScanFindingsSummary: undefined });
+  const child = (tag: string, extra: Partial<ImageScanFact> = {}) => image(tag, { imageTags: [], imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json', ...extra });
+
+  it.each(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'])('an index (%s) without a scan is named, not a finding "without scan results"', (mediaType) => {
+    const evaluation = one({ repositories: [repo(onPush, [index('v1', mediaType), child('amd64')])] });
+    expect(evaluation.complianceType).toBe('COMPLIANT');
+    expect(evaluation.annotation).toMatch(/ Not scanned: 1 in use IMAGE_INDEX \(an image index: its images are scanned one by one\) \(e\.g\. v1\)\.$/);
+  });
+
+  it('the images an index lists are still judged: one never scanned is a finding', () => {
+    const evaluation = one({ repositories: [repo(onPush, [index('v1', 'application/vnd.oci.image.index.v1+json'), child('amd64', { imageScanStatus: undefined, imageScanFindingsSummary: undefined })])] });
+    expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+    expect(evaluation.annotation).toMatch(/^1 image in use without scan results: 1 never scanned/);
+  });
+
+  it('an image manifest (not an index) without a scan stays a finding', () => {
+    const evaluation = one({ repositories: [repo(onPush, [child('v1', { imageTags: ['v1'], imageScanStatus: undefined, imageScanFindingsSummary: undefined })])] });
+    expect(evaluation.complianceType).toBe('NON_COMPLIANT');
+  });
+});
+
 describe('ecr-image-scanning: old findings in images in use', () => {
   // BASIC: imageScanFindingsSummary.findingSeverityCounts, age from imageScanCompletedAt
   // (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageScanFindingsSummary.html).
