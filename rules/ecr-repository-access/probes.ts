@@ -78,6 +78,14 @@ const ACCOUNT = /(?<![0-9])[0-9]{12}(?![0-9])/g;
 const PRINCIPAL_ARN = /arn:aws[a-z-]*:iam::[0-9]{12}:(?:role|user)\/[A-Za-z0-9+=,.@_/*?-]+/g;
 const ORGANIZATION = /\bo-[a-z0-9]{10,32}\b/g;
 const PROBE_ROLE = 'ecr-guardrails-access-probe';
+/**
+ * Wildcard patterns over account ids (`1111*`, `11112222333?`, `*3333`, inside an ARN such as
+ * `arn:aws:iam::1111*:role/*`) and organisation ids (`o-a1b2*`): StringLike / ArnLike match them
+ * against every account or organisation, so each proposes an unnamed outsider that matches it.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+ */
+const ACCOUNT_PATTERN = /(?<![0-9*?])[0-9*?]*[0-9][0-9*?]*(?![0-9*?])/g;
+const ORGANIZATION_PATTERN = /(?<![A-Za-z0-9*?-])o-[a-z0-9*?]*(?![A-Za-z0-9*?-])/g;
 
 /** Every string value of the JSON with its path (array indices dropped: list members are interchangeable). */
 function strings(value: unknown, path: string, out: Array<[string, string]>): void {
@@ -122,6 +130,41 @@ function unrelatedAccount(text: string, context: AccessContext): string {
   }
 }
 
+/** An id of `length` characters (after `prefix`) matching `pattern` (`*`, `?`), none of `avoid`; filled with each of `fills` in turn. */
+function matching(pattern: string, prefix: string, length: number, fills: string, avoid: ReadonlySet<string>): string | undefined {
+  const body = pattern.slice(prefix.length);
+  const fixed = body.replace(/\*/g, '').length;
+  if (fixed > length || (!body.includes('*') && fixed !== length)) return undefined;
+  for (const fill of fills) {
+    let first = true;
+    const candidate = prefix + body.replace(/[*?]/g, (wildcard) => (wildcard === '?' ? fill : first ? ((first = false), fill.repeat(length - fixed)) : ''));
+    if (!avoid.has(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Wildcard account patterns of the text with one unnamed matching account each (pattern -> account). */
+function patternAccounts(text: string, avoid: ReadonlySet<string>): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const pattern of new Set(text.match(ACCOUNT_PATTERN) ?? [])) {
+    if (!/[*?]/.test(pattern)) continue;
+    const account = matching(pattern, '', 12, '0123456789', avoid);
+    if (account) found.set(pattern, account);
+  }
+  return found;
+}
+
+/** Wildcard organisation patterns (`o-...*`) with one unnamed matching organisation id each (organisation -> pattern). */
+function patternOrganizations(text: string, avoid: ReadonlySet<string>): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const pattern of new Set(text.match(ORGANIZATION_PATTERN) ?? [])) {
+    if (!/[*?]/.test(pattern)) continue;
+    const organization = matching(pattern, 'o-', 12, 'zyx0123456789', avoid);
+    if (organization) found.set(organization, pattern);
+  }
+  return found;
+}
+
 function unrelatedOrganization(text: string, context: AccessContext): string {
   for (let n = 0; ; n++) {
     const candidate = `o-outsider${String(n).padStart(4, '0')}`;
@@ -133,10 +176,15 @@ const partitionOf = (arn: string) => arn.split(':')[1] ?? 'aws';
 const accountOfArn = (arn: string) => arn.split(':')[4] ?? '';
 
 function principalContext(principalArn: string, account: string, organization: string | undefined, context: AccessContext): Record<string, string | string[]> {
+  const user = principalArn.includes(':user/');
   return {
     'aws:PrincipalAccount': account,
     'aws:PrincipalArn': principalArn,
-    'aws:PrincipalType': principalArn.includes(':user/') ? 'User' : 'AssumedRole',
+    'aws:PrincipalType': user ? 'User' : 'AssumedRole',
+    // Always in the request context of an IAM user or role session (a unique id none of the
+    // policy's names): `StringLike aws:userid "*"` matches every caller.
+    'aws:userid': user ? 'AIDAECRGUARDRAILSPROBE' : `AROAECRGUARDRAILSPROBE:${PROBE_ROLE}`,
+    ...(user ? { 'aws:username': principalArn.split('/').pop() ?? '' } : {}),
     'aws:PrincipalIsAWSService': 'false',
     ...(organization ? { 'aws:PrincipalOrgID': organization, 'aws:PrincipalOrgPaths': [`${organization}/r-probe/ou-probe/`] } : {}),
     ...resourceContext(context),
@@ -179,13 +227,20 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
   const partition = partitionOf(context.repositoryArn);
   const outsider = unrelatedAccount(text, context);
   const foreignOrgs = [...new Set(text.match(ORGANIZATION) ?? [])].filter((org) => org !== context.organizationId).sort();
-  const organizations: Array<string | undefined> = [undefined, unrelatedOrganization(text, context), ...foreignOrgs];
-  const inOrg = (org: string | undefined) => (org && foreignOrgs.includes(org) ? ` in organisation ${org}` : '');
+  const orgPatterns = patternOrganizations(text, new Set([...(context.organizationId ? [context.organizationId] : []), ...foreignOrgs]));
+  const organizations: Array<string | undefined> = [undefined, unrelatedOrganization(text, context), ...foreignOrgs, ...orgPatterns.keys()];
+  const inOrg = (org: string | undefined) => (org && foreignOrgs.includes(org) ? ` in organisation ${org}` : org && orgPatterns.has(org) ? ` in an organisation matching ${orgPatterns.get(org)!}` : '');
   const probes: Probe[] = [];
 
-  for (const org of organizations) {
-    const arn = `arn:${partition}:iam::${outsider}:role/${PROBE_ROLE}`;
-    probes.push({ kind: 'public', principal: arn, label: org && foreignOrgs.includes(org) ? `any AWS principal in organisation ${org}` : 'any AWS principal', accounts: [], context: principalContext(arn, outsider, org, context) });
+  const publicCallers: Array<[string, string]> = [
+    [outsider, 'any AWS principal'],
+    ...[...patternAccounts(text, new Set([...ours, ...context.allowedPullAccounts, ...(text.match(ACCOUNT) ?? [])])).entries()].map(([pattern, account]): [string, string] => [account, `any AWS principal in an account matching ${pattern}`]),
+  ];
+  for (const [account, who] of publicCallers) {
+    for (const org of organizations) {
+      const arn = `arn:${partition}:iam::${account}:role/${PROBE_ROLE}`;
+      probes.push({ kind: 'public', principal: arn, label: `${who}${inOrg(org)}`, accounts: [], context: principalContext(arn, account, org, context) });
+    }
   }
 
   // Accounts named anywhere (principals, conditions), one per class of places.
