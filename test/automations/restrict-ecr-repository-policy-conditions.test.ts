@@ -83,3 +83,28 @@ describe('RestrictEcrRepositoryPolicy: a confining key that does not confine', (
     expect(store.current()).toBe(before);
   });
 });
+
+/**
+ * "Removes exactly the offending grants and keeps everything else" (issue 14): a statement that
+ * names a TrustedAccounts principal beside an outside account keeps the trusted grant as it was
+ * (TrustedAccounts may be outside the organisation, so an aws:PrincipalOrgID condition on the
+ * whole statement would cut it off). Principal lists: each entry is matched on its own:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ */
+describe('RestrictEcrRepositoryPolicy: a statement naming trusted and outside principals', () => {
+  const TRUSTED = 'arn:aws:iam::222233334444:role/ci';
+  const ACTIONS = ['ecr:BatchGetImage', 'ecr:PutImage'];
+  const mixed = { Sid: 'Ci', Effect: 'Allow', Principal: { AWS: [TRUSTED, '444455556666'] }, Action: ACTIONS };
+
+  it.each(['confine', 'remove'])('%s: the trusted principal keeps its grant unconditioned, the outside account is confined or removed', async (mode) => {
+    const store = storedPolicy(policy(mixed));
+    expect((await policyRisk(policy(mixed), CONTEXT)).grants.map((grant) => grant.principal)).toEqual(['account 444455556666', 'account 444455556666']);
+
+    const result = await run(mode);
+
+    expect(result.status).toBe('Success');
+    const statements = JSON.parse(store.current()).Statement as Array<Record<string, unknown>>;
+    expect(statements).toContainEqual({ Sid: 'Ci', Effect: 'Allow', Principal: { AWS: [TRUSTED] }, Action: ACTIONS });
+    expect((await policyRisk(store.current(), CONTEXT)).grants).toEqual([]);
+  });
+});

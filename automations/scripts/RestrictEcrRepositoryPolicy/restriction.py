@@ -118,6 +118,27 @@ def confinement(is_service, events):
     return ('aws:SourceAccount' if is_service else 'aws:PrincipalAccount'), ours if len(ours) > 1 else ours[0]
 
 
+def split_ours(statement, ours):
+    """A statement naming principals of ours (this account, TrustedAccounts) beside outside ones, as
+    (ours, outside): each Principal entry matches on its own, so the two statements grant what the
+    one did, and only the outside one is restricted. None when there is nothing to split."""
+    principal = statement.get('Principal')
+    if not isinstance(principal, dict) or set(principal) != {'AWS'}:
+        return None
+    entries = as_list(principal['AWS'])
+
+    def is_ours(entry):
+        found = ACCOUNT.findall(str(entry))
+        return bool(found) and set(found) <= ours
+    mine, others = [e for e in entries if is_ours(e)], [e for e in entries if not is_ours(e)]
+    if not mine or not others or '*' in others:
+        return None
+    outside = dict(statement, Principal={'AWS': others})
+    if statement.get('Sid'):
+        outside['Sid'] = '%sOutside' % statement['Sid']
+    return dict(statement, Principal={'AWS': mine}), outside
+
+
 def restrict(policy_text, events):
     ours = {events['AccountId']} | set(accounts(events.get('TrustedAccounts')))
     pull_only = set(accounts(events.get('AllowedPullAccounts'))) - ours
@@ -129,6 +150,11 @@ def restrict(policy_text, events):
         if not why:
             kept.append(statement)
             continue
+        parts = split_ours(statement, ours) if why.startswith('accounts ') else None
+        if parts:
+            kept.append(parts[0])
+            statement = parts[1]
+            changes.append('%s: %s kept as it was, split from the outside principals' % (name, ', '.join(map(str, parts[0]['Principal']['AWS']))))
         outside = set(why[len('accounts '):].split(', ')) if why.startswith('accounts ') else set()
         if outside and outside <= pull_only:
             pulls = [action for action in PULL_ACTIONS if granted(statement, action)]
