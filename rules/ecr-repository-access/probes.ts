@@ -195,14 +195,28 @@ function resourceContext(context: AccessContext): Record<string, string> {
   return { 'aws:ResourceAccount': context.accountId, ...(context.organizationId ? { 'aws:ResourceOrgID': context.organizationId } : {}) };
 }
 
-/** Service principals the policy names (`Principal: {"Service": ...}`), lower-cased as IAM compares them. */
-function servicePrincipals(policy: unknown): string[] {
+const SERVICE_NAME = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$/i;
+/** A service none of the policy names, for conditions that admit services by pattern or all of them. */
+const PROBE_SERVICE = 'ecr-guardrails-probe.amazonaws.com';
+
+/**
+ * Service principals to ask about, lower-cased as IAM compares them: those the policy names
+ * (`Principal: {"Service": ...}`), every service name it mentions elsewhere (a statement with
+ * `Principal: "*"` and `aws:PrincipalServiceName` grants that service), and an unnamed service
+ * when a condition reads the caller's service (aws:PrincipalIsAWSService, aws:PrincipalServiceName
+ * with a pattern). https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ */
+function servicePrincipals(policy: unknown, text: string): string[] {
   const found = new Set<string>();
   for (const statement of statementsOf(policy)) {
     const principal = (statement as { Principal?: { Service?: unknown } } | null)?.Principal;
     const service = principal && typeof principal === 'object' ? principal.Service : undefined;
     for (const name of Array.isArray(service) ? service : service === undefined ? [] : [service]) if (typeof name === 'string') found.add(name.toLowerCase());
   }
+  const values: Array<[string, string]> = [];
+  strings(policy, '', values);
+  for (const [, value] of values) if (SERVICE_NAME.test(value)) found.add(value.toLowerCase());
+  if (/aws:PrincipalIsAWSService|aws:PrincipalServiceName/i.test(text)) found.add(PROBE_SERVICE);
   return [...found].sort();
 }
 
@@ -274,7 +288,7 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
 
   // Service principals acting for an outside account or organisation (confused deputy).
   const sourceAccounts = [outsider, ...accountClasses.map(({ accounts }) => accounts[0]!)];
-  for (const service of servicePrincipals(policy)) {
+  for (const service of servicePrincipals(policy, text)) {
     for (const source of sourceAccounts) {
       for (const org of organizations) {
         probes.push({
