@@ -84,7 +84,9 @@ const PROBE_ROLE = 'ecr-guardrails-access-probe';
  * against every account or organisation, so each proposes an unnamed outsider that matches it.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
  */
-const ACCOUNT_PATTERN = /(?<![0-9*?])[0-9*?]*[0-9][0-9*?]*(?![0-9*?])/g;
+const ACCOUNT_PATTERN = /(?<![A-Za-z0-9*?_-])[0-9*?]*[0-9][0-9*?]*(?![A-Za-z0-9*?_])/g;
+/** Condition keys that tell a role session, an IAM user and a root user apart. */
+const IDENTITY_KEYS = /aws:(PrincipalArn|PrincipalType|userid|username)\b/i;
 const ORGANIZATION_PATTERN = /(?<![A-Za-z0-9*?-])o-[a-z0-9*?]*(?![A-Za-z0-9*?-])/g;
 
 /** Every string value of the JSON with its path (array indices dropped: list members are interchangeable). */
@@ -177,13 +179,14 @@ const accountOfArn = (arn: string) => arn.split(':')[4] ?? '';
 
 function principalContext(principalArn: string, account: string, organization: string | undefined, context: AccessContext): Record<string, string | string[]> {
   const user = principalArn.includes(':user/');
+  const root = principalArn.endsWith(':root');
   return {
     'aws:PrincipalAccount': account,
     'aws:PrincipalArn': principalArn,
-    'aws:PrincipalType': user ? 'User' : 'AssumedRole',
-    // Always in the request context of an IAM user or role session (a unique id none of the
-    // policy's names): `StringLike aws:userid "*"` matches every caller.
-    'aws:userid': user ? 'AIDAECRGUARDRAILSPROBE' : `AROAECRGUARDRAILSPROBE:${PROBE_ROLE}`,
+    'aws:PrincipalType': root ? 'Account' : user ? 'User' : 'AssumedRole',
+    // Always in the request context of an IAM user, role session or root user (a unique id none
+    // of the policy's names; the account id for root): `StringLike aws:userid "*"` matches every caller.
+    'aws:userid': root ? account : user ? 'AIDAECRGUARDRAILSPROBE' : `AROAECRGUARDRAILSPROBE:${PROBE_ROLE}`,
     ...(user ? { 'aws:username': principalArn.split('/').pop() ?? '' } : {}),
     'aws:PrincipalIsAWSService': 'false',
     ...(organization ? { 'aws:PrincipalOrgID': organization, 'aws:PrincipalOrgPaths': [`${organization}/r-probe/ou-probe/`] } : {}),
@@ -220,6 +223,20 @@ function servicePrincipals(policy: unknown, text: string): string[] {
   return [...found].sort();
 }
 
+/** Wildcard values of aws:SourceArn conditions (any operator), sorted. */
+function sourceArnPatterns(policy: unknown): string[] {
+  const values: Array<[string, string]> = [];
+  strings(policy, '', values);
+  return [...new Set(values.filter(([path, value]) => /\/aws:sourcearn$/i.test(path) && /[*?]/.test(value)).map(([, value]) => value))].sort();
+}
+
+/** An ARN of `source` matching the pattern when its account field admits `source` (a wildcard filled with `x`). */
+function sourceArnMatching(pattern: string, source: string): string {
+  const fields = pattern.split(':');
+  if (fields.length > 4) fields[4] = source;
+  return fields.join(':').replace(/\*/g, 'x').replace(/\?/g, 'x');
+}
+
 /** Statement indices named by a class key (`#3/Principal/AWS|#5/Condition/...`). */
 const statementsOfKey = (key: string) => [...new Set(key.split('|').map((place) => Number(place.slice(1).split('/')[0])))];
 
@@ -250,10 +267,16 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
     [outsider, 'any AWS principal'],
     ...[...patternAccounts(text, new Set([...ours, ...context.allowedPullAccounts, ...(text.match(ACCOUNT) ?? [])])).entries()].map(([pattern, account]): [string, string] => [account, `any AWS principal in an account matching ${pattern}`]),
   ];
+  // A role session, and, when a condition reads the caller's identity (aws:PrincipalArn,
+  // aws:PrincipalType, aws:userid, aws:username), also an IAM user and the account's root user:
+  // `ArnLike aws:PrincipalArn arn:aws:iam::*:user/*` admits every IAM user of every account.
+  const kinds = IDENTITY_KEYS.test(text) ? [`role/${PROBE_ROLE}`, `user/${PROBE_ROLE}`, 'root'] : [`role/${PROBE_ROLE}`];
   for (const [account, who] of publicCallers) {
-    for (const org of organizations) {
-      const arn = `arn:${partition}:iam::${account}:role/${PROBE_ROLE}`;
-      probes.push({ kind: 'public', principal: arn, label: `${who}${inOrg(org)}`, accounts: [], context: principalContext(arn, account, org, context) });
+    for (const kind of kinds) {
+      for (const org of organizations) {
+        const arn = `arn:${partition}:iam::${account}:${kind}`;
+        probes.push({ kind: 'public', principal: arn, label: `${who}${inOrg(org)}`, accounts: [], context: principalContext(arn, account, org, context) });
+      }
     }
   }
 
@@ -268,9 +291,11 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
     for (const group of [accounts.filter((a) => context.allowedPullAccounts.includes(a)), accounts.filter((a) => !context.allowedPullAccounts.includes(a))]) {
       if (!group.length) continue;
       const account = group[0]!;
-      const arn = `arn:${partition}:iam::${account}:role/${PROBE_ROLE}`;
       const label = group.length === 1 ? `account ${account}` : `accounts ${group.join(', ')}`;
-      for (const org of organizations) probes.push({ kind: 'account', principal: arn, label: `${label}${inOrg(org)}`, accounts: group, context: principalContext(arn, account, org, context), statements });
+      for (const kind of kinds) {
+        const arn = `arn:${partition}:iam::${account}:${kind}`;
+        for (const org of organizations) probes.push({ kind: 'account', principal: arn, label: `${label}${inOrg(org)}`, accounts: group, context: principalContext(arn, account, org, context), statements });
+      }
     }
   }
 
@@ -287,25 +312,34 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
   }
 
   // Service principals acting for an outside account or organisation (confused deputy).
-  const sourceAccounts = [outsider, ...accountClasses.map(({ accounts }) => accounts[0]!)];
+  const sourceAccounts = [outsider, ...publicCallers.slice(1).map(([account]) => account), ...accountClasses.map(({ accounts }) => accounts[0]!)];
+  // The resource the service acts for: a made-up one, and one matching each aws:SourceArn pattern
+  // of the policy (`arn:aws:codebuild:*:*:project/*` admits every account's projects).
+  const arnPatterns = sourceArnPatterns(policy);
   for (const service of servicePrincipals(policy, text)) {
     for (const source of sourceAccounts) {
-      for (const org of organizations) {
-        probes.push({
-          kind: 'service',
-          principal: service,
-          label: `service ${service}`,
-          accounts: [],
-          context: {
-            'aws:PrincipalIsAWSService': 'true',
-            'aws:PrincipalServiceName': service,
-            'aws:SourceAccount': source,
-            'aws:SourceOwner': source,
-            'aws:SourceArn': `arn:${partition}:${service.split('.')[0]}:${context.repositoryArn.split(':')[3] ?? ''}:${source}:${PROBE_ROLE}`,
-            ...(org ? { 'aws:SourceOrgID': org, 'aws:SourceOrgPaths': [`${org}/r-probe/ou-probe/`] } : {}),
-            ...resourceContext(context),
-          },
-        });
+      const sourceArns = [
+        `arn:${partition}:${service.split('.')[0]}:${context.repositoryArn.split(':')[3] ?? ''}:${source}:${PROBE_ROLE}`,
+        ...arnPatterns.map((pattern) => sourceArnMatching(pattern, source)),
+      ];
+      for (const sourceArn of [...new Set(sourceArns)]) {
+        for (const org of organizations) {
+          probes.push({
+            kind: 'service',
+            principal: service,
+            label: `service ${service}`,
+            accounts: [],
+            context: {
+              'aws:PrincipalIsAWSService': 'true',
+              'aws:PrincipalServiceName': service,
+              'aws:SourceAccount': source,
+              'aws:SourceOwner': source,
+              'aws:SourceArn': sourceArn,
+              ...(org ? { 'aws:SourceOrgID': org, 'aws:SourceOrgPaths': [`${org}/r-probe/ou-probe/`] } : {}),
+              ...resourceContext(context),
+            },
+          });
+        }
       }
     }
   }

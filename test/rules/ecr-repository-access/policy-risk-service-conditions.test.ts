@@ -27,3 +27,17 @@ describe('policyRisk: a service reached through Principal "*" and a condition on
     expect(await grants({ StringEquals: { 'aws:PrincipalServiceName': 'lambda.amazonaws.com', 'aws:SourceAccount': '111122223333' } })).toEqual([]);
   });
 });
+
+/** aws:SourceArn with ArnLike: https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html ("aws:SourceArn ... with wildcard characters (*) for unknown portions"). */
+describe('policyRisk: an aws:SourceArn pattern over every account is no source condition', () => {
+  const build = (sourceArn: string) =>
+    JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'CodeBuild', Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'ecr:BatchGetImage', Condition: { ArnLike: { 'aws:SourceArn': sourceArn } } }] });
+
+  it('ArnLike aws:SourceArn arn:aws:codebuild:*:*:project/* lets CodeBuild act for any account', async () => {
+    expect((await policyRisk(build('arn:aws:codebuild:*:*:project/*'), CONTEXT)).grants.map((grant) => grant.kind)).toEqual(['service-unconfined']);
+  });
+
+  it('ArnLike aws:SourceArn with our account and a wildcard project stays confined', async () => {
+    expect((await policyRisk(build('arn:aws:codebuild:eu-west-3:111122223333:project/*'), CONTEXT)).grants).toEqual([]);
+  });
+});

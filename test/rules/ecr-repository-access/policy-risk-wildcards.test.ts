@@ -50,3 +50,36 @@ describe('policyRisk: aws:userid is in every authenticated request', () => {
     expect(await kinds(everyone({ StringLike: { 'aws:userid': 'AROAEXAMPLEID123456:*' } }))).toEqual([]);
   });
 });
+
+/**
+ * aws:PrincipalArn of an IAM user is `arn:aws:iam::ACCOUNT:user/NAME`, of the root user
+ * `arn:aws:iam::ACCOUNT:root`; aws:PrincipalType is `User` / `Account`
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
+ * A condition naming every user or every root user of every account is no boundary.
+ */
+describe('policyRisk: conditions that admit every IAM user or every root user', () => {
+  it.each([
+    ['ArnLike aws:PrincipalArn arn:aws:iam::*:user/*', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:user/*' } }],
+    ['ArnLike aws:PrincipalArn arn:aws:iam::*:root', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } }],
+    ['StringEquals aws:PrincipalType User', { StringEquals: { 'aws:PrincipalType': 'User' } }],
+    ['StringEquals aws:PrincipalType Account', { StringEquals: { 'aws:PrincipalType': 'Account' } }],
+  ])('%s is public write', async (_name, condition) => {
+    expect(await kinds(everyone(condition))).toContainEqual(['public', 'any AWS principal', true]);
+  });
+
+  it('an outside account named in Principal, confined to its IAM users by aws:PrincipalArn, is outside write', async () => {
+    const text = policy({ Sid: 'PartnerUsers', Effect: 'Allow', Principal: { AWS: '444455556666' }, Action: 'ecr:PutImage', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::444455556666:user/*' } } });
+    expect(await kinds(text)).toContainEqual(['outside-write', 'account 444455556666', true]);
+  });
+
+  it('a service with ArnLike aws:SourceArn over a wildcard account pattern acts for outside accounts', async () => {
+    const text = policy({ Sid: 'Lambda', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'ecr:BatchGetImage', Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:lambda:*:1111*:function:*' } } });
+    expect(await kinds(text)).toContainEqual(['service-unconfined', 'service lambda.amazonaws.com', false]);
+  });
+
+  it('an organisation pattern proposes no account pattern of its own digits', async () => {
+    const labels = (await kinds(everyone({ StringLike: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5*' } }))).map(([, principal]) => principal);
+    expect(labels).toContain('any AWS principal in an organisation matching o-a1b2c3d4e5*');
+    expect(labels.join(' ')).not.toMatch(/account matching/);
+  });
+});
