@@ -203,7 +203,7 @@ const SERVICE_NAME = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$/i;
 const PROBE_SERVICE = 'ecr-guardrails-probe.amazonaws.com';
 
 /**
- * Service principals to ask about, lower-cased as IAM compares them: those the policy names
+ * Service principals to ask about, lower-cased and as written: those the policy names
  * (`Principal: {"Service": ...}`), every service name it mentions elsewhere (a statement with
  * `Principal: "*"` and `aws:PrincipalServiceName` grants that service), and an unnamed service
  * when a condition reads the caller's service (aws:PrincipalIsAWSService, aws:PrincipalServiceName
@@ -214,7 +214,9 @@ function servicePrincipals(policy: unknown, text: string): string[] {
   for (const statement of statementsOf(policy)) {
     const principal = (statement as { Principal?: { Service?: unknown } } | null)?.Principal;
     const service = principal && typeof principal === 'object' ? principal.Service : undefined;
-    for (const name of Array.isArray(service) ? service : service === undefined ? [] : [service]) if (typeof name === 'string') found.add(name.toLowerCase());
+    // Also as written: AWS documents no case rule for service principal names, and a grant the
+    // simulator cannot match under another case must not pass unseen.
+    for (const name of Array.isArray(service) ? service : service === undefined ? [] : [service]) if (typeof name === 'string') found.add(name.toLowerCase()).add(name);
   }
   const values: Array<[string, string]> = [];
   strings(policy, '', values);

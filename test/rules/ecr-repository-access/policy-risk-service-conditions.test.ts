@@ -41,3 +41,10 @@ describe('policyRisk: an aws:SourceArn pattern over every account is no source c
     expect((await policyRisk(build('arn:aws:codebuild:eu-west-3:111122223333:project/*'), CONTEXT)).grants).toEqual([]);
   });
 });
+
+describe('policyRisk: a service principal name in another case', () => {
+  it('Principal {"Service": "CodeBuild.amazonaws.com"} without a source condition is not passed unseen', async () => {
+    const text = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Build', Effect: 'Allow', Principal: { Service: 'CodeBuild.amazonaws.com' }, Action: 'ecr:BatchGetImage' }] });
+    expect((await policyRisk(text, CONTEXT)).grants.map((grant) => grant.kind)).toEqual(['service-unconfined']);
+  });
+});
