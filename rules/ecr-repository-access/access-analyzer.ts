@@ -97,7 +97,10 @@ const findingText = (finding: AccessAnalyzerFinding) =>
 function insideReason(finding: AccessAnalyzerFinding, context: AnalyzerContext): string | undefined {
   if (finding.isPublic) return undefined;
   const org = context.organizationId;
-  if (org && Object.entries(finding.condition).some(([key, value]) => ORG_KEYS.includes(key.toLowerCase()) && value.includes(org))) {
+  // Every value (AA may list several) is our organisation id itself or a path under it: an id that
+  // only begins with ours, or a pattern, is another organisation.
+  const ours = (value: string) => value.split(/[,\s]+/).filter(Boolean).every((part) => part === org || part.startsWith(`${org}/`));
+  if (org && Object.entries(finding.condition).some(([key, value]) => ORG_KEYS.includes(key.toLowerCase()) && ours(value))) {
     return `confined to organisation ${org} (inside this rule's boundary; an ACCOUNT analyzer's zone of trust is the account only)`;
   }
   const accounts = findingAccounts(finding);

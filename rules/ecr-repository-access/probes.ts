@@ -78,6 +78,16 @@ const ACCOUNT = /(?<![0-9])[0-9]{12}(?![0-9])/g;
 const PRINCIPAL_ARN = /arn:aws[a-z-]*:iam::[0-9]{12}:(?:role|user)\/[A-Za-z0-9+=,.@_/*?-]+/g;
 const ORGANIZATION = /\bo-[a-z0-9]{10,32}\b/g;
 const PROBE_ROLE = 'ecr-guardrails-access-probe';
+/**
+ * Wildcard patterns over account ids (`1111*`, `11112222333?`, `*3333`, inside an ARN such as
+ * `arn:aws:iam::1111*:role/*`) and organisation ids (`o-a1b2*`): StringLike / ArnLike match them
+ * against every account or organisation, so each proposes an unnamed outsider that matches it.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+ */
+const ACCOUNT_PATTERN = /(?<![A-Za-z0-9*?_-])[0-9*?]*[0-9][0-9*?]*(?![A-Za-z0-9*?_])/g;
+/** Condition keys that tell a role session, an IAM user and a root user apart. */
+const IDENTITY_KEYS = /aws:(PrincipalArn|PrincipalType|userid|username)\b/i;
+const ORGANIZATION_PATTERN = /(?<![A-Za-z0-9*?-])o-[a-z0-9*?]*(?![A-Za-z0-9*?-])/g;
 
 /** Every string value of the JSON with its path (array indices dropped: list members are interchangeable). */
 function strings(value: unknown, path: string, out: Array<[string, string]>): void {
@@ -122,6 +132,41 @@ function unrelatedAccount(text: string, context: AccessContext): string {
   }
 }
 
+/** An id of `length` characters (after `prefix`) matching `pattern` (`*`, `?`), none of `avoid`; filled with each of `fills` in turn. */
+function matching(pattern: string, prefix: string, length: number, fills: string, avoid: ReadonlySet<string>): string | undefined {
+  const body = pattern.slice(prefix.length);
+  const fixed = body.replace(/\*/g, '').length;
+  if (fixed > length || (!body.includes('*') && fixed !== length)) return undefined;
+  for (const fill of fills) {
+    let first = true;
+    const candidate = prefix + body.replace(/[*?]/g, (wildcard) => (wildcard === '?' ? fill : first ? ((first = false), fill.repeat(length - fixed)) : ''));
+    if (!avoid.has(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Wildcard account patterns of the text with one unnamed matching account each (pattern -> account). */
+function patternAccounts(text: string, avoid: ReadonlySet<string>): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const pattern of new Set(text.match(ACCOUNT_PATTERN) ?? [])) {
+    if (!/[*?]/.test(pattern)) continue;
+    const account = matching(pattern, '', 12, '0123456789', avoid);
+    if (account) found.set(pattern, account);
+  }
+  return found;
+}
+
+/** Wildcard organisation patterns (`o-...*`) with one unnamed matching organisation id each (organisation -> pattern). */
+function patternOrganizations(text: string, avoid: ReadonlySet<string>): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const pattern of new Set(text.match(ORGANIZATION_PATTERN) ?? [])) {
+    if (!/[*?]/.test(pattern)) continue;
+    const organization = matching(pattern, 'o-', 12, 'zyx0123456789', avoid);
+    if (organization) found.set(organization, pattern);
+  }
+  return found;
+}
+
 function unrelatedOrganization(text: string, context: AccessContext): string {
   for (let n = 0; ; n++) {
     const candidate = `o-outsider${String(n).padStart(4, '0')}`;
@@ -133,10 +178,16 @@ const partitionOf = (arn: string) => arn.split(':')[1] ?? 'aws';
 const accountOfArn = (arn: string) => arn.split(':')[4] ?? '';
 
 function principalContext(principalArn: string, account: string, organization: string | undefined, context: AccessContext): Record<string, string | string[]> {
+  const user = principalArn.includes(':user/');
+  const root = principalArn.endsWith(':root');
   return {
     'aws:PrincipalAccount': account,
     'aws:PrincipalArn': principalArn,
-    'aws:PrincipalType': principalArn.includes(':user/') ? 'User' : 'AssumedRole',
+    'aws:PrincipalType': root ? 'Account' : user ? 'User' : 'AssumedRole',
+    // Always in the request context of an IAM user, role session or root user (a unique id none
+    // of the policy's names; the account id for root): `StringLike aws:userid "*"` matches every caller.
+    'aws:userid': root ? account : user ? 'AIDAECRGUARDRAILSPROBE' : `AROAECRGUARDRAILSPROBE:${PROBE_ROLE}`,
+    ...(user ? { 'aws:username': principalArn.split('/').pop() ?? '' } : {}),
     'aws:PrincipalIsAWSService': 'false',
     ...(organization ? { 'aws:PrincipalOrgID': organization, 'aws:PrincipalOrgPaths': [`${organization}/r-probe/ou-probe/`] } : {}),
     ...resourceContext(context),
@@ -147,15 +198,45 @@ function resourceContext(context: AccessContext): Record<string, string> {
   return { 'aws:ResourceAccount': context.accountId, ...(context.organizationId ? { 'aws:ResourceOrgID': context.organizationId } : {}) };
 }
 
-/** Service principals the policy names (`Principal: {"Service": ...}`), lower-cased as IAM compares them. */
-function servicePrincipals(policy: unknown): string[] {
+const SERVICE_NAME = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$/i;
+/** A service none of the policy names, for conditions that admit services by pattern or all of them. */
+const PROBE_SERVICE = 'ecr-guardrails-probe.amazonaws.com';
+
+/**
+ * Service principals to ask about, lower-cased and as written: those the policy names
+ * (`Principal: {"Service": ...}`), every service name it mentions elsewhere (a statement with
+ * `Principal: "*"` and `aws:PrincipalServiceName` grants that service), and an unnamed service
+ * when a condition reads the caller's service (aws:PrincipalIsAWSService, aws:PrincipalServiceName
+ * with a pattern). https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ */
+function servicePrincipals(policy: unknown, text: string): string[] {
   const found = new Set<string>();
   for (const statement of statementsOf(policy)) {
     const principal = (statement as { Principal?: { Service?: unknown } } | null)?.Principal;
     const service = principal && typeof principal === 'object' ? principal.Service : undefined;
-    for (const name of Array.isArray(service) ? service : service === undefined ? [] : [service]) if (typeof name === 'string') found.add(name.toLowerCase());
+    // Also as written: AWS documents no case rule for service principal names, and a grant the
+    // simulator cannot match under another case must not pass unseen.
+    for (const name of Array.isArray(service) ? service : service === undefined ? [] : [service]) if (typeof name === 'string') found.add(name.toLowerCase()).add(name);
   }
+  const values: Array<[string, string]> = [];
+  strings(policy, '', values);
+  for (const [, value] of values) if (SERVICE_NAME.test(value)) found.add(value.toLowerCase());
+  if (/aws:PrincipalIsAWSService|aws:PrincipalServiceName/i.test(text)) found.add(PROBE_SERVICE);
   return [...found].sort();
+}
+
+/** Wildcard values of aws:SourceArn conditions (any operator), sorted. */
+function sourceArnPatterns(policy: unknown): string[] {
+  const values: Array<[string, string]> = [];
+  strings(policy, '', values);
+  return [...new Set(values.filter(([path, value]) => /\/aws:sourcearn$/i.test(path) && /[*?]/.test(value)).map(([, value]) => value))].sort();
+}
+
+/** An ARN of `source` matching the pattern when its account field admits `source` (a wildcard filled with `x`). */
+function sourceArnMatching(pattern: string, source: string): string {
+  const fields = pattern.split(':');
+  if (fields.length > 4) fields[4] = source;
+  return fields.join(':').replace(/\*/g, 'x').replace(/\?/g, 'x');
 }
 
 /** Statement indices named by a class key (`#3/Principal/AWS|#5/Condition/...`). */
@@ -179,13 +260,26 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
   const partition = partitionOf(context.repositoryArn);
   const outsider = unrelatedAccount(text, context);
   const foreignOrgs = [...new Set(text.match(ORGANIZATION) ?? [])].filter((org) => org !== context.organizationId).sort();
-  const organizations: Array<string | undefined> = [undefined, unrelatedOrganization(text, context), ...foreignOrgs];
-  const inOrg = (org: string | undefined) => (org && foreignOrgs.includes(org) ? ` in organisation ${org}` : '');
+  const orgPatterns = patternOrganizations(text, new Set([...(context.organizationId ? [context.organizationId] : []), ...foreignOrgs]));
+  const organizations: Array<string | undefined> = [undefined, unrelatedOrganization(text, context), ...foreignOrgs, ...orgPatterns.keys()];
+  const inOrg = (org: string | undefined) => (org && foreignOrgs.includes(org) ? ` in organisation ${org}` : org && orgPatterns.has(org) ? ` in an organisation matching ${orgPatterns.get(org)!}` : '');
   const probes: Probe[] = [];
 
-  for (const org of organizations) {
-    const arn = `arn:${partition}:iam::${outsider}:role/${PROBE_ROLE}`;
-    probes.push({ kind: 'public', principal: arn, label: org && foreignOrgs.includes(org) ? `any AWS principal in organisation ${org}` : 'any AWS principal', accounts: [], context: principalContext(arn, outsider, org, context) });
+  const publicCallers: Array<[string, string]> = [
+    [outsider, 'any AWS principal'],
+    ...[...patternAccounts(text, new Set([...ours, ...context.allowedPullAccounts, ...(text.match(ACCOUNT) ?? [])])).entries()].map(([pattern, account]): [string, string] => [account, `any AWS principal in an account matching ${pattern}`]),
+  ];
+  // A role session, and, when a condition reads the caller's identity (aws:PrincipalArn,
+  // aws:PrincipalType, aws:userid, aws:username), also an IAM user and the account's root user:
+  // `ArnLike aws:PrincipalArn arn:aws:iam::*:user/*` admits every IAM user of every account.
+  const kinds = IDENTITY_KEYS.test(text) ? [`role/${PROBE_ROLE}`, `user/${PROBE_ROLE}`, 'root'] : [`role/${PROBE_ROLE}`];
+  for (const [account, who] of publicCallers) {
+    for (const kind of kinds) {
+      for (const org of organizations) {
+        const arn = `arn:${partition}:iam::${account}:${kind}`;
+        probes.push({ kind: 'public', principal: arn, label: `${who}${inOrg(org)}`, accounts: [], context: principalContext(arn, account, org, context) });
+      }
+    }
   }
 
   // Accounts named anywhere (principals, conditions), one per class of places.
@@ -199,9 +293,11 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
     for (const group of [accounts.filter((a) => context.allowedPullAccounts.includes(a)), accounts.filter((a) => !context.allowedPullAccounts.includes(a))]) {
       if (!group.length) continue;
       const account = group[0]!;
-      const arn = `arn:${partition}:iam::${account}:role/${PROBE_ROLE}`;
       const label = group.length === 1 ? `account ${account}` : `accounts ${group.join(', ')}`;
-      for (const org of organizations) probes.push({ kind: 'account', principal: arn, label: `${label}${inOrg(org)}`, accounts: group, context: principalContext(arn, account, org, context), statements });
+      for (const kind of kinds) {
+        const arn = `arn:${partition}:iam::${account}:${kind}`;
+        for (const org of organizations) probes.push({ kind: 'account', principal: arn, label: `${label}${inOrg(org)}`, accounts: group, context: principalContext(arn, account, org, context), statements });
+      }
     }
   }
 
@@ -218,25 +314,34 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
   }
 
   // Service principals acting for an outside account or organisation (confused deputy).
-  const sourceAccounts = [outsider, ...accountClasses.map(({ accounts }) => accounts[0]!)];
-  for (const service of servicePrincipals(policy)) {
+  const sourceAccounts = [outsider, ...publicCallers.slice(1).map(([account]) => account), ...accountClasses.map(({ accounts }) => accounts[0]!)];
+  // The resource the service acts for: a made-up one, and one matching each aws:SourceArn pattern
+  // of the policy (`arn:aws:codebuild:*:*:project/*` admits every account's projects).
+  const arnPatterns = sourceArnPatterns(policy);
+  for (const service of servicePrincipals(policy, text)) {
     for (const source of sourceAccounts) {
-      for (const org of organizations) {
-        probes.push({
-          kind: 'service',
-          principal: service,
-          label: `service ${service}`,
-          accounts: [],
-          context: {
-            'aws:PrincipalIsAWSService': 'true',
-            'aws:PrincipalServiceName': service,
-            'aws:SourceAccount': source,
-            'aws:SourceOwner': source,
-            'aws:SourceArn': `arn:${partition}:${service.split('.')[0]}:${context.repositoryArn.split(':')[3] ?? ''}:${source}:${PROBE_ROLE}`,
-            ...(org ? { 'aws:SourceOrgID': org, 'aws:SourceOrgPaths': [`${org}/r-probe/ou-probe/`] } : {}),
-            ...resourceContext(context),
-          },
-        });
+      const sourceArns = [
+        `arn:${partition}:${service.split('.')[0]}:${context.repositoryArn.split(':')[3] ?? ''}:${source}:${PROBE_ROLE}`,
+        ...arnPatterns.map((pattern) => sourceArnMatching(pattern, source)),
+      ];
+      for (const sourceArn of [...new Set(sourceArns)]) {
+        for (const org of organizations) {
+          probes.push({
+            kind: 'service',
+            principal: service,
+            label: `service ${service}`,
+            accounts: [],
+            context: {
+              'aws:PrincipalIsAWSService': 'true',
+              'aws:PrincipalServiceName': service,
+              'aws:SourceAccount': source,
+              'aws:SourceOwner': source,
+              'aws:SourceArn': sourceArn,
+              ...(org ? { 'aws:SourceOrgID': org, 'aws:SourceOrgPaths': [`${org}/r-probe/ou-probe/`] } : {}),
+              ...resourceContext(context),
+            },
+          });
+        }
       }
     }
   }

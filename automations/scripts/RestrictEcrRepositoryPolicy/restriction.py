@@ -2,8 +2,12 @@
 # each), so the policy approved is the policy written and the one verified.
 # An Allow statement reaches outside when its principal is everyone ("*", {"AWS": "*"}, or
 # NotPrincipal), an account outside ours and TrustedAccounts, or a service principal, and it
-# carries no condition confining the caller (aws:PrincipalOrgID / aws:PrincipalAccount for AWS
-# principals; aws:SourceOrgID / aws:SourceAccount / aws:SourceArn for services).
+# carries no condition confining the caller (aws:PrincipalOrgID / aws:PrincipalOrgPaths /
+# aws:PrincipalAccount / aws:PrincipalArn for AWS principals; aws:SourceOrgID / aws:SourceOrgPaths
+# / aws:SourceAccount / aws:SourceArn for services). A key confines only with a matching operator
+# (no IfExists, Not..., ForAllValues: all true when the key is missing) and values that are all
+# ours: the organisation itself (paths under it), this account or TrustedAccounts, with no
+# wildcard over the account or organisation id. `StringLike aws:PrincipalOrgID "*"` confines nobody.
 # - A statement naming only AllowedPullAccounts keeps its pull-class actions and loses the rest.
 # - Otherwise Mode confine adds the organisation condition (outside any organisation: this
 #   account and TrustedAccounts), and Mode remove drops the statement.
@@ -18,8 +22,9 @@ import re
 from botocore.exceptions import ClientError
 
 ACCOUNT = re.compile(r'(?<![0-9])[0-9]{12}(?![0-9])')
-PRINCIPAL_KEYS = {'aws:principalorgid', 'aws:principalorgpaths', 'aws:principalaccount'}
+PRINCIPAL_KEYS = {'aws:principalorgid', 'aws:principalorgpaths', 'aws:principalaccount', 'aws:principalarn'}
 SOURCE_KEYS = {'aws:sourceorgid', 'aws:sourceorgpaths', 'aws:sourceaccount', 'aws:sourcearn'}
+CONFINING_OPERATORS = {'StringEquals', 'StringLike', 'ArnEquals', 'ArnLike', 'ForAnyValue:StringEquals', 'ForAnyValue:StringLike'}
 # The Read and List ECR actions on a repository (IAM service reference; the rule's pull class,
 # kept equal to it by test/automations/restrict-ecr-repository-policy.test.ts).
 PULL_ACTIONS = [
@@ -39,27 +44,47 @@ def accounts(value):
     return [a.strip() for item in as_list(value) for a in str(item).split(',') if a.strip()]
 
 
-def condition_keys(statement):
-    return {key.lower() for operator in (statement.get('Condition') or {}).values() for key in (operator or {})}
+def inside(key, value, events, ours):
+    """Whether one condition value names only our organisation or our accounts."""
+    org = events.get('OrganizationId')
+    if key in ('aws:principalorgid', 'aws:sourceorgid'):
+        return bool(org) and value == org
+    if key in ('aws:principalorgpaths', 'aws:sourceorgpaths'):
+        return bool(org) and value.startswith(org + '/')
+    if key in ('aws:principalaccount', 'aws:sourceaccount'):
+        return value in ours
+    parts = value.split(':')  # aws:PrincipalArn, aws:SourceArn: the account field
+    return len(parts) > 4 and parts[4] in ours
+
+
+def confined(statement, keys, events, ours):
+    """Whether a condition of the statement (they all must hold) confines the caller to us."""
+    for operator, entries in (statement.get('Condition') or {}).items():
+        if operator not in CONFINING_OPERATORS or not isinstance(entries, dict):
+            continue
+        for key, values in entries.items():
+            found = [str(v) for v in as_list(values)]
+            if key.lower() in keys and found and all(inside(key.lower(), v, events, ours) for v in found):
+                return True
+    return False
 
 
 def matches(patterns, action):
     return any(fnmatch.fnmatchcase(action.lower(), str(p).lower()) for p in as_list(patterns))
 
 
-def reason(statement, ours, pull_only):
+def reason(statement, ours, pull_only, events):
     """Why the statement reaches outside ('everyone', 'service ...', 'accounts ...'), or None."""
     if statement.get('Effect') != 'Allow':
         return None
-    keys = condition_keys(statement)
     if 'NotPrincipal' in statement:
-        return None if keys & PRINCIPAL_KEYS else 'everyone (NotPrincipal)'
+        return None if confined(statement, PRINCIPAL_KEYS, events, ours) else 'everyone (NotPrincipal)'
     principal = statement.get('Principal')
     aws = ['*'] if principal == '*' else as_list(principal.get('AWS')) if isinstance(principal, dict) else []
     services = as_list(principal.get('Service')) if isinstance(principal, dict) else []
-    if services and not keys & SOURCE_KEYS:
+    if services and not confined(statement, SOURCE_KEYS, events, ours):
         return 'service ' + ', '.join(services)
-    if keys & PRINCIPAL_KEYS:
+    if confined(statement, PRINCIPAL_KEYS, events, ours):
         return None
     if '*' in aws:
         return 'everyone'
@@ -93,17 +118,43 @@ def confinement(is_service, events):
     return ('aws:SourceAccount' if is_service else 'aws:PrincipalAccount'), ours if len(ours) > 1 else ours[0]
 
 
+def split_ours(statement, ours):
+    """A statement naming principals of ours (this account, TrustedAccounts) beside outside ones, as
+    (ours, outside): each Principal entry matches on its own, so the two statements grant what the
+    one did, and only the outside one is restricted. None when there is nothing to split."""
+    principal = statement.get('Principal')
+    if not isinstance(principal, dict) or set(principal) != {'AWS'}:
+        return None
+    entries = as_list(principal['AWS'])
+
+    def is_ours(entry):
+        found = ACCOUNT.findall(str(entry))
+        return bool(found) and set(found) <= ours
+    mine, others = [e for e in entries if is_ours(e)], [e for e in entries if not is_ours(e)]
+    if not mine or not others or '*' in others:
+        return None
+    outside = dict(statement, Principal={'AWS': others})
+    if statement.get('Sid'):
+        outside['Sid'] = '%sOutside' % statement['Sid']
+    return dict(statement, Principal={'AWS': mine}), outside
+
+
 def restrict(policy_text, events):
     ours = {events['AccountId']} | set(accounts(events.get('TrustedAccounts')))
     pull_only = set(accounts(events.get('AllowedPullAccounts'))) - ours
     policy = json.loads(policy_text) if policy_text else {'Version': '2012-10-17', 'Statement': []}
     kept, changes = [], []
     for index, statement in enumerate(as_list(policy.get('Statement'))):
-        why = reason(statement, ours, pull_only)
+        why = reason(statement, ours, pull_only, events)
         name = statement.get('Sid') or '#%d' % (index + 1)
         if not why:
             kept.append(statement)
             continue
+        parts = split_ours(statement, ours) if why.startswith('accounts ') else None
+        if parts:
+            kept.append(parts[0])
+            statement = parts[1]
+            changes.append('%s: %s kept as it was, split from the outside principals' % (name, ', '.join(map(str, parts[0]['Principal']['AWS']))))
         outside = set(why[len('accounts '):].split(', ')) if why.startswith('accounts ') else set()
         if outside and outside <= pull_only:
             pulls = [action for action in PULL_ACTIONS if granted(statement, action)]
