@@ -108,3 +108,24 @@ describe('RestrictEcrRepositoryPolicy: a statement naming trusted and outside pr
     expect((await policyRisk(store.current(), CONTEXT)).grants).toEqual([]);
   });
 });
+
+describe('RestrictEcrRepositoryPolicy: a policy near ECR\'s 10,240-character limit', () => {
+  it('writes the restricted policy compact when the indented text would not fit, and the rule then agrees', async () => {
+    // Many pull grants to this account's roles (kept) and one public push statement (confined).
+    const roles = Array.from({ length: 170 }, (_, i) => `arn:aws:iam::111122223333:role/ci-runner-${String(i).padStart(3, '0')}`);
+    const before = policy(
+      { Sid: 'TeamPull', Effect: 'Allow', Principal: { AWS: roles }, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] },
+      { Sid: 'Public', Effect: 'Allow', Principal: '*', Action: ['ecr:PutImage'] },
+    );
+    expect(before.length).toBeLessThan(10_240);
+    expect(JSON.stringify(JSON.parse(before), null, 2).length).toBeGreaterThan(10_240);
+    const store = storedPolicy(before);
+
+    const result = await run();
+
+    expect(result.status).toBe('Success');
+    expect(store.current().length).toBeLessThanOrEqual(10_240);
+    expect((await policyRisk(store.current(), CONTEXT)).grants).toEqual([]);
+    expect(JSON.parse(store.current()).Statement[0].Principal.AWS).toEqual(roles);
+  });
+});

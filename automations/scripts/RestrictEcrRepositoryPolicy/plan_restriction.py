@@ -6,6 +6,18 @@ from botocore.exceptions import ClientError
 from restriction import fingerprint, read_policy, restrict
 
 
+# SetRepositoryPolicy takes a policyText of at most 10,240 characters
+# (https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_SetRepositoryPolicy.html).
+MAX_POLICY_TEXT = 10240
+
+
+def policy_text(policy):
+    # Indented for the approver when it fits ECR's limit; compact otherwise (a policy near the limit
+    # that the restriction kept almost whole would not fit indented).
+    pretty = json.dumps(policy, indent=2)
+    return pretty if len(pretty) <= MAX_POLICY_TEXT else json.dumps(policy, separators=(',', ':'))
+
+
 def handler(events, context):
     events = dict(events)
     if not events.get('OrganizationId'):
@@ -25,7 +37,7 @@ def handler(events, context):
                          'Planned: %s' % '; '.join(changes))
     return {
         'Before': before,
-        'After': json.dumps(after, indent=2) if changes else before,
+        'After': policy_text(after) if changes else before,
         'Changed': bool(changes),
         'Changes': '; '.join(changes) or 'none',
         'Fingerprint': fingerprint(before),
