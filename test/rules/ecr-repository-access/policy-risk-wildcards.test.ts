@@ -9,17 +9,9 @@
  * any account matching `1111*` (10^8 account ids) is not a named account.
  */
 import { describe, expect, it } from 'vitest';
-import { policyRisk, type AccessContext } from '../../../rules/ecr-repository-access/policy-risk.js';
+import { policyRisk } from '../../../rules/ecr-repository-access/policy-risk.js';
 
-const ORG = 'o-a1b2c3d4e5';
-const CONTEXT: AccessContext = {
-  repositoryArn: 'arn:aws:ecr:eu-west-3:111122223333:repository/team-a/payments-api',
-  accountId: '111122223333',
-  organizationId: ORG,
-  trustedAccounts: ['222233334444'],
-  allowedPullAccounts: ['555566667777'],
-};
-const policy = (...statements: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+import { CONTEXT, ORG, policy } from './policy-fixtures.js';
 const everyone = (condition: unknown) => policy({ Sid: 'Confined?', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'ecr:*', Condition: condition });
 const kinds = async (text: string) => (await policyRisk(text, CONTEXT)).grants.map((grant) => [grant.kind, grant.principal, grant.actions.includes('ecr:PutImage')]);
 

@@ -8,19 +8,11 @@
  * - Policy evaluation (explicit Deny wins): https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
 import { describe, expect, it } from 'vitest';
-import { policyRisk, type AccessContext } from '../../../rules/ecr-repository-access/policy-risk.js';
+import { policyRisk } from '../../../rules/ecr-repository-access/policy-risk.js';
 
-const ORG = 'o-a1b2c3d4e5';
-const CONTEXT: AccessContext = {
-  repositoryArn: 'arn:aws:ecr:eu-west-3:111122223333:repository/team-a/payments-api',
-  accountId: '111122223333',
-  organizationId: ORG,
-  trustedAccounts: ['222233334444'],
-  allowedPullAccounts: ['555566667777'],
-};
+import { CONTEXT, ORG, policy } from './policy-fixtures.js';
 const PULL = ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
 const PUSH = ['ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart'];
-const policy = (...statements: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
 const summary = async (text: string, context = CONTEXT) => {
   const risk = await policyRisk(text, context);
