@@ -344,6 +344,17 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
         }
       }
     }
+    // The same service calling with no source keys at all: AWS adds aws:SourceAccount and
+    // aws:SourceArn only when the service acts for a resource
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount),
+    // so `...IfExists` or `ForAllValues:` on them lets such a call through: no confused-deputy protection.
+    probes.push({
+      kind: 'service',
+      principal: service,
+      label: `service ${service}`,
+      accounts: [],
+      context: { 'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': service, ...resourceContext(context) },
+    });
   }
   return probes;
 }

@@ -51,6 +51,7 @@ describe('RestrictEcrRepositoryPolicy: a confining key that does not confine', (
     ['StringLike aws:PrincipalAccount with a wildcard', { Principal: { AWS: '*' }, Condition: { StringLike: { 'aws:PrincipalAccount': '1111*' } } }],
     ['aws:PrincipalAccount naming an outside account', { Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:PrincipalAccount': '444455556666' } } }],
     ['a service principal with StringLike aws:SourceAccount "*"', { Principal: { Service: 'codebuild.amazonaws.com' }, Condition: { StringLike: { 'aws:SourceAccount': '*' } } }],
+    ['a service principal with StringEqualsIfExists aws:SourceAccount (passes when the key is absent)', { Principal: { Service: 'codebuild.amazonaws.com' }, Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '111122223333' } } }],
   ])('%s: the rule finds it, the runbook confines it, and the rule then agrees', async (_name, shape) => {
     const before = policy({ Sid: 'LooksConfined', Effect: 'Allow', Action: ['ecr:BatchGetImage', 'ecr:PutImage'], ...shape });
     const store = storedPolicy(before);

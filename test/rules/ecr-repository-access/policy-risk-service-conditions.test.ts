@@ -48,3 +48,25 @@ describe('policyRisk: a service principal name in another case', () => {
     expect((await policyRisk(text, CONTEXT)).grants.map((grant) => grant.kind)).toEqual(['service-unconfined']);
   });
 });
+
+/**
+ * aws:SourceAccount / aws:SourceArn are in the request only when the service acts for a resource
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceaccount);
+ * `...IfExists` and `ForAllValues:` pass when the key is absent, so they protect nothing.
+ */
+describe('policyRisk: source conditions that pass when the key is absent', () => {
+  const service = (condition: unknown) =>
+    policyRisk(policy({ Sid: 'CodeBuild', Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'ecr:BatchGetImage', Condition: condition }), CONTEXT);
+
+  it.each([
+    ['StringEqualsIfExists aws:SourceAccount', { StringEqualsIfExists: { 'aws:SourceAccount': '111122223333' } }],
+    ['ArnLikeIfExists aws:SourceArn', { ArnLikeIfExists: { 'aws:SourceArn': 'arn:aws:codebuild:eu-west-3:111122223333:project/*' } }],
+    ['ForAllValues:StringEquals aws:SourceAccount', { 'ForAllValues:StringEquals': { 'aws:SourceAccount': ['111122223333'] } }],
+  ])('%s: a service call without source keys gets through, so the grant is unconfined', async (_name, condition) => {
+    expect((await service(condition)).grants.map((grant) => [grant.kind, grant.principal])).toEqual([['service-unconfined', 'service codebuild.amazonaws.com']]);
+  });
+
+  it('StringEquals aws:SourceAccount (the key required) stays confined', async () => {
+    expect((await service({ StringEquals: { 'aws:SourceAccount': '111122223333' } })).grants).toEqual([]);
+  });
+});
