@@ -145,24 +145,16 @@ function matching(pattern: string, prefix: string, length: number, fills: string
   return undefined;
 }
 
-/** Wildcard account patterns of the text with one unnamed matching account each (pattern -> account). */
-function patternAccounts(text: string, avoid: ReadonlySet<string>): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const pattern of new Set(text.match(ACCOUNT_PATTERN) ?? [])) {
+/**
+ * The wildcard patterns of the text that `regexp` finds (account ids, or `o-...` organisation
+ * ids), each with one unnamed id it matches: [pattern, id] pairs.
+ */
+function patternIds(text: string, regexp: RegExp, prefix: string, alphabet: string, avoid: ReadonlySet<string>): Array<[string, string]> {
+  const found: Array<[string, string]> = [];
+  for (const pattern of new Set(text.match(regexp) ?? [])) {
     if (!/[*?]/.test(pattern)) continue;
-    const account = matching(pattern, '', 12, '0123456789', avoid);
-    if (account) found.set(pattern, account);
-  }
-  return found;
-}
-
-/** Wildcard organisation patterns (`o-...*`) with one unnamed matching organisation id each (organisation -> pattern). */
-function patternOrganizations(text: string, avoid: ReadonlySet<string>): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const pattern of new Set(text.match(ORGANIZATION_PATTERN) ?? [])) {
-    if (!/[*?]/.test(pattern)) continue;
-    const organization = matching(pattern, 'o-', 12, 'zyx0123456789', avoid);
-    if (organization) found.set(organization, pattern);
+    const id = matching(pattern, prefix, 12, alphabet, avoid);
+    if (id) found.push([pattern, id]);
   }
   return found;
 }
@@ -260,14 +252,14 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
   const partition = partitionOf(context.repositoryArn);
   const outsider = unrelatedAccount(text, context);
   const foreignOrgs = [...new Set(text.match(ORGANIZATION) ?? [])].filter((org) => org !== context.organizationId).sort();
-  const orgPatterns = patternOrganizations(text, new Set([...(context.organizationId ? [context.organizationId] : []), ...foreignOrgs]));
+  const orgPatterns = new Map(patternIds(text, ORGANIZATION_PATTERN, 'o-', 'zyx0123456789', new Set([...(context.organizationId ? [context.organizationId] : []), ...foreignOrgs])).map(([pattern, org]) => [org, pattern]));
   const organizations: Array<string | undefined> = [undefined, unrelatedOrganization(text, context), ...foreignOrgs, ...orgPatterns.keys()];
   const inOrg = (org: string | undefined) => (org && foreignOrgs.includes(org) ? ` in organisation ${org}` : org && orgPatterns.has(org) ? ` in an organisation matching ${orgPatterns.get(org)!}` : '');
   const probes: Probe[] = [];
 
   const publicCallers: Array<[string, string]> = [
     [outsider, 'any AWS principal'],
-    ...[...patternAccounts(text, new Set([...ours, ...context.allowedPullAccounts, ...(text.match(ACCOUNT) ?? [])])).entries()].map(([pattern, account]): [string, string] => [account, `any AWS principal in an account matching ${pattern}`]),
+    ...patternIds(text, ACCOUNT_PATTERN, '', '0123456789', new Set([...ours, ...context.allowedPullAccounts, ...(text.match(ACCOUNT) ?? [])])).map(([pattern, account]): [string, string] => [account, `any AWS principal in an account matching ${pattern}`]),
   ];
   // A role session, and, when a condition reads the caller's identity (aws:PrincipalArn,
   // aws:PrincipalType, aws:userid, aws:username), also an IAM user and the account's root user:

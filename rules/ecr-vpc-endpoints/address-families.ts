@@ -22,7 +22,8 @@ export type Family = 4 | 6;
  * The rule requires private DNS, and the private DNS name (what docker and the SDKs resolve) has
  * A records only, so clients reach it over IPv4.
  */
-const FAMILIES: Record<string, Family[]> = { ipv4: [4], ipv6: [6], dualstack: [4, 6], 'service-defined': [4] };
+const ADDRESS_TYPES: Record<string, Family[]> = { ipv4: [4], ipv6: [6], dualstack: [4, 6] };
+const DNS_RECORD_TYPES: Record<string, Family[]> = { ...ADDRESS_TYPES, 'service-defined': [4] };
 const BOTH: Family[] = [4, 6];
 
 /**
@@ -31,10 +32,8 @@ const BOTH: Family[] = [4, 6];
  * the workload has must be admitted).
  */
 export function endpointFamilies(ipAddressType: string | undefined, dnsRecordIpType: string | undefined): Family[] {
-  const dns = dnsRecordIpType?.toLowerCase();
-  if (dns !== undefined) return FAMILIES[dns] ?? BOTH;
-  const ip = ipAddressType?.toLowerCase() ?? '';
-  return ip === 'service-defined' ? BOTH : (FAMILIES[ip] ?? BOTH);
+  if (dnsRecordIpType !== undefined) return DNS_RECORD_TYPES[dnsRecordIpType.toLowerCase()] ?? BOTH;
+  return ADDRESS_TYPES[ipAddressType?.toLowerCase() ?? ''] ?? BOTH;
 }
 
 /** The family of a source CIDR as the collector writes it (an IPv6 one has a colon). */

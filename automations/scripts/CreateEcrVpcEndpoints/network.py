@@ -57,14 +57,14 @@ def covered(block, cidrs):
 # As endpointFamilies (rules/ecr-vpc-endpoints/address-families.ts): the families of the endpoint's DNS
 # records (DnsRecordIpType, else IpAddressType); missing or unrecognised: both.
 # service-defined: the private DNS name gets A records only (address-families.ts cites the page).
-FAMILIES = {'ipv4': [4], 'ipv6': [6], 'dualstack': [4, 6], 'service-defined': [4]}
+ADDRESS_TYPES = {'ipv4': [4], 'ipv6': [6], 'dualstack': [4, 6]}
+DNS_RECORD_TYPES = dict(ADDRESS_TYPES, **{'service-defined': [4]})
 
 
 def endpoint_families(ip_type, dns_type):
     if dns_type is not None:
-        return FAMILIES.get(dns_type.lower(), [4, 6])
-    ip = (ip_type or '').lower()
-    return [4, 6] if ip == 'service-defined' else FAMILIES.get(ip, [4, 6])
+        return DNS_RECORD_TYPES.get(dns_type.lower(), [4, 6])
+    return ADDRESS_TYPES.get((ip_type or '').lower(), [4, 6])
 
 
 def sources_admitted(sources, families, cidrs):
