@@ -13,8 +13,12 @@
  */
 import type { Severity } from '../kernel/severity.js';
 import { ecrRepositoryActions } from './ecr-actions.js';
-import { actionGroups, KNOWN_KEYS, probesFor, statementsOf, type AccessContext, type Probe } from './probes.js';
+import { createValidatedPolicy, validateResourcePolicy } from '@cloud-copilot/iam-policy';
+import { actionCoverage, type ActionCoverage } from './action-coverage.js';
+import { KNOWN_KEYS, probesFor, statementsOf, type AccessContext, type Probe } from './probes.js';
 import { instantiated, questionKey, subjectAccount, templated } from './question-cache.js';
+import { mergeConditionValues } from './merge.js';
+import { scoper, type Scoped } from './scope.js';
 
 export type { AccessContext } from './probes.js';
 
@@ -156,12 +160,89 @@ function grantsOf(allowed: Allowed[], write: ReadonlySet<string>, context: Acces
     .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.principal.localeCompare(b.principal));
 }
 
+/** What the simulations of one policy share: its statements as simulated, and what is computed once about them. */
+interface Plan {
+  policy: unknown;
+  /** Statements to simulate (merge.ts) and the policy's statements each stands for. */
+  statements: unknown[];
+  origins: number[][];
+  labels: string[];
+  coverage: ActionCoverage;
+  scopeFor: (account: string | undefined) => Scoped;
+  context: AccessContext;
+  exhaustive: boolean;
+  /** Answers per distinct question (question-cache.ts). */
+  answers: Map<string, Answer | null>;
+  stats?: SimulationStats;
+}
+
+/** The simulation work a judgement took (benchmarks read it). */
+export interface SimulationStats {
+  simulations: number;
+  /** Statements read, summed over the simulations. */
+  statementsSimulated: number;
+}
+
+function planFor(policy: unknown, all: string[], context: AccessContext, exhaustive: boolean, stats: SimulationStats | undefined): Plan {
+  const original = statementsOf(policy);
+  const { statements, origins } = exhaustive ? { statements: original, origins: original.map((_, index) => [index]) } : mergeConditionValues(original);
+  const scopeOf = scoper(statements);
+  return {
+    policy,
+    statements,
+    origins,
+    labels: original.map((statement, index) => {
+      const sid = (statement as { Sid?: unknown } | null)?.Sid;
+      return typeof sid === 'string' ? sid : `#${index + 1}`;
+    }),
+    coverage: actionCoverage(statements, all),
+    scopeFor: exhaustive ? () => scopeOf(undefined) : scopeOf,
+    context,
+    exhaustive,
+    answers: new Map(),
+    ...(stats ? { stats } : {}),
+  };
+}
+
+/** The (probe, action) pairs the policy allows, for the actions of `classes` (each simulated apart). */
+async function allowedFor(plan: Plan, probe: Probe, classes: string[][]): Promise<Allowed[]> {
+  const scope = plan.scopeFor(probe.kind === 'service' ? undefined : String(probe.context['aws:PrincipalAccount']));
+  // No statement can apply: the implicit deny, nothing to simulate.
+  if (!scope.statements.length) return [];
+  const scoped = createValidatedPolicy({ ...(plan.policy as object), Statement: scope.statements }, () => []);
+  const label = (index: number) => plan.origins[scope.indices[index - 1]!]!.map((origin) => plan.labels[origin]!);
+  const subject = subjectAccount(probe);
+  const probeKey = plan.exhaustive ? undefined : questionKey(scope.statements, probe, plan.context.repositoryArn);
+  const allowed: Allowed[] = [];
+  for (const group of classes.flatMap((actions) => plan.coverage.groups(scope.indices, actions))) {
+    // No Allow statement covers the action: the implicit deny, nothing to simulate.
+    if (!plan.exhaustive && !plan.coverage.allows(scope.indices, group[0]!)) continue;
+    const key = probeKey === undefined ? undefined : `${probeKey}\u0000${group[0]!}`;
+    let answer = key ? plan.answers.get(key) : undefined;
+    if (answer === undefined) {
+      const fresh = await simulate(scoped, probe, group[0]!, plan.context);
+      if (plan.stats) {
+        plan.stats.simulations += 1;
+        plan.stats.statementsSimulated += scope.statements.length;
+      }
+      answer = fresh ? { ...fresh, ...(fresh.when ? { when: templated(fresh.when, subject) } : {}) } : null;
+      if (key) plan.answers.set(key, answer);
+    }
+    if (!answer) continue;
+    const when = answer.when ? instantiated(answer.when, subject) : undefined;
+    for (const action of group) allowed.push({ probe, action, statements: answer.statements.flatMap(label), ...(when ? { when } : {}) });
+  }
+  return allowed;
+}
+
 /**
  * Who outside the organisation (and outside TrustedAccounts) can pull, push or change the
  * repository under `policyText`. An empty text means no policy: nothing reaches outside.
- * `questionCache: false` simulates every question (tests compare both ways).
+ * `exhaustive: true` simulates every question against the whole policy, without the shortcuts
+ * (merge.ts, scope.ts, question-cache.ts, the implicit deny, one organisation when no condition
+ * reads it); tests compare both ways. `stats`, when given, counts the simulations.
  */
-export async function policyRisk(policyText: string, context: AccessContext, extraActions: readonly string[] = [], options: { questionCache?: boolean } = {}): Promise<PolicyRisk> {
+export async function policyRisk(policyText: string, context: AccessContext, extraActions: readonly string[] = [], options: { exhaustive?: boolean; stats?: SimulationStats } = {}): Promise<PolicyRisk> {
   if (policyText.trim() === '') return { severity: 'INFORMATIONAL', grants: [] };
   let policy: unknown;
   try {
@@ -169,40 +250,19 @@ export async function policyRisk(policyText: string, context: AccessContext, ext
   } catch (error) {
     return { severity: 'HIGH', grants: [], error: `the policy is not JSON (${(error as Error).message})` };
   }
+  // Validated once, whole; the simulations read parts of it.
+  const invalid = validateResourcePolicy(policy);
+  if (invalid.length) return { severity: 'HIGH', grants: [], error: `the IAM simulator rejects the policy: ${invalid.map(({ path, message }) => `${path}: ${message}`).join('; ')}` };
   const actions = await ecrRepositoryActions();
   const write = new Set([...actions.write, ...extraActions]);
   const all = [...actions.pull, ...actions.write, ...extraActions];
+  // Pull and write actions never share a group: the verdict differs by class.
+  const classes = [all.filter((a) => !write.has(a)), all.filter((a) => write.has(a))];
+  const plan = planFor(policy, all, context, options.exhaustive === true, options.stats);
   const allowed: Allowed[] = [];
-  // Answers per distinct question (question-cache.ts): a policy naming many outside accounts in
-  // the same way is simulated once per shape, not once per account.
-  const answers = new Map<string, Answer | null>();
   try {
-    const statements = statementsOf(policy);
-    for (const probe of probesFor(policy, policyText, context)) {
-      // An account probe is simulated against the statements that can apply to it (probes.ts).
-      const simulated = probe.statements ? probe.statements.map((index) => statements[index]) : statements;
-      const scoped = probe.statements ? { ...(policy as object), Statement: simulated } : policy;
-      const label = (index: number) => {
-        const sid = (simulated[index - 1] as { Sid?: unknown } | null)?.Sid;
-        return typeof sid === 'string' ? sid : `#${probe.statements ? probe.statements[index - 1]! + 1 : index}`;
-      };
-      const subject = subjectAccount(probe);
-      const probeKey = options.questionCache === false ? undefined : questionKey(simulated, probe, context.repositoryArn);
-      // Pull and write actions never share a group: the verdict differs by class.
-      const groups = [...actionGroups(scoped, all.filter((a) => !write.has(a))), ...actionGroups(scoped, all.filter((a) => write.has(a)))];
-      for (const group of groups) {
-        const key = probeKey === undefined ? undefined : `${probeKey}\u0000${group[0]!}`;
-        let answer = key ? answers.get(key) : undefined;
-        if (answer === undefined) {
-          const fresh = await simulate(scoped, probe, group[0]!, context);
-          answer = fresh ? { ...fresh, ...(fresh.when ? { when: templated(fresh.when, subject) } : {}) } : null;
-          if (key) answers.set(key, answer);
-        }
-        if (!answer) continue;
-        const when = answer.when ? instantiated(answer.when, subject) : undefined;
-        for (const action of group) allowed.push({ probe, action, statements: answer.statements.map(label), ...(when ? { when } : {}) });
-      }
-    }
+    // The text as parsed: an id written with JSON escapes (\u006f-...) is still found.
+    for (const probe of probesFor(policy, JSON.stringify(policy), context, { everyOrganization: plan.exhaustive })) allowed.push(...(await allowedFor(plan, probe, classes)));
   } catch (error) {
     if (error instanceof PolicyRejectedError) return { severity: 'HIGH', grants: [], error: `the IAM simulator rejects the policy: ${error.message}` };
     throw error;

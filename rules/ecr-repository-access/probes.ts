@@ -3,8 +3,8 @@
  *
  * The policy text only proposes candidates (every account id, IAM principal ARN, organisation id
  * and service principal it names, plus an unrelated outside account); whether any of them may
- * call an action is decided by simulating the whole policy (policy-risk.ts), never by reading a
- * statement. Candidates that occur in exactly the same places of the policy are interchangeable
+ * call an action is decided by simulating the policy (policy-risk.ts; only the statements that can
+ * apply to the caller, scope.ts), never by reading a statement. Candidates that occur in exactly the same places of the policy are interchangeable
  * (IAM matches list members independently), so one representative per such class is simulated
  * and the finding names the whole class: the cost depends on the policy's structure, not on how
  * many account ids a list holds.
@@ -35,15 +35,6 @@ export interface Probe {
   accounts: string[];
   /** The request context the probe carries; every key of KNOWN_KEYS not set here is absent. */
   context: Record<string, string | string[]>;
-  /**
-   * Indices of the only statements that can apply to this caller (account probes): those naming
-   * it, those whose principal is everyone (`*`, `{"AWS": "*"}`, NotPrincipal), and every Deny.
-   * A statement naming other principals never matches it (IAM principal ARNs take no
-   * wildcards), so leaving it out of the simulation changes nothing and keeps the cost per
-   * named account independent of the policy's size.
-   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
-   */
-  statements?: number[];
 }
 
 /**
@@ -87,6 +78,8 @@ const PROBE_ROLE = 'ecr-guardrails-access-probe';
 const ACCOUNT_PATTERN = /(?<![A-Za-z0-9*?_-])[0-9*?]*[0-9][0-9*?]*(?![A-Za-z0-9*?_])/g;
 /** Condition keys that tell a role session, an IAM user and a root user apart. */
 const IDENTITY_KEYS = /aws:(PrincipalArn|PrincipalType|userid|username)\b/i;
+/** Condition keys (case-insensitive) that read the caller's organisation, or the organisation a service acts for. */
+const ORGANIZATION_KEYS = /aws:(?:Principal|Source)Org(?:ID|Paths)/i;
 const ORGANIZATION_PATTERN = /(?<![A-Za-z0-9*?-])o-[a-z0-9*?]*(?![A-Za-z0-9*?-])/g;
 
 /** Every string value of the JSON with its path (array indices dropped: list members are interchangeable). */
@@ -119,7 +112,9 @@ function classes(policy: unknown, pattern: RegExp): Map<string, string[]> {
   const byClass = new Map<string, string[]>();
   for (const [literal, set] of places) {
     const key = [...set].sort().join('|');
-    byClass.set(key, [...(byClass.get(key) ?? []), literal]);
+    const members = byClass.get(key);
+    if (members) members.push(literal);
+    else byClass.set(key, [literal]);
   }
   return byClass;
 }
@@ -231,29 +226,18 @@ function sourceArnMatching(pattern: string, source: string): string {
   return fields.join(':').replace(/\*/g, 'x').replace(/\?/g, 'x');
 }
 
-/** Statement indices named by a class key (`#3/Principal/AWS|#5/Condition/...`). */
-const statementsOfKey = (key: string) => [...new Set(key.split('|').map((place) => Number(place.slice(1).split('/')[0])))];
-
-/** Statements that can apply to any caller: principal everyone, NotPrincipal, or Deny. */
-function generalStatements(policy: unknown): number[] {
-  const general: number[] = [];
-  statementsOf(policy).forEach((raw, index) => {
-    const statement = (raw ?? {}) as { Effect?: unknown; Principal?: unknown; NotPrincipal?: unknown };
-    const aws = statement.Principal && typeof statement.Principal === 'object' ? (statement.Principal as { AWS?: unknown }).AWS : undefined;
-    const everyone = statement.Principal === '*' || aws === '*' || (Array.isArray(aws) && aws.includes('*'));
-    if (statement.Effect !== 'Allow' || everyone || statement.NotPrincipal !== undefined || typeof statement.Principal !== 'object') general.push(index);
-  });
-  return general;
-}
-
 /** The callers to simulate for this policy (parsed JSON and its text). */
-export function probesFor(policy: unknown, text: string, context: AccessContext): Probe[] {
+export function probesFor(policy: unknown, text: string, context: AccessContext, options: { everyOrganization?: boolean } = {}): Probe[] {
   const ours = new Set([context.accountId, ...context.trustedAccounts]);
   const partition = partitionOf(context.repositoryArn);
   const outsider = unrelatedAccount(text, context);
   const foreignOrgs = [...new Set(text.match(ORGANIZATION) ?? [])].filter((org) => org !== context.organizationId).sort();
   const orgPatterns = new Map(patternIds(text, ORGANIZATION_PATTERN, 'o-', 'zyx0123456789', new Set([...(context.organizationId ? [context.organizationId] : []), ...foreignOrgs])).map(([pattern, org]) => [org, pattern]));
-  const organizations: Array<string | undefined> = [undefined, unrelatedOrganization(text, context), ...foreignOrgs, ...orgPatterns.keys()];
+  // A caller's organisation reaches the decision through these keys only (the probe sets them):
+  // when no condition or policy variable reads one, a caller in no organisation stands for all
+  // (`everyOrganization` asks about every one anyway, for tests).
+  const readsOrganization = options.everyOrganization === true || ORGANIZATION_KEYS.test(text);
+  const organizations: Array<string | undefined> = readsOrganization ? [undefined, unrelatedOrganization(text, context), ...foreignOrgs, ...orgPatterns.keys()] : [undefined];
   const inOrg = (org: string | undefined) => (org && foreignOrgs.includes(org) ? ` in organisation ${org}` : org && orgPatterns.has(org) ? ` in an organisation matching ${orgPatterns.get(org)!}` : '');
   const probes: Probe[] = [];
 
@@ -275,12 +259,8 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
   }
 
   // Accounts named anywhere (principals, conditions), one per class of places.
-  const general = generalStatements(policy);
-  const relevant = (key: string) => [...new Set([...statementsOfKey(key), ...general])].sort((a, b) => a - b);
-  const accountClasses = [...classes(policy, ACCOUNT).entries()]
-    .map(([key, accounts]) => ({ statements: relevant(key), accounts: accounts.filter((account) => !ours.has(account)) }))
-    .filter(({ accounts }) => accounts.length);
-  for (const { accounts, statements } of accountClasses) {
+  const accountClasses = [...classes(policy, ACCOUNT).values()].map((accounts) => accounts.filter((account) => !ours.has(account))).filter((accounts) => accounts.length);
+  for (const accounts of accountClasses) {
     // Accounts allowed to pull are judged apart from the others of their class.
     for (const group of [accounts.filter((a) => context.allowedPullAccounts.includes(a)), accounts.filter((a) => !context.allowedPullAccounts.includes(a))]) {
       if (!group.length) continue;
@@ -288,25 +268,24 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
       const label = group.length === 1 ? `account ${account}` : `accounts ${group.join(', ')}`;
       for (const kind of kinds) {
         const arn = `arn:${partition}:iam::${account}:${kind}`;
-        for (const org of organizations) probes.push({ kind: 'account', principal: arn, label: `${label}${inOrg(org)}`, accounts: group, context: principalContext(arn, account, org, context), statements });
+        for (const org of organizations) probes.push({ kind: 'account', principal: arn, label: `${label}${inOrg(org)}`, accounts: group, context: principalContext(arn, account, org, context) });
       }
     }
   }
 
   // Named roles and users (a grant to one role is not a grant to the account's other principals).
-  for (const [key, arns] of classes(policy, PRINCIPAL_ARN).entries()) {
-    const statements = relevant(key);
+  for (const arns of classes(policy, PRINCIPAL_ARN).values()) {
     const outside = arns.filter((arn) => !ours.has(accountOfArn(arn)));
     if (!outside.length) continue;
     const arn = outside[0]!.replace(/[*?]/g, 'x');
     const account = accountOfArn(arn);
     for (const org of organizations) {
-      probes.push({ kind: 'account', principal: arn, label: `${outside.length === 1 ? outside[0]! : outside.join(', ')}${inOrg(org)}`, accounts: [account], context: principalContext(arn, account, org, context), statements });
+      probes.push({ kind: 'account', principal: arn, label: `${outside.length === 1 ? outside[0]! : outside.join(', ')}${inOrg(org)}`, accounts: [account], context: principalContext(arn, account, org, context) });
     }
   }
 
   // Service principals acting for an outside account or organisation (confused deputy).
-  const sourceAccounts = [outsider, ...publicCallers.slice(1).map(([account]) => account), ...accountClasses.map(({ accounts }) => accounts[0]!)];
+  const sourceAccounts = [outsider, ...publicCallers.slice(1).map(([account]) => account), ...accountClasses.map((accounts) => accounts[0]!)];
   // The resource the service acts for: a made-up one, and one matching each aws:SourceArn pattern
   // of the policy (`arn:aws:codebuild:*:*:project/*` admits every account's projects).
   const arnPatterns = sourceArnPatterns(policy);
@@ -349,25 +328,4 @@ export function probesFor(policy: unknown, text: string, context: AccessContext)
     });
   }
   return probes;
-}
-
-const actionPattern = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-
-/**
- * Groups actions that every statement's Action / NotAction treats alike (IAM action matching:
- * case-insensitive, `*` and `?` wildcards); the simulation of one member decides for its group.
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
- */
-export function actionGroups(policy: unknown, actions: readonly string[]): string[][] {
-  const matchers = statementsOf(policy).map((statement) => {
-    const { Action: action, NotAction: notAction } = (statement ?? {}) as { Action?: unknown; NotAction?: unknown };
-    const list = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value]).map((item) => actionPattern(String(item)));
-    return [list(action), list(notAction)] as const;
-  });
-  const groups = new Map<string, string[]>();
-  for (const action of actions) {
-    const key = matchers.map(([allow, not]) => `${allow.some((re) => re.test(action)) ? 1 : 0}${not.some((re) => re.test(action)) ? 1 : 0}`).join('');
-    groups.set(key, [...(groups.get(key) ?? []), action]);
-  }
-  return [...groups.values()];
 }

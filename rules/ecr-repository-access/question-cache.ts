@@ -43,12 +43,12 @@ function operatorsSafe(statements: readonly unknown[]): boolean {
   });
 }
 
-function wildcardsNeutral(value: unknown): boolean {
-  if (typeof value === 'string') return !value.includes('${') && !/[0-9][*?]|[*?][0-9]/.test(value);
-  if (Array.isArray(value)) return value.every(wildcardsNeutral);
-  if (value && typeof value === 'object') return Object.entries(value).every(([key, child]) => wildcardsNeutral(key) && wildcardsNeutral(child));
-  return true;
-}
+/**
+ * No policy variable, no wildcard next to a digit, in the key's JSON text. `*` and `?` occur in
+ * JSON text only inside strings, so a digit next to one in the text is next to it in a string;
+ * the placeholder's escape (`\\u0000`) counts as digits here, which only ever withholds a key.
+ */
+const wildcardsNeutral = (key: string) => !key.includes('${') && !/[0-9][*?]|[*?][0-9]/.test(key);
 
 /**
  * The key of the probe's questions (append the action), the same for every account the answers
@@ -65,7 +65,7 @@ export function questionKey(statements: readonly unknown[], probe: Probe, resour
   const tokens = text.match(pattern)?.length ?? 0;
   if (text.split(account).length - 1 !== tokens) return undefined;
   const key = text.replace(pattern, JSON_PLACEHOLDER);
-  return wildcardsNeutral(JSON.parse(key)) ? key : undefined;
+  return wildcardsNeutral(key) ? key : undefined;
 }
 
 /** `text` with the account replaced by the placeholder (to keep in the cache) ... */

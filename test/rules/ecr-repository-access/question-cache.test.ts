@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { policyRisk, type AccessContext } from '../../../rules/ecr-repository-access/policy-risk.js';
 import { probesFor, statementsOf } from '../../../rules/ecr-repository-access/probes.js';
 import { instantiated, questionKey, templated } from '../../../rules/ecr-repository-access/question-cache.js';
+import { scoper } from '../../../rules/ecr-repository-access/scope.js';
 
 const ORG = 'o-a1b2c3d4e5';
 const CONTEXT: AccessContext = {
@@ -44,7 +45,7 @@ const CASES: Array<[string, string]> = [
 describe('question cache: the same verdicts as simulating every question', () => {
   it.each(CASES)('%s', async (_, text) => {
     const cached = await policyRisk(text, CONTEXT);
-    const uncached = await policyRisk(text, CONTEXT, [], { questionCache: false });
+    const uncached = await policyRisk(text, CONTEXT, [], { exhaustive: true });
     expect(cached).toEqual(uncached);
     expect(uncached.grants.length + (uncached.error ? 1 : 0)).toBeGreaterThan(0);
   });
@@ -56,14 +57,20 @@ describe('questionKey', () => {
     const statements = statementsOf(parsed);
     return probesFor(parsed, text, CONTEXT)
       .filter((probe) => probe.kind === 'account')
-      .map((probe) => questionKey(probe.statements ? probe.statements.map((i) => statements[i]) : statements, probe, CONTEXT.repositoryArn));
+      .map((probe) => questionKey(scoper(statements)(String(probe.context['aws:PrincipalAccount'])).statements, probe, CONTEXT.repositoryArn));
   };
 
-  it('a statement per account: 57 accounts ask 2 distinct questions (in no organisation, in an unrelated one), not 114', () => {
+  it('a statement per account: 57 accounts ask 1 distinct question, not 57', () => {
     const all = keys(policy(...perAccount(57).map((s) => ({ ...s, Sid: `S-${s.Principal.AWS}` }))));
-    expect(all).toHaveLength(57 * 2);
+    expect(all).toHaveLength(57);
     expect(all.every((key) => key !== undefined)).toBe(true);
-    expect(new Set(all).size).toBe(2);
+    expect(new Set(all).size).toBe(1);
+  });
+
+  it('when a condition reads the organisation, each account is asked about in no organisation, an unrelated one and the one named: 3 distinct questions', () => {
+    const all = keys(policy(...perAccount(57, PULL, () => ({ Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz' } } }))));
+    expect(all).toHaveLength(57 * 3);
+    expect(new Set(all).size).toBe(3);
   });
 
   it.each([
@@ -72,9 +79,9 @@ describe('questionKey', () => {
     ['a date operator', { DateLessThan: { 'aws:CurrentTime': '2030-01-01T00:00:00Z' } }],
     ['a policy variable', { StringEquals: { 'aws:PrincipalTag/a': '${aws:username}' } }],
   ])('no key (simulated on its own) with %s', (_, condition) => {
-    // 2 accounts x 2 organisations, x 3 callers (role, user, root) when the condition reads the caller's identity.
+    // 2 accounts, x 3 callers (role, user, root) when the condition reads the caller's identity.
     const all = keys(policy(...perAccount(2, PULL, () => ({ Condition: condition }))));
-    expect(all.length === 4 || all.length === 12).toBe(true);
+    expect(all.length === 2 || all.length === 6).toBe(true);
     expect(all.every((key) => key === undefined)).toBe(true);
   });
 
@@ -85,10 +92,10 @@ describe('questionKey', () => {
 
   it('a wildcard without digits, and a whole other account number (TrustedAccounts: not itself a caller), keep the key', () => {
     const all = keys(policy(...perAccount(3, PULL, () => ({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ci-*' }, StringNotEquals: { 'aws:PrincipalAccount': '222233334444' } } }))));
-    // 3 accounts x 2 organisations x 3 callers (role, user, root: the condition reads aws:PrincipalArn).
-    expect(all).toHaveLength(18);
+    // 3 accounts x 3 callers (role, user, root: the condition reads aws:PrincipalArn).
+    expect(all).toHaveLength(9);
     expect(all.every((key) => key !== undefined)).toBe(true);
-    expect(new Set(all).size).toBe(6);
+    expect(new Set(all).size).toBe(3);
   });
 
   it('a condition text keeps the account of the question it is shown for', () => {
