@@ -1,0 +1,161 @@
+/**
+ * RestrictEcrRepositoryPolicy's verification agrees with the ecr-repository-access rule.
+ *
+ * The rule decides by IAM simulation (policyRisk); the runbook's scripts cannot run it, so its
+ * last step re-applies its own fix to the policy it wrote (restriction.py `restrict`) and
+ * succeeds only when nothing is left to change. That is the rule's verification only if, for
+ * every policy, "nothing left to change" means "the rule finds nothing". Checked here on
+ * policies generated from the shapes AWS documents for repository policies (principals,
+ * NotPrincipal, Action/NotAction wildcards, organisation and account conditions, service
+ * principals with source conditions, Deny statements), in both modes:
+ * - the policy the runbook writes, if its verification passes, is COMPLIANT for the rule;
+ * - a policy the runbook would leave untouched is COMPLIANT for the rule (otherwise the
+ *   finding's runbook would succeed without fixing it).
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { describeGrant, policyRisk, type AccessContext } from '../../rules/ecr-repository-access/policy-risk.js';
+
+const SCRIPTS = fileURLToPath(new URL('../../automations/scripts/RestrictEcrRepositoryPolicy/', import.meta.url));
+const OURS = '111122223333';
+const TRUSTED = '222233334444';
+const VENDOR = '555566667777';
+const OUTSIDE = '444455556666';
+const ORG = 'o-a1b2c3d4e5';
+const CONTEXT: AccessContext = { repositoryArn: `arn:aws:ecr:eu-west-3:${OURS}:repository/team-a/app`, accountId: OURS, organizationId: ORG, trustedAccounts: [TRUSTED], allowedPullAccounts: [VENDOR] };
+const EVENTS = { AccountId: OURS, OrganizationId: ORG, TrustedAccounts: [TRUSTED], AllowedPullAccounts: [VENDOR] };
+
+const PULL = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
+const PUSH = ['ecr:PutImage', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload'];
+const PRINCIPALS: Array<Record<string, unknown>> = [
+  { Principal: '*' },
+  { Principal: { AWS: '*' } },
+  { Principal: { AWS: OUTSIDE } },
+  { Principal: { AWS: `arn:aws:iam::${OUTSIDE}:root` } },
+  { Principal: { AWS: `arn:aws:iam::${OUTSIDE}:role/ci` } },
+  { Principal: { AWS: `arn:aws:iam::${OURS}:role/ci` } },
+  { Principal: { AWS: TRUSTED } },
+  { Principal: { AWS: VENDOR } },
+  { Principal: { AWS: [`arn:aws:iam::${OURS}:root`, OUTSIDE] } },
+  { Principal: { AWS: [VENDOR, OUTSIDE] } },
+  { Principal: { Service: 'codebuild.amazonaws.com' } },
+  { Principal: { Service: 'lambda.amazonaws.com' } },
+  { NotPrincipal: { AWS: `arn:aws:iam::${OURS}:root` } },
+];
+const ACTIONS: Array<Record<string, unknown>> = [
+  { Action: PULL },
+  { Action: PUSH },
+  { Action: [...PULL, ...PUSH] },
+  { Action: 'ecr:*' },
+  { Action: '*' },
+  { Action: 'ecr:Get*' },
+  { Action: 'ecr:BatchGetImage' },
+  { Action: 'ecr:DeleteRepository' },
+  { NotAction: 'ecr:PutImage' },
+  { NotAction: ['ecr:*'] },
+];
+const CONDITIONS: Array<Record<string, unknown> | undefined> = [
+  undefined,
+  undefined,
+  { StringEquals: { 'aws:PrincipalOrgID': ORG } },
+  { StringEquals: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz' } },
+  { StringLike: { 'aws:PrincipalOrgID': 'o-a1b2*' } },
+  { StringEqualsIfExists: { 'aws:PrincipalOrgID': ORG } },
+  { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': [`${ORG}/r-ab12/*`] } },
+  { StringEquals: { 'aws:PrincipalAccount': [OURS, TRUSTED] } },
+  { StringEquals: { 'aws:PrincipalAccount': [OURS, OUTSIDE] } },
+  { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ci' } },
+  { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${OURS}:role/*` } },
+  { StringEquals: { 'aws:SourceAccount': OURS } },
+  { StringEquals: { 'aws:SourceAccount': OUTSIDE } },
+  { StringEqualsIfExists: { 'aws:SourceAccount': OURS } },
+  { ArnLike: { 'aws:SourceArn': `arn:aws:codebuild:*:${OURS}:project/*` } },
+  { StringEquals: { 'aws:SourceOrgID': ORG } },
+  { IpAddress: { 'aws:SourceIp': '198.51.100.0/24' } },
+  { Bool: { 'aws:SecureTransport': 'true' } },
+  { StringNotEquals: { 'aws:PrincipalOrgID': ORG } },
+];
+
+/** A deterministic generator (mulberry32), so a failure names a policy that stays the same. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function policies(count: number): string[] {
+  const next = random(20261129);
+  const pick = <T,>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  return Array.from({ length: count }, (_, p) => {
+    const statements = Array.from({ length: 1 + Math.floor(next() * 3) }, (_, s) => {
+      const condition = pick(CONDITIONS);
+      return { Sid: `P${p}S${s}`, Effect: next() < 0.85 ? 'Allow' : 'Deny', ...pick(PRINCIPALS), ...pick(ACTIONS), ...(condition ? { Condition: condition } : {}) };
+    });
+    return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+  });
+}
+
+interface Fixed {
+  /** The policy the runbook writes. */
+  after: string;
+  /** What its plan changes; empty: the repository is left untouched. */
+  changes: string[];
+  /** What VerifyRestriction would still change in the policy written; empty: it passes. */
+  remaining: string[];
+}
+
+function runbook(texts: string[], mode: 'confine' | 'remove'): Fixed[] {
+  const program = [
+    'import json, sys',
+    'from restriction import restrict',
+    'events = json.loads(sys.argv[1])',
+    'out = []',
+    'for text in json.load(sys.stdin):',
+    '    after, changes = restrict(text, events)',
+    '    written = json.dumps(after)',
+    '    _, remaining = restrict(written, dict(events, Mode="confine"))',
+    '    out.append({"after": written, "changes": changes, "remaining": remaining})',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const run = spawnSync('python3', ['-c', program, JSON.stringify({ ...EVENTS, Mode: mode })], {
+    input: JSON.stringify(texts),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, PYTHONPATH: SCRIPTS, PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout) as Fixed[];
+}
+
+const POLICIES = policies(400);
+
+describe.each(['confine', 'remove'] as const)('RestrictEcrRepositoryPolicy (Mode %s) and the rule agree', (mode) => {
+  const fixed = runbook(POLICIES, mode);
+
+  it('a policy written and verified is COMPLIANT for the rule, and one left untouched was already', async () => {
+    const disagreements: string[] = [];
+    for (const [index, result] of fixed.entries()) {
+      if (result.remaining.length) continue; // VerifyRestriction fails the run: no claim made
+      const judged = result.changes.length ? result.after : POLICIES[index]!;
+      const risk = await policyRisk(judged, CONTEXT);
+      if (risk.grants.length || risk.error) {
+        disagreements.push(`${result.changes.length ? 'written' : 'untouched'} ${judged}\n  rule: ${risk.error ?? risk.grants.map(describeGrant).join('; ')}`);
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('the generated policies exercise both sides: many reach outside before, most are fixed', async () => {
+    const before = await Promise.all(POLICIES.map(async (text) => (await policyRisk(text, CONTEXT)).grants.length > 0));
+    expect(before.filter(Boolean).length).toBeGreaterThan(POLICIES.length / 3);
+    expect(fixed.filter((result) => result.changes.length > 0 && result.remaining.length === 0).length).toBeGreaterThan(POLICIES.length / 3);
+  });
+});
