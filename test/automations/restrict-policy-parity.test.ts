@@ -44,6 +44,9 @@ const PRINCIPALS: Array<Record<string, unknown>> = [
   { Principal: { AWS: [VENDOR, OUTSIDE] } },
   { Principal: { Service: 'codebuild.amazonaws.com' } },
   { Principal: { Service: 'lambda.amazonaws.com' } },
+  { Principal: { Service: 'CodeBuild.amazonaws.com' } },
+  { Principal: { AWS: `arn:aws:sts::${OUTSIDE}:assumed-role/ci/session` } },
+  { Principal: { AWS: [`arn:aws:iam::${TRUSTED}:role/deploy`, VENDOR] } },
   { NotPrincipal: { AWS: `arn:aws:iam::${OURS}:root` } },
 ];
 const ACTIONS: Array<Record<string, unknown>> = [
@@ -78,6 +81,17 @@ const CONDITIONS: Array<Record<string, unknown> | undefined> = [
   { IpAddress: { 'aws:SourceIp': '198.51.100.0/24' } },
   { Bool: { 'aws:SecureTransport': 'true' } },
   { StringNotEquals: { 'aws:PrincipalOrgID': ORG } },
+  { StringLike: { 'aws:PrincipalAccount': '1111*' } },
+  { StringLike: { 'aws:PrincipalOrgPaths': `${ORG}/*` } },
+  { 'ForAllValues:StringEquals': { 'aws:PrincipalOrgID': ORG } },
+  { StringEquals: { 'aws:principalorgid': ORG } },
+  { StringEqualsIgnoreCase: { 'aws:PrincipalOrgID': ORG } },
+  { ArnLike: { 'aws:SourceArn': 'arn:aws:codebuild:*:*:project/*' } },
+  { StringEquals: { 'aws:PrincipalOrgID': ORG }, IpAddress: { 'aws:SourceIp': '198.51.100.0/24' } },
+  { StringEquals: { 'aws:PrincipalOrgID': [ORG, 'o-zzzzzzzzzz'] } },
+  { StringEquals: { 'aws:SourceAccount': OURS, 'aws:SourceArn': `arn:aws:codebuild:eu-west-3:${OURS}:project/app` } },
+  { StringLike: { 'aws:userid': '*' } },
+  { Null: { 'aws:PrincipalOrgID': 'false' } },
 ];
 
 /** A deterministic generator (mulberry32), so a failure names a policy that stays the same. */
@@ -135,7 +149,7 @@ function runbook(texts: string[], mode: 'confine' | 'remove'): Fixed[] {
   return JSON.parse(run.stdout) as Fixed[];
 }
 
-const POLICIES = policies(400);
+const POLICIES = policies(600);
 
 describe.each(['confine', 'remove'] as const)('RestrictEcrRepositoryPolicy (Mode %s) and the rule agree', (mode) => {
   const fixed = runbook(POLICIES, mode);
