@@ -62,7 +62,9 @@ export const KNOWN_KEYS = [
   'aws:SourceOwner',
   'aws:ResourceAccount',
   'aws:ResourceOrgID',
-  'aws:ResourceOrgPaths',
+  // Not aws:ResourceOrgPaths: the repository account's path is not known here (only the
+  // organisation id), and a key fixed as absent would make `ForAnyValue:StringLike
+  // aws:ResourceOrgPaths o-.../*` look unmet; reported as a condition instead.
 ] as const;
 
 const ACCOUNT = /(?<![0-9])[0-9]{12}(?![0-9])/g;
