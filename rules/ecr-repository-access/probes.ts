@@ -10,6 +10,8 @@
  * many account ids a list holds.
  */
 
+import { operatorsSafe } from './question-cache.js';
+
 export interface AccessContext {
   /** `arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME` */
   repositoryArn: string;
@@ -324,13 +326,15 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
   const found: Array<[string, string]> = [];
   strings(policy, '', found);
   const accountPatterns = [...new Set((text.match(ACCOUNT_PATTERN) ?? []).filter((value) => /[*?]/.test(value)))].map((value) => wildcard(value));
+  // A numeric, date or binary operator could order or encode ids: then every candidate on its own.
+  const ordered = !operatorsSafe(statementsOf(policy));
   const accountTold = toldApart(found, ACCOUNT);
   const accountForms = (account: string) => [account, ...kinds.map((kind) => `arn:${partition}:iam::${account}:${kind}`)];
   const accountPlaces = placesOf(policy, ACCOUNT);
   const accountKey = new Map<string, string>();
   const accountClasses = [
     ...classes(accountPlaces, (account) => {
-      const key = `${accountPlaces.get(account)!}\u0002${accountTold(account, accountForms(account))}\u0002${accountPatterns.map((re) => +re.test(account)).join('')}`;
+      const key = ordered ? account : `${accountPlaces.get(account)!}\u0002${accountTold(account, accountForms(account))}\u0002${accountPatterns.map((re) => +re.test(account)).join('')}`;
       accountKey.set(account, key);
       return key;
     }).values(),
@@ -358,7 +362,7 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
     const probe = arn.replace(/[*?]/g, 'x');
     return [arn, probe, ...Object.values(principalContext(probe, accountOfArn(probe), undefined, context)).flat()];
   };
-  for (const arns of classes(placesOf(policy, PRINCIPAL_ARN), (arn) => `${accountKey.get(accountOfArn(arn)) ?? ''}\u0003${arnTold(arn, arnForms(arn))}`).values()) {
+  for (const arns of classes(placesOf(policy, PRINCIPAL_ARN), (arn) => (ordered ? arn : `${accountKey.get(accountOfArn(arn)) ?? ''}\u0003${arnTold(arn, arnForms(arn))}`)).values()) {
     const outside = arns.filter((arn) => !ours.has(accountOfArn(arn)));
     if (!outside.length) continue;
     const arn = outside[0]!.replace(/[*?]/g, 'x');
