@@ -108,7 +108,7 @@ export function statementsOf(policy: unknown): unknown[] {
 /** A wildcard pattern (`*`, `?`, as IAM matches them) as a regular expression over a whole value. */
 export const wildcard = (pattern: string, flags = ''): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
 
-/** The name in a principal ARN, without wildcards (its own candidate; no account's probe has it). */
+/** The name in a principal ARN, without wildcards: its own candidate, and no account's probe has it (unless it is the probe's). */
 const PRINCIPAL_NAME = /:(role|user|assumed-role|federated-user)\/[A-Za-z0-9+=,.@_/-]+(?![A-Za-z0-9+=,.@_/*?-])/g;
 
 /**
@@ -124,7 +124,7 @@ function placesOf(policy: unknown, pattern: RegExp): Map<string, string> {
       for (const match of new Set(value.match(pattern) ?? [])) {
         let set = places.get(match);
         if (!set) places.set(match, (set = new Set()));
-        set.add(`${path}\u0000${value.split(match).join('\u0001').replace(PRINCIPAL_NAME, ':$1/\u0001')}`);
+        set.add(`${path}\u0000${value.split(match).join('\u0001').replace(PRINCIPAL_NAME, (name, type: string) => (name.toLowerCase().endsWith(`/${PROBE_ROLE}`) ? name : `:${type}/\u0001`))}`);
       }
     }
   });
