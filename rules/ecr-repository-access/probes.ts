@@ -288,6 +288,23 @@ function sourceArnMatching(pattern: string, source: string): string {
   return fields.join(':').replace(/\*/g, 'x').replace(/\?/g, 'x');
 }
 
+/**
+ * Role and user names (`role/NAME`, `user/NAME`, wildcards filled) that conditions of the policy
+ * read: in ARN values (aws:PrincipalArn) and aws:username values. The caller's account chooses
+ * them (it creates its roles and users).
+ */
+function chosenNames(policy: unknown): string[] {
+  const values: Array<[string, string]> = [];
+  strings(policy, '', values);
+  const names = new Set<string>();
+  for (const [path, value] of values) {
+    if (!/\/Condition\//.test(path)) continue;
+    for (const [, type, name] of value.matchAll(/:(role|user)\/([A-Za-z0-9+=,.@_/*?-]+)/g)) names.add(`${type!}/${name!.replace(/[*?]/g, 'x')}`);
+    if (/\/aws:username$/i.test(path) && /^[A-Za-z0-9+=,.@_*?-]+$/.test(value)) names.add(`user/${value.replace(/[*?]/g, 'x')}`);
+  }
+  return [...names].sort();
+}
+
 /** The callers to simulate for this policy (parsed JSON and its text). */
 export function probesFor(policy: unknown, text: string, context: AccessContext, options: { everyOrganization?: boolean } = {}): Probe[] {
   const ours = new Set([context.accountId, ...context.trustedAccounts]);
@@ -310,7 +327,10 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
   // A role session, and, when a condition reads the caller's identity (aws:PrincipalArn,
   // aws:PrincipalType, aws:userid, aws:username), also an IAM user and the account's root user:
   // `ArnLike aws:PrincipalArn arn:aws:iam::*:user/*` admits every IAM user of every account.
-  const kinds = IDENTITY_KEYS.test(text) ? [`role/${PROBE_ROLE}`, `user/${PROBE_ROLE}`, 'root'] : [`role/${PROBE_ROLE}`];
+  // Also every role and user name a condition matches callers by (`ArnLike aws:PrincipalArn
+  // arn:aws:iam::*:role/deployer`, `aws:username`): an account names its own roles and users, so
+  // any outside account can have one of that name.
+  const kinds = IDENTITY_KEYS.test(text) ? [...new Set([`role/${PROBE_ROLE}`, `user/${PROBE_ROLE}`, 'root', ...chosenNames(policy)])] : [`role/${PROBE_ROLE}`];
   for (const [account, who] of publicCallers) {
     for (const kind of kinds) {
       for (const org of organizations) {

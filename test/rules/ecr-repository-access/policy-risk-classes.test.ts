@@ -27,7 +27,8 @@ const CASES: Array<[string, string, string[]]> = [
   ['two users, a Deny by aws:username', policy(push([`arn:aws:iam::${A}:user/bob`, `arn:aws:iam::${A}:user/alice`]), denyPush({ Principal: '*', Condition: { StringEquals: { 'aws:username': 'bob' } } })), [`arn:aws:iam::${A}:user/alice`]],
   ['sessions of two roles, a Deny naming one role', policy(push([`arn:aws:sts::${A}:assumed-role/ci/s`, `arn:aws:sts::${A}:assumed-role/cd/s`]), denyPush({ Principal: { AWS: `arn:aws:iam::${A}:role/ci` } })), [`arn:aws:sts::${A}:assumed-role/cd/s`]],
   ['two accounts, a Deny by ArnLike pattern over the account field', policy(push([A, B]), denyPush({ Principal: '*', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::4444*:*' } } })), [`account ${B}`]],
-  ['two accounts in the same condition, one with every role, one with a named role', policy({ Sid: 'Push', Effect: 'Allow', Principal: '*', Action: 'ecr:PutImage', Condition: { ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${A}:role/*`, `arn:aws:iam::${B}:role/x`] } } }), [`account ${A}`, `arn:aws:iam::${A}:role/*`, `arn:aws:iam::${B}:role/x`]],
+  // (account B too: its probes include a role named x, a name the condition reads)
+  ['two accounts in the same condition, one with every role, one with a named role', policy({ Sid: 'Push', Effect: 'Allow', Principal: '*', Action: 'ecr:PutImage', Condition: { ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${A}:role/*`, `arn:aws:iam::${B}:role/x`] } } }), [`account ${A}`, `account ${B}`, `arn:aws:iam::${A}:role/*`, `arn:aws:iam::${B}:role/x`]],
   ['two accounts, a Deny by a numeric operator over the account id', policy(push([A, B]), denyPush({ Principal: '*', Condition: { NumericLessThan: { 'aws:PrincipalAccount': '500000000000' } } })), [`account ${B}`]],
 ];
 

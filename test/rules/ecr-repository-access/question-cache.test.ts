@@ -92,10 +92,11 @@ describe('questionKey', () => {
 
   it('a wildcard without digits, and a whole other account number (TrustedAccounts: not itself a caller), keep the key', () => {
     const all = keys(policy(...perAccount(3, PULL, () => ({ Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ci-*' }, StringNotEquals: { 'aws:PrincipalAccount': '222233334444' } } }))));
-    // 3 accounts x 3 callers (role, user, root: the condition reads aws:PrincipalArn).
-    expect(all).toHaveLength(9);
+    // 3 accounts x 4 callers (role, user, root: the condition reads aws:PrincipalArn; and a role
+    // named ci-x, a name the condition matches that any account can give a role).
+    expect(all).toHaveLength(12);
     expect(all.every((key) => key !== undefined)).toBe(true);
-    expect(new Set(all).size).toBe(3);
+    expect(new Set(all).size).toBe(4);
   });
 
   it('a condition text keeps the account of the question it is shown for', () => {
