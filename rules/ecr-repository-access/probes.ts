@@ -290,8 +290,9 @@ function sourceArnMatching(pattern: string, source: string): string {
 
 /**
  * Role and user names (`role/NAME`, `user/NAME`, wildcards filled) that conditions of the policy
- * read: in ARN values (aws:PrincipalArn) and aws:username values. The caller's account chooses
- * them (it creates its roles and users).
+ * read: in ARN values (aws:PrincipalArn) and aws:username values; and role session names in
+ * aws:userid values (`AROA...:SESSION`). The caller's account chooses them (it creates its roles
+ * and users, and names its sessions).
  */
 function chosenNames(policy: unknown): string[] {
   const values: Array<[string, string]> = [];
@@ -301,6 +302,8 @@ function chosenNames(policy: unknown): string[] {
     if (!/\/Condition\//.test(path)) continue;
     for (const [, type, name] of value.matchAll(/:(role|user)\/([A-Za-z0-9+=,.@_/*?-]+)/g)) names.add(`${type!}/${name!.replace(/[*?]/g, 'x')}`);
     if (/\/aws:username$/i.test(path) && /^[A-Za-z0-9+=,.@_*?-]+$/.test(value)) names.add(`user/${value.replace(/[*?]/g, 'x')}`);
+    const session = /\/aws:userid$/i.test(path) ? /:([A-Za-z0-9+=,.@_*?-]+)$/.exec(value) : null;
+    if (session) names.add(`assumed-role/${PROBE_ROLE}/${session[1]!.replace(/[*?]/g, 'x')}`);
   }
   return [...names].sort();
 }
@@ -330,11 +333,14 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
   // Also every role and user name a condition matches callers by (`ArnLike aws:PrincipalArn
   // arn:aws:iam::*:role/deployer`, `aws:username`): an account names its own roles and users, so
   // any outside account can have one of that name.
-  const kinds = IDENTITY_KEYS.test(text) ? [...new Set([`role/${PROBE_ROLE}`, `user/${PROBE_ROLE}`, 'root', ...chosenNames(policy)])] : [`role/${PROBE_ROLE}`];
+  // A federated user session too (aws:PrincipalType FederatedUser), and role sessions with the
+  // session names aws:userid conditions read (the caller names its session).
+  const kinds = IDENTITY_KEYS.test(text) ? [...new Set([`role/${PROBE_ROLE}`, `user/${PROBE_ROLE}`, 'root', `federated-user/${PROBE_ROLE}`, ...chosenNames(policy)])] : [`role/${PROBE_ROLE}`];
+  const arnOf = (account: string, kind: string) => `arn:${partition}:${/^(assumed-role|federated-user)\//.test(kind) ? 'sts' : 'iam'}::${account}:${kind}`;
   for (const [account, who] of publicCallers) {
     for (const kind of kinds) {
       for (const org of organizations) {
-        const arn = `arn:${partition}:iam::${account}:${kind}`;
+        const arn = arnOf(account, kind);
         probes.push({ kind: 'public', principal: arn, label: `${who}${inOrg(org)}`, accounts: [], context: principalContext(arn, account, org, context) });
       }
     }
@@ -349,7 +355,7 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
   // A numeric, date or binary operator could order or encode ids: then every candidate on its own.
   const ordered = !operatorsSafe(statementsOf(policy));
   const accountTold = toldApart(found, ACCOUNT);
-  const accountForms = (account: string) => [account, ...kinds.map((kind) => `arn:${partition}:iam::${account}:${kind}`)];
+  const accountForms = (account: string) => [account, ...kinds.map((kind) => arnOf(account, kind))];
   const accountPlaces = placesOf(policy, ACCOUNT);
   const accountKey = new Map<string, string>();
   const accountClasses = [
@@ -368,7 +374,7 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
       const account = group[0]!;
       const label = group.length === 1 ? `account ${account}` : `accounts ${group.join(', ')}`;
       for (const kind of kinds) {
-        const arn = `arn:${partition}:iam::${account}:${kind}`;
+        const arn = arnOf(account, kind);
         for (const org of organizations) probes.push({ kind: 'account', principal: arn, label: `${label}${inOrg(org)}`, accounts: group, context: principalContext(arn, account, org, context) });
       }
     }

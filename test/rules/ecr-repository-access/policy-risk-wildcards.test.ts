@@ -66,6 +66,10 @@ describe('policyRisk: conditions that admit every IAM user or every root user', 
     ['ArnEquals aws:PrincipalArn with a role path, any account', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ci/deployer' } }],
     ['StringEquals aws:username deployer', { StringEquals: { 'aws:username': 'deployer' } }],
     ['StringLike aws:PrincipalArn arn:aws:iam::*:user/ci-*', { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:user/ci-*' } }],
+    // A role session's aws:userid is ROLE-ID:SESSION-NAME, the session name the caller's choice;
+    // aws:PrincipalType of a federated user session is FederatedUser.
+    ['StringLike aws:userid *:bob@example.com (a session name)', { StringLike: { 'aws:userid': '*:bob@example.com' } }],
+    ['StringEquals aws:PrincipalType FederatedUser', { StringEquals: { 'aws:PrincipalType': 'FederatedUser' } }],
   ])('%s (a name any account can choose) is public write', async (_name, condition) => {
     expect(await kinds(everyone(condition))).toContainEqual(['public', 'any AWS principal', true]);
   });
