@@ -300,7 +300,8 @@ function chosenNames(policy: unknown): string[] {
   const names = new Set<string>();
   for (const [path, value] of values) {
     if (!/\/Condition\//.test(path)) continue;
-    for (const [, type, name] of value.matchAll(/:(role|user)\/([A-Za-z0-9+=,.@_/*?-]+)/g)) names.add(`${type!}/${name!.replace(/[*?]/g, 'x')}`);
+    // Under a named account the ARN is a candidate of its own (PRINCIPAL_ARN); under a pattern, any account's.
+    for (const [, account, type, name] of value.matchAll(/:([^:]*):(role|user)\/([A-Za-z0-9+=,.@_/*?-]+)/g)) if (!/^[0-9]{12}$/.test(account!)) names.add(`${type!}/${name!.replace(/[*?]/g, 'x')}`);
     if (/\/aws:username$/i.test(path) && /^[A-Za-z0-9+=,.@_*?-]+$/.test(value)) names.add(`user/${value.replace(/[*?]/g, 'x')}`);
     const session = /\/aws:userid$/i.test(path) ? /:([A-Za-z0-9+=,.@_*?-]+)$/.exec(value) : null;
     if (session) names.add(`assumed-role/${PROBE_ROLE}/${session[1]!.replace(/[*?]/g, 'x')}`);

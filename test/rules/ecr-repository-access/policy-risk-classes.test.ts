@@ -29,8 +29,7 @@ const CASES: Array<[string, string, string[]]> = [
   // (account A too: a federated user session's aws:PrincipalArn is arn:aws:sts::A:federated-user/..., not under iam)
   ['two accounts, a Deny by ArnLike pattern over the account field', policy(push([A, B]), denyPush({ Principal: '*', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::4444*:*' } } })), [`account ${A}`, `account ${B}`]],
   ['two accounts, a Deny by ArnLike pattern over the account field of every service', policy(push([A, B]), denyPush({ Principal: '*', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:*::4444*:*' } } })), [`account ${B}`]],
-  // (account B too: its probes include a role named x, a name the condition reads)
-  ['two accounts in the same condition, one with every role, one with a named role', policy({ Sid: 'Push', Effect: 'Allow', Principal: '*', Action: 'ecr:PutImage', Condition: { ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${A}:role/*`, `arn:aws:iam::${B}:role/x`] } } }), [`account ${A}`, `account ${B}`, `arn:aws:iam::${A}:role/*`, `arn:aws:iam::${B}:role/x`]],
+  ['two accounts in the same condition, one with every role, one with a named role', policy({ Sid: 'Push', Effect: 'Allow', Principal: '*', Action: 'ecr:PutImage', Condition: { ArnLike: { 'aws:PrincipalArn': [`arn:aws:iam::${A}:role/*`, `arn:aws:iam::${B}:role/x`] } } }), [`account ${A}`, `arn:aws:iam::${A}:role/*`, `arn:aws:iam::${B}:role/x`]],
   ['two accounts, a Deny by a numeric operator over the account id', policy(push([A, B]), denyPush({ Principal: '*', Condition: { NumericLessThan: { 'aws:PrincipalAccount': '500000000000' } } })), [`account ${B}`]],
 ];
 
