@@ -9,7 +9,9 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html
  */
 
-const actionPattern = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+import { wildcard } from './probes.js';
+
+const actionPattern = (pattern: string) => wildcard(pattern, 'i');
 const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
 export interface ActionCoverage {

@@ -214,7 +214,9 @@ async function allowedFor(plan: Plan, probe: Probe, classes: string[][]): Promis
   const subject = subjectAccount(probe);
   const probeKey = plan.exhaustive ? undefined : questionKey(scope.statements, probe, plan.context.repositoryArn);
   const allowed: Allowed[] = [];
-  for (const group of classes.flatMap((actions) => plan.coverage.groups(scope.indices, actions))) {
+  // Exhaustive: every action simulated on its own (grouping is a shortcut too).
+  const groups = plan.exhaustive ? classes.flat().map((action) => [action]) : classes.flatMap((actions) => plan.coverage.groups(scope.indices, actions));
+  for (const group of groups) {
     // No Allow statement covers the action: the implicit deny, nothing to simulate.
     if (!plan.exhaustive && !plan.coverage.allows(scope.indices, group[0]!)) continue;
     const key = probeKey === undefined ? undefined : `${probeKey}\u0000${group[0]!}`;
@@ -240,7 +242,7 @@ async function allowedFor(plan: Plan, probe: Probe, classes: string[][]): Promis
  * repository under `policyText`. An empty text means no policy: nothing reaches outside.
  * `exhaustive: true` simulates every question against the whole policy, without the shortcuts
  * (merge.ts, scope.ts, question-cache.ts, the implicit deny, one organisation when no condition
- * reads it); tests compare both ways. `stats`, when given, counts the simulations.
+ * reads it, actions grouped by the statements covering them); tests compare both ways. `stats`, when given, counts the simulations.
  */
 export async function policyRisk(policyText: string, context: AccessContext, extraActions: readonly string[] = [], options: { exhaustive?: boolean; stats?: SimulationStats } = {}): Promise<PolicyRisk> {
   if (policyText.trim() === '') return { severity: 'INFORMATIONAL', grants: [] };

@@ -10,6 +10,8 @@
  * many account ids a list holds.
  */
 
+import { operatorsSafe } from './question-cache.js';
+
 export interface AccessContext {
   /** `arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME` */
   repositoryArn: string;
@@ -62,11 +64,19 @@ export const KNOWN_KEYS = [
   'aws:SourceOwner',
   'aws:ResourceAccount',
   'aws:ResourceOrgID',
-  'aws:ResourceOrgPaths',
+  // Not aws:ResourceOrgPaths: the repository account's path is not known here (only the
+  // organisation id), and a key fixed as absent would make `ForAnyValue:StringLike
+  // aws:ResourceOrgPaths o-.../*` look unmet; reported as a condition instead.
 ] as const;
 
 const ACCOUNT = /(?<![0-9])[0-9]{12}(?![0-9])/g;
-const PRINCIPAL_ARN = /arn:aws[a-z-]*:iam::[0-9]{12}:(?:role|user)\/[A-Za-z0-9+=,.@_/*?-]+/g;
+/**
+ * IAM roles and users, and the sessions a resource policy may also name: a role session
+ * (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`) and a federated user session
+ * (`arn:aws:sts::ACCOUNT:federated-user/NAME`).
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ */
+const PRINCIPAL_ARN = /arn:aws[a-z-]*:(?:iam::[0-9]{12}:(?:role|user)|sts::[0-9]{12}:(?:assumed-role|federated-user))\/[A-Za-z0-9+=,.@_/*?-]+/g;
 const ORGANIZATION = /\bo-[a-z0-9]{10,32}\b/g;
 const PROBE_ROLE = 'ecr-guardrails-access-probe';
 /**
@@ -95,28 +105,72 @@ export function statementsOf(policy: unknown): unknown[] {
   return Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
 }
 
-/** Groups literals by the set of places they occur in (`#statement/path`): one class per set. */
-function classes(policy: unknown, pattern: RegExp): Map<string, string[]> {
+/** A wildcard pattern (`*`, `?`, as IAM matches them) as a regular expression over a whole value. */
+export const wildcard = (pattern: string, flags = ''): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
+
+/** The name in a principal ARN, without wildcards: its own candidate, and no account's probe has it (unless it is the probe's). */
+const PRINCIPAL_NAME = /:(role|user|assumed-role|federated-user)\/[A-Za-z0-9+=,.@_/-]+(?![A-Za-z0-9+=,.@_/*?-])/g;
+
+/**
+ * Where each literal occurs: the places (`#statement/path`), each with the value around it (a
+ * bare account id and one inside a role ARN are not the same principal; the role's name aside).
+ */
+function placesOf(policy: unknown, pattern: RegExp): Map<string, string> {
   const places = new Map<string, Set<string>>();
   statementsOf(policy).forEach((statement, index) => {
     const found: Array<[string, string]> = [];
     strings(statement, `#${index}`, found);
     for (const [path, value] of found) {
-      for (const match of value.match(pattern) ?? []) {
+      for (const match of new Set(value.match(pattern) ?? [])) {
         let set = places.get(match);
         if (!set) places.set(match, (set = new Set()));
-        set.add(path);
+        set.add(`${path}\u0000${value.split(match).join('\u0001').replace(PRINCIPAL_NAME, (name, type: string) => (name.toLowerCase().endsWith(`/${PROBE_ROLE}`) ? name : `:${type}/\u0001`))}`);
       }
     }
   });
+  return new Map([...places].map(([literal, set]) => [literal, [...set].sort().join('|')]));
+}
+
+/**
+ * Groups literals by where they occur and by what else tells them apart (`refine`): one class
+ * per key. The members of a class are interchangeable: one is simulated for all.
+ */
+function classes(places: ReadonlyMap<string, string>, refine: (literal: string) => string): Map<string, string[]> {
   const byClass = new Map<string, string[]>();
-  for (const [literal, set] of places) {
-    const key = [...set].sort().join('|');
+  for (const [literal, place] of places) {
+    const key = `${place}\u0002${refine(literal)}`;
     const members = byClass.get(key);
     if (members) members.push(literal);
     else byClass.set(key, [literal]);
   }
   return byClass;
+}
+
+/**
+ * What else tells candidates named in the same places apart: the values of the policy elsewhere
+ * (with their place) that match one of a candidate's `forms` (its id, ARNs and names as a request
+ * carries them), exactly or as a wildcard pattern, as written or case-insensitively. Candidates
+ * with different answers are judged apart.
+ */
+function toldApart(found: ReadonlyArray<[string, string]>, pattern: RegExp): (literal: string, forms: readonly string[]) => string {
+  const plain = new Map<string, Array<[string, string]>>();
+  const wildcards: Array<[string, string, RegExp, RegExp]> = [];
+  for (const [path, value] of found) {
+    if (/[*?]/.test(value)) wildcards.push([path, value, wildcard(value), wildcard(value, 'i')]);
+    else plain.set(value.toLowerCase(), [...(plain.get(value.toLowerCase()) ?? []), [path, value]]);
+  }
+  return (literal, forms) => {
+    const hits = new Set<string>();
+    const hit = (path: string, value: string, exact: boolean) => {
+      // A value naming the candidate itself is one of its places.
+      if (!(value.match(pattern) ?? ([] as string[])).includes(literal)) hits.add(`${path}\u0000${value}\u0000${+exact}`);
+    };
+    for (const form of forms) {
+      for (const [path, value] of plain.get(form.toLowerCase()) ?? []) hit(path, value, value === form);
+      for (const [path, value, exact, folded] of wildcards) if (folded.test(form)) hit(path, value, exact.test(form));
+    }
+    return [...hits].sort().join('|');
+  };
 }
 
 /** An account id that appears nowhere in the text and is none of ours: an unrelated outsider. */
@@ -164,16 +218,24 @@ function unrelatedOrganization(text: string, context: AccessContext): string {
 const partitionOf = (arn: string) => arn.split(':')[1] ?? 'aws';
 const accountOfArn = (arn: string) => arn.split(':')[4] ?? '';
 
+/**
+ * The identity keys of a caller: an IAM role (its session), user, root user, or a session named
+ * by its sts ARN. A role session's aws:PrincipalArn is its role's ARN, a federated user's its
+ * sts ARN; their aws:userid ends with the session name.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ */
 function principalContext(principalArn: string, account: string, organization: string | undefined, context: AccessContext): Record<string, string | string[]> {
   const user = principalArn.includes(':user/');
   const root = principalArn.endsWith(':root');
+  const session = /:assumed-role\/([^/]+)\/(.+)$/.exec(principalArn);
+  const federated = /:federated-user\/(.+)$/.exec(principalArn);
   return {
     'aws:PrincipalAccount': account,
-    'aws:PrincipalArn': principalArn,
-    'aws:PrincipalType': root ? 'Account' : user ? 'User' : 'AssumedRole',
+    'aws:PrincipalArn': session ? `arn:${partitionOf(principalArn)}:iam::${account}:role/${session[1]!}` : principalArn,
+    'aws:PrincipalType': root ? 'Account' : user ? 'User' : federated ? 'FederatedUser' : 'AssumedRole',
     // Always in the request context of an IAM user, role session or root user (a unique id none
     // of the policy's names; the account id for root): `StringLike aws:userid "*"` matches every caller.
-    'aws:userid': root ? account : user ? 'AIDAECRGUARDRAILSPROBE' : `AROAECRGUARDRAILSPROBE:${PROBE_ROLE}`,
+    'aws:userid': root ? account : user ? 'AIDAECRGUARDRAILSPROBE' : federated ? `${account}:${federated[1]!}` : `AROAECRGUARDRAILSPROBE:${session ? session[2]! : PROBE_ROLE}`,
     ...(user ? { 'aws:username': principalArn.split('/').pop() ?? '' } : {}),
     'aws:PrincipalIsAWSService': 'false',
     ...(organization ? { 'aws:PrincipalOrgID': organization, 'aws:PrincipalOrgPaths': [`${organization}/r-probe/ou-probe/`] } : {}),
@@ -226,6 +288,27 @@ function sourceArnMatching(pattern: string, source: string): string {
   return fields.join(':').replace(/\*/g, 'x').replace(/\?/g, 'x');
 }
 
+/**
+ * Role and user names (`role/NAME`, `user/NAME`, wildcards filled) that conditions of the policy
+ * read: in ARN values (aws:PrincipalArn) and aws:username values; and role session names in
+ * aws:userid values (`AROA...:SESSION`). The caller's account chooses them (it creates its roles
+ * and users, and names its sessions).
+ */
+function chosenNames(policy: unknown): string[] {
+  const values: Array<[string, string]> = [];
+  strings(policy, '', values);
+  const names = new Set<string>();
+  for (const [path, value] of values) {
+    if (!/\/Condition\//.test(path)) continue;
+    // Under a named account the ARN is a candidate of its own (PRINCIPAL_ARN); under a pattern, any account's.
+    for (const [, account, type, name] of value.matchAll(/:([^:]*):(role|user)\/([A-Za-z0-9+=,.@_/*?-]+)/g)) if (!/^[0-9]{12}$/.test(account!)) names.add(`${type!}/${name!.replace(/[*?]/g, 'x')}`);
+    if (/\/aws:username$/i.test(path) && /^[A-Za-z0-9+=,.@_*?-]+$/.test(value)) names.add(`user/${value.replace(/[*?]/g, 'x')}`);
+    const session = /\/aws:userid$/i.test(path) ? /:([A-Za-z0-9+=,.@_*?-]+)$/.exec(value) : null;
+    if (session) names.add(`assumed-role/${PROBE_ROLE}/${session[1]!.replace(/[*?]/g, 'x')}`);
+  }
+  return [...names].sort();
+}
+
 /** The callers to simulate for this policy (parsed JSON and its text). */
 export function probesFor(policy: unknown, text: string, context: AccessContext, options: { everyOrganization?: boolean } = {}): Probe[] {
   const ours = new Set([context.accountId, ...context.trustedAccounts]);
@@ -248,18 +331,43 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
   // A role session, and, when a condition reads the caller's identity (aws:PrincipalArn,
   // aws:PrincipalType, aws:userid, aws:username), also an IAM user and the account's root user:
   // `ArnLike aws:PrincipalArn arn:aws:iam::*:user/*` admits every IAM user of every account.
-  const kinds = IDENTITY_KEYS.test(text) ? [`role/${PROBE_ROLE}`, `user/${PROBE_ROLE}`, 'root'] : [`role/${PROBE_ROLE}`];
+  // Also every role and user name a condition matches callers by (`ArnLike aws:PrincipalArn
+  // arn:aws:iam::*:role/deployer`, `aws:username`): an account names its own roles and users, so
+  // any outside account can have one of that name.
+  // A federated user session too (aws:PrincipalType FederatedUser), and role sessions with the
+  // session names aws:userid conditions read (the caller names its session).
+  const kinds = IDENTITY_KEYS.test(text) ? [...new Set([`role/${PROBE_ROLE}`, `user/${PROBE_ROLE}`, 'root', `federated-user/${PROBE_ROLE}`, ...chosenNames(policy)])] : [`role/${PROBE_ROLE}`];
+  const arnOf = (account: string, kind: string) => `arn:${partition}:${/^(assumed-role|federated-user)\//.test(kind) ? 'sts' : 'iam'}::${account}:${kind}`;
   for (const [account, who] of publicCallers) {
     for (const kind of kinds) {
       for (const org of organizations) {
-        const arn = `arn:${partition}:iam::${account}:${kind}`;
+        const arn = arnOf(account, kind);
         probes.push({ kind: 'public', principal: arn, label: `${who}${inOrg(org)}`, accounts: [], context: principalContext(arn, account, org, context) });
       }
     }
   }
 
   // Accounts named anywhere (principals, conditions), one per class of places.
-  const accountClasses = [...classes(policy, ACCOUNT).values()].map((accounts) => accounts.filter((account) => !ours.has(account))).filter((accounts) => accounts.length);
+  // Told apart also by any other value matching them (`StringLike aws:PrincipalAccount 4444*`,
+  // `ArnLike aws:PrincipalArn arn:aws:iam::4444*:*`, an account pattern inside a value).
+  const found: Array<[string, string]> = [];
+  strings(policy, '', found);
+  const accountPatterns = [...new Set((text.match(ACCOUNT_PATTERN) ?? []).filter((value) => /[*?]/.test(value)))].map((value) => wildcard(value));
+  // A numeric, date or binary operator could order or encode ids: then every candidate on its own.
+  const ordered = !operatorsSafe(statementsOf(policy));
+  const accountTold = toldApart(found, ACCOUNT);
+  const accountForms = (account: string) => [account, ...kinds.map((kind) => arnOf(account, kind))];
+  const accountPlaces = placesOf(policy, ACCOUNT);
+  const accountKey = new Map<string, string>();
+  const accountClasses = [
+    ...classes(accountPlaces, (account) => {
+      const key = ordered ? account : `${accountPlaces.get(account)!}\u0002${accountTold(account, accountForms(account))}\u0002${accountPatterns.map((re) => +re.test(account)).join('')}`;
+      accountKey.set(account, key);
+      return key;
+    }).values(),
+  ]
+    .map((accounts) => accounts.filter((account) => !ours.has(account)))
+    .filter((accounts) => accounts.length);
   for (const accounts of accountClasses) {
     // Accounts allowed to pull are judged apart from the others of their class.
     for (const group of [accounts.filter((a) => context.allowedPullAccounts.includes(a)), accounts.filter((a) => !context.allowedPullAccounts.includes(a))]) {
@@ -267,14 +375,21 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
       const account = group[0]!;
       const label = group.length === 1 ? `account ${account}` : `accounts ${group.join(', ')}`;
       for (const kind of kinds) {
-        const arn = `arn:${partition}:iam::${account}:${kind}`;
+        const arn = arnOf(account, kind);
         for (const org of organizations) probes.push({ kind: 'account', principal: arn, label: `${label}${inOrg(org)}`, accounts: group, context: principalContext(arn, account, org, context) });
       }
     }
   }
 
   // Named roles and users (a grant to one role is not a grant to the account's other principals).
-  for (const arns of classes(policy, PRINCIPAL_ARN).values()) {
+  // Told apart also by their account's class, and by any other value matching one of their
+  // forms (aws:PrincipalArn, aws:username, aws:userid patterns; a role ARN naming a session's role).
+  const arnTold = toldApart(found, PRINCIPAL_ARN);
+  const arnForms = (arn: string) => {
+    const probe = arn.replace(/[*?]/g, 'x');
+    return [arn, probe, ...Object.values(principalContext(probe, accountOfArn(probe), undefined, context)).flat()];
+  };
+  for (const arns of classes(placesOf(policy, PRINCIPAL_ARN), (arn) => (ordered ? arn : `${accountKey.get(accountOfArn(arn)) ?? ''}\u0003${arnTold(arn, arnForms(arn))}`)).values()) {
     const outside = arns.filter((arn) => !ours.has(accountOfArn(arn)));
     if (!outside.length) continue;
     const arn = outside[0]!.replace(/[*?]/g, 'x');

@@ -36,7 +36,8 @@ export function subjectAccount(probe: Probe): string | undefined {
 
 const token = (account: string) => new RegExp(`(?<![0-9])${account}(?![0-9])`, 'g');
 
-function operatorsSafe(statements: readonly unknown[]): boolean {
+/** Whether every condition operator compares strings, ARNs, booleans, presence or addresses (none orders or encodes ids). */
+export function operatorsSafe(statements: readonly unknown[]): boolean {
   return statements.every((statement) => {
     const condition = (statement as { Condition?: unknown } | null)?.Condition;
     return !condition || typeof condition !== 'object' || Object.keys(condition).every((operator) => SAFE_OPERATOR.test(operator));

@@ -59,6 +59,25 @@ describe('policyRisk: conditions that admit every IAM user or every root user', 
     expect(await kinds(everyone(condition))).toContainEqual(['public', 'any AWS principal', true]);
   });
 
+  // An account names its own roles and users (CreateRole, CreateUser), so a role or user name
+  // under any account is no boundary: any account can have a role `deployer`.
+  it.each([
+    ['ArnLike aws:PrincipalArn arn:aws:iam::*:role/deployer', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/deployer' } }],
+    ['ArnEquals aws:PrincipalArn with a role path, any account', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/ci/deployer' } }],
+    ['StringEquals aws:username deployer', { StringEquals: { 'aws:username': 'deployer' } }],
+    ['StringLike aws:PrincipalArn arn:aws:iam::*:user/ci-*', { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:user/ci-*' } }],
+    // A role session's aws:userid is ROLE-ID:SESSION-NAME, the session name the caller's choice;
+    // aws:PrincipalType of a federated user session is FederatedUser.
+    ['StringLike aws:userid *:bob@example.com (a session name)', { StringLike: { 'aws:userid': '*:bob@example.com' } }],
+    ['StringEquals aws:PrincipalType FederatedUser', { StringEquals: { 'aws:PrincipalType': 'FederatedUser' } }],
+  ])('%s (a name any account can choose) is public write', async (_name, condition) => {
+    expect(await kinds(everyone(condition))).toContainEqual(['public', 'any AWS principal', true]);
+  });
+
+  it('a role name under our own account stays confined', async () => {
+    expect(await kinds(everyone({ ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/deployer' } }))).toEqual([]);
+  });
+
   it('an outside account named in Principal, confined to its IAM users by aws:PrincipalArn, is outside write', async () => {
     const text = policy({ Sid: 'PartnerUsers', Effect: 'Allow', Principal: { AWS: '444455556666' }, Action: 'ecr:PutImage', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::444455556666:user/*' } } });
     expect(await kinds(text)).toContainEqual(['outside-write', 'account 444455556666', true]);

@@ -73,6 +73,14 @@ describe('policyRisk: dangerous', () => {
     expect(risk.grants[0]!.accounts).toHaveLength(700);
   });
 
+  it('a condition on the repository\'s organisation path (aws:ResourceOrgPaths) is not taken as unmet: the path is not known here, so the grant is reported with it', async () => {
+    // The key holds the path of the repository's account in AWS Organizations; the rule knows the
+    // organisation id only (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgpaths).
+    const result = await summary(policy({ Sid: 'OurTree', Effect: 'Allow', Principal: '*', Action: PULL, Condition: { 'ForAnyValue:StringLike': { 'aws:ResourceOrgPaths': `${ORG}/*` } } }));
+    expect(result.severity).toBe('HIGH');
+    expect(result.grants).toEqual([expect.objectContaining({ kind: 'public', principal: 'any AWS principal', pulls: true, when: expect.stringContaining('aws:ResourceOrgPaths') })]);
+  });
+
   it('a policy that is not JSON, or that the simulator rejects, is never safe', async () => {
     expect(await summary('{"Version": "2012-10-17", "Statement": [')).toMatchObject({ severity: 'HIGH', error: expect.stringMatching(/not JSON/) });
     expect(await summary(policy({ Effect: 'Permit', Principal: '*', Action: 'ecr:*' }))).toMatchObject({ severity: 'HIGH', error: expect.stringMatching(/rejects/) });

@@ -38,6 +38,7 @@ const CASES: Array<[string, string]> = [
   ['two keys in one condition per statement (an AND: not merged)', policy(...[0, 1].map((i) => ({ Sid: `K${i}`, Effect: 'Allow', Principal: '*', Action: PULL, Condition: { IpAddress: { 'aws:SourceIp': `198.51.${i}.0/24` }, StringEquals: { 'aws:SourceVpce': `vpce-${i}` } } })))],
   ['the organisation read per statement (a fixed key: not merged)', policy(...[ORG, 'o-zzzzzzzzzz'].map((org, i) => ({ Sid: `O${i}`, Effect: 'Allow', Principal: '*', Action: PUSH, Condition: { StringEquals: { 'aws:PrincipalOrgID': org } } })))],
   ['NotAction and an account', policy({ Sid: 'AllBut', Effect: 'Allow', Principal: { AWS: OUTSIDE }, NotAction: ['ecr:PutImage', 'ecr:Batch*'] })],
+  ['role and federated user sessions in an account list, a Deny on the role', policy({ Sid: 'Sessions', Effect: 'Allow', Principal: { AWS: [`arn:aws:sts::${OUTSIDE}:assumed-role/ci/build`, `arn:aws:sts::${OTHER}:federated-user/bob`, VENDOR] }, Action: [...PULL, ...PUSH] }, { Sid: 'NoCi', Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${OUTSIDE}:role/ci` }, Action: PUSH })],
   ['an Allow that covers no repository action', policy({ Sid: 'Describe', Effect: 'Allow', Principal: { AWS: OUTSIDE }, Action: 'ecr:DescribeRegistry' }, { Sid: 'Pull', Effect: 'Allow', Principal: { AWS: OTHER }, Action: PULL })],
 ];
 
