@@ -9,10 +9,9 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html
  */
 
-import { wildcard } from './probes.js';
+import { listOf, wildcard } from './policy-values.js';
 
 const actionPattern = (pattern: string) => wildcard(pattern, 'i');
-const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 
 export interface ActionCoverage {
   /** Whether an Allow statement among `indices` covers the action. */

@@ -20,6 +20,7 @@
  * statement, and the cost of the question no longer grows with them
  * (bench/repository-access.bench.ts); findings still name every statement merged.
  */
+import { isObject } from './policy-values.js';
 import { KNOWN_KEYS } from './probes.js';
 
 const MERGEABLE_OPERATOR = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|IpAddress)(IfExists)?$/;
@@ -32,7 +33,6 @@ export interface Merged {
   origins: number[][];
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 interface Mergeable {
   /** Same for statements that may merge. */

@@ -10,7 +10,11 @@
  * many account ids a list holds.
  */
 
+import { classes, placesOf, toldApart } from './candidate-classes.js';
+import { statementsOf, strings, wildcard } from './policy-values.js';
 import { operatorsSafe } from './question-cache.js';
+
+export { statementsOf } from './policy-values.js';
 
 export interface AccessContext {
   /** `arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME` */
@@ -91,87 +95,6 @@ const IDENTITY_KEYS = /aws:(PrincipalArn|PrincipalType|userid|username)\b/i;
 /** Condition keys (case-insensitive) that read the caller's organisation, or the organisation a service acts for. */
 const ORGANIZATION_KEYS = /aws:(?:Principal|Source)Org(?:ID|Paths)/i;
 const ORGANIZATION_PATTERN = /(?<![A-Za-z0-9*?-])o-[a-z0-9*?]*(?![A-Za-z0-9*?-])/g;
-
-/** Every string value of the JSON with its path (array indices dropped: list members are interchangeable). */
-function strings(value: unknown, path: string, out: Array<[string, string]>): void {
-  if (typeof value === 'string') out.push([path, value]);
-  else if (Array.isArray(value)) for (const item of value) strings(item, path, out);
-  else if (value && typeof value === 'object') for (const [key, child] of Object.entries(value)) strings(child, `${path}/${key}`, out);
-}
-
-/** Statements as a list (a policy may hold one statement object). */
-export function statementsOf(policy: unknown): unknown[] {
-  const statement = (policy as { Statement?: unknown } | null)?.Statement;
-  return Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
-}
-
-/** A wildcard pattern (`*`, `?`, as IAM matches them) as a regular expression over a whole value. */
-export const wildcard = (pattern: string, flags = ''): RegExp => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, flags);
-
-/** The name in a principal ARN, without wildcards: its own candidate, and no account's probe has it (unless it is the probe's). */
-const PRINCIPAL_NAME = /:(role|user|assumed-role|federated-user)\/[A-Za-z0-9+=,.@_/-]+(?![A-Za-z0-9+=,.@_/*?-])/g;
-
-/**
- * Where each literal occurs: the places (`#statement/path`), each with the value around it (a
- * bare account id and one inside a role ARN are not the same principal; the role's name aside).
- */
-function placesOf(policy: unknown, pattern: RegExp): Map<string, string> {
-  const places = new Map<string, Set<string>>();
-  statementsOf(policy).forEach((statement, index) => {
-    const found: Array<[string, string]> = [];
-    strings(statement, `#${index}`, found);
-    for (const [path, value] of found) {
-      for (const match of new Set(value.match(pattern) ?? [])) {
-        let set = places.get(match);
-        if (!set) places.set(match, (set = new Set()));
-        set.add(`${path}\u0000${value.split(match).join('\u0001').replace(PRINCIPAL_NAME, (name, type: string) => (name.toLowerCase().endsWith(`/${PROBE_ROLE}`) ? name : `:${type}/\u0001`))}`);
-      }
-    }
-  });
-  return new Map([...places].map(([literal, set]) => [literal, [...set].sort().join('|')]));
-}
-
-/**
- * Groups literals by where they occur and by what else tells them apart (`refine`): one class
- * per key. The members of a class are interchangeable: one is simulated for all.
- */
-function classes(places: ReadonlyMap<string, string>, refine: (literal: string) => string): Map<string, string[]> {
-  const byClass = new Map<string, string[]>();
-  for (const [literal, place] of places) {
-    const key = `${place}\u0002${refine(literal)}`;
-    const members = byClass.get(key);
-    if (members) members.push(literal);
-    else byClass.set(key, [literal]);
-  }
-  return byClass;
-}
-
-/**
- * What else tells candidates named in the same places apart: the values of the policy elsewhere
- * (with their place) that match one of a candidate's `forms` (its id, ARNs and names as a request
- * carries them), exactly or as a wildcard pattern, as written or case-insensitively. Candidates
- * with different answers are judged apart.
- */
-function toldApart(found: ReadonlyArray<[string, string]>, pattern: RegExp): (literal: string, forms: readonly string[]) => string {
-  const plain = new Map<string, Array<[string, string]>>();
-  const wildcards: Array<[string, string, RegExp, RegExp]> = [];
-  for (const [path, value] of found) {
-    if (/[*?]/.test(value)) wildcards.push([path, value, wildcard(value), wildcard(value, 'i')]);
-    else plain.set(value.toLowerCase(), [...(plain.get(value.toLowerCase()) ?? []), [path, value]]);
-  }
-  return (literal, forms) => {
-    const hits = new Set<string>();
-    const hit = (path: string, value: string, exact: boolean) => {
-      // A value naming the candidate itself is one of its places.
-      if (!(value.match(pattern) ?? ([] as string[])).includes(literal)) hits.add(`${path}\u0000${value}\u0000${+exact}`);
-    };
-    for (const form of forms) {
-      for (const [path, value] of plain.get(form.toLowerCase()) ?? []) hit(path, value, value === form);
-      for (const [path, value, exact, folded] of wildcards) if (folded.test(form)) hit(path, value, exact.test(form));
-    }
-    return [...hits].sort().join('|');
-  };
-}
 
 /** An account id that appears nowhere in the text and is none of ours: an unrelated outsider. */
 function unrelatedAccount(text: string, context: AccessContext): string {
@@ -357,7 +280,7 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
   const ordered = !operatorsSafe(statementsOf(policy));
   const accountTold = toldApart(found, ACCOUNT);
   const accountForms = (account: string) => [account, ...kinds.map((kind) => arnOf(account, kind))];
-  const accountPlaces = placesOf(policy, ACCOUNT);
+  const accountPlaces = placesOf(policy, ACCOUNT, PROBE_ROLE);
   const accountKey = new Map<string, string>();
   const accountClasses = [
     ...classes(accountPlaces, (account) => {
@@ -389,7 +312,7 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
     const probe = arn.replace(/[*?]/g, 'x');
     return [arn, probe, ...Object.values(principalContext(probe, accountOfArn(probe), undefined, context)).flat()];
   };
-  for (const arns of classes(placesOf(policy, PRINCIPAL_ARN), (arn) => (ordered ? arn : `${accountKey.get(accountOfArn(arn)) ?? ''}\u0003${arnTold(arn, arnForms(arn))}`)).values()) {
+  for (const arns of classes(placesOf(policy, PRINCIPAL_ARN, PROBE_ROLE), (arn) => (ordered ? arn : `${accountKey.get(accountOfArn(arn)) ?? ''}\u0003${arnTold(arn, arnForms(arn))}`)).values()) {
     const outside = arns.filter((arn) => !ours.has(accountOfArn(arn)));
     if (!outside.length) continue;
     const arn = outside[0]!.replace(/[*?]/g, 'x');

@@ -15,6 +15,8 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
  */
 
+import { isObject, listOf } from './policy-values.js';
+
 const PRINCIPAL_TYPES = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
 
 export interface Scoped {
@@ -24,8 +26,6 @@ export interface Scoped {
   indices: number[];
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
 const ACCOUNT = /(?<![0-9])[0-9]{12}(?![0-9])/g;
 
 /** A statement whose principal names accounts: its `AWS` entries, each with the accounts it names. */
