@@ -17,6 +17,7 @@ import { createValidatedPolicy, validateResourcePolicy } from '@cloud-copilot/ia
 import { actionCoverage, type ActionCoverage } from './action-coverage.js';
 import { KNOWN_KEYS, probesFor, statementsOf, type AccessContext, type Probe } from './probes.js';
 import { instantiated, questionKey, subjectAccount, templated } from './question-cache.js';
+import { withCallerChoices } from './caller-variables.js';
 import { mergeConditionValues } from './merge.js';
 import { scoper, type Scoped } from './scope.js';
 
@@ -185,7 +186,14 @@ export interface SimulationStats {
 
 function planFor(policy: unknown, all: string[], context: AccessContext, exhaustive: boolean, stats: SimulationStats | undefined): Plan {
   const original = statementsOf(policy);
-  const { statements, origins } = exhaustive ? { statements: original, origins: original.map((_, index) => [index]) } : mergeConditionValues(original);
+  // Comparisons the caller decides (caller-variables.ts) resolved in its favour; a statement left
+  // out keeps its place in `origins` (which name the policy's statements).
+  const chosen = withCallerChoices(original);
+  const present = original.map((_, index) => index).filter((index) => chosen[index] !== undefined);
+  const base = present.map((index) => chosen[index]);
+  const merged = exhaustive ? { statements: base, origins: base.map((_, index) => [index]) } : mergeConditionValues(base);
+  const { statements } = merged;
+  const origins = merged.origins.map((group) => group.map((index) => present[index]!));
   const scopeOf = scoper(statements);
   return {
     policy,

@@ -92,6 +92,8 @@ const CONDITIONS: Array<Record<string, unknown> | undefined> = [
   { StringEquals: { 'aws:SourceAccount': OURS, 'aws:SourceArn': `arn:aws:codebuild:eu-west-3:${OURS}:project/app` } },
   { StringLike: { 'aws:userid': '*' } },
   { Null: { 'aws:PrincipalOrgID': 'false' } },
+  { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalTag/org}' } },
+  { StringNotEquals: { 'aws:PrincipalOrgID': '${aws:PrincipalTag/org}' } },
 ];
 
 /** A deterministic generator (mulberry32), so a failure names a policy that stays the same. */
