@@ -15,12 +15,10 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
  */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeGrant, policyRisk, type AccessContext } from '../../rules/ecr-repository-access/policy-risk.js';
+import { runbook } from './restrict-policy-harness.js';
 
-const SCRIPTS = fileURLToPath(new URL('../../automations/scripts/RestrictEcrRepositoryPolicy/', import.meta.url));
 const OURS = '111122223333';
 const TRUSTED = '222233334444';
 const VENDOR = '555566667777';
@@ -119,42 +117,10 @@ function policies(count: number): string[] {
   });
 }
 
-interface Fixed {
-  /** The policy the runbook writes. */
-  after: string;
-  /** What its plan changes; empty: the repository is left untouched. */
-  changes: string[];
-  /** What VerifyRestriction would still change in the policy written; empty: it passes. */
-  remaining: string[];
-}
-
-function runbook(texts: string[], mode: 'confine' | 'remove'): Fixed[] {
-  const program = [
-    'import json, sys',
-    'from restriction import restrict',
-    'events = json.loads(sys.argv[1])',
-    'out = []',
-    'for text in json.load(sys.stdin):',
-    '    after, changes = restrict(text, events)',
-    '    written = json.dumps(after)',
-    '    _, remaining = restrict(written, dict(events, Mode="confine"))',
-    '    out.append({"after": written, "changes": changes, "remaining": remaining})',
-    'print(json.dumps(out))',
-  ].join('\n');
-  const run = spawnSync('python3', ['-c', program, JSON.stringify({ ...EVENTS, Mode: mode })], {
-    input: JSON.stringify(texts),
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, PYTHONPATH: SCRIPTS, PYTHONDONTWRITEBYTECODE: '1' },
-  });
-  if (run.status !== 0) throw new Error(run.stderr);
-  return JSON.parse(run.stdout) as Fixed[];
-}
-
 const POLICIES = policies(600);
 
 describe.each(['confine', 'remove'] as const)('RestrictEcrRepositoryPolicy (Mode %s) and the rule agree', (mode) => {
-  const fixed = runbook(POLICIES, mode);
+  const fixed = runbook(POLICIES, { ...EVENTS, Mode: mode });
 
   it('a policy written and verified is COMPLIANT for the rule, and one left untouched was already', async () => {
     const disagreements: string[] = [];

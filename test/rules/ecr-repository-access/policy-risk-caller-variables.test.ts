@@ -23,6 +23,17 @@ describe('policyRisk: comparisons the caller decides', () => {
     expect(await kinds(text, true)).toContainEqual(['public', 'any AWS principal', true]);
   });
 
+  // The caller sets the tag, not the rest of the value: an outside caller's aws:PrincipalArn names
+  // its own account, its aws:PrincipalOrgPaths start with its own organisation, whatever the tag.
+  it.each([
+    ['a role ARN of this account named by the caller tag', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/${aws:PrincipalTag/team}' } }],
+    ['an organisation path under ours with a caller-tagged OU', { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/\${aws:PrincipalTag/ou}/*` } }],
+    ['our account id compared as a string with a tag suffix', { StringEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:user/${aws:PrincipalTag/name}' } }],
+  ])('an Allow confined by %s still confines to us (both ways)', async (_, condition) => {
+    expect(await kinds(policy({ ...OPEN, Condition: condition }))).toEqual([]);
+    expect(await kinds(policy({ ...OPEN, Condition: condition }), true)).toEqual([]);
+  });
+
   it('a comparison of two keys the probe fixes is judged as written (confined to our organisation)', async () => {
     expect(await kinds(policy({ ...OPEN, Condition: { StringEquals: { 'aws:PrincipalOrgID': '${aws:ResourceOrgID}' } } }))).toEqual([]);
   });
