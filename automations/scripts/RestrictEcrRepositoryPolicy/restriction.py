@@ -4,10 +4,13 @@
 # NotPrincipal), an account outside ours and TrustedAccounts, or a service principal, and it
 # carries no condition confining the caller (aws:PrincipalOrgID / aws:PrincipalOrgPaths /
 # aws:PrincipalAccount / aws:PrincipalArn for AWS principals; aws:SourceOrgID / aws:SourceOrgPaths
-# / aws:SourceAccount / aws:SourceArn for services). A key confines only with a matching operator
+# / aws:SourceAccount / aws:SourceArn for services; the aws:Source* keys, present only when a service
+# calls, also confine AWS principals). A key confines only with a matching operator
 # (no IfExists, Not..., ForAllValues: all true when the key is missing) and values that are all
 # ours: the organisation itself (paths under it), this account or TrustedAccounts, with no
-# wildcard over the account or organisation id. `StringLike aws:PrincipalOrgID "*"` confines nobody.
+# wildcard over the account or organisation id nor policy variable. `StringLike aws:PrincipalOrgID "*"`
+# confines nobody. A principal entry's account is its ARN's account field.
+# - An AWS principal list naming ours or AllowedPullAccounts beside others is split by group first.
 # - A statement naming only AllowedPullAccounts keeps its pull-class actions and loses the rest.
 # - Otherwise Mode confine adds the organisation condition (outside any organisation: this
 #   account and TrustedAccounts), and Mode remove drops the statement.
@@ -44,8 +47,21 @@ def accounts(value):
     return [a.strip() for item in as_list(value) for a in str(item).split(',') if a.strip()]
 
 
+def named_accounts(entry):
+    """The accounts an AWS principal entry names: a bare account id, or an ARN's account field
+    (a role name may hold 12 digits); any 12 digits in an entry of another shape (conservative)."""
+    text = str(entry)
+    parts = text.split(':')
+    if len(parts) > 5 and parts[0] == 'arn' and re.fullmatch(r'[0-9]{12}', parts[4]):
+        return {parts[4]}
+    return set(ACCOUNT.findall(text))
+
+
 def inside(key, value, events, ours):
     """Whether one condition value names only our organisation or our accounts."""
+    if '${' in value:
+        # A policy variable: the rule leaves a comparison with one the caller sets out (it can be met).
+        return False
     org = events.get('OrganizationId')
     if key in ('aws:principalorgid', 'aws:sourceorgid'):
         return bool(org) and value == org
@@ -77,18 +93,21 @@ def reason(statement, ours, pull_only, events):
     """Why the statement reaches outside ('everyone', 'service ...', 'accounts ...'), or None."""
     if statement.get('Effect') != 'Allow':
         return None
+    # aws:Source* keys are in the request only when a service principal calls: an IAM caller
+    # never meets a condition on them, a service meets it only for us.
+    callers = PRINCIPAL_KEYS | SOURCE_KEYS
     if 'NotPrincipal' in statement:
-        return None if confined(statement, PRINCIPAL_KEYS, events, ours) else 'everyone (NotPrincipal)'
+        return None if confined(statement, callers, events, ours) else 'everyone (NotPrincipal)'
     principal = statement.get('Principal')
     aws = ['*'] if principal == '*' else as_list(principal.get('AWS')) if isinstance(principal, dict) else []
     services = as_list(principal.get('Service')) if isinstance(principal, dict) else []
     if services and not confined(statement, SOURCE_KEYS, events, ours):
         return 'service ' + ', '.join(services)
-    if confined(statement, PRINCIPAL_KEYS, events, ours):
+    if confined(statement, callers, events, ours):
         return None
     if '*' in aws:
         return 'everyone'
-    outside = sorted({a for value in aws for a in ACCOUNT.findall(str(value))} - ours)
+    outside = sorted({a for value in aws for a in named_accounts(value)} - ours)
     if not outside:
         return None
     if set(outside) <= pull_only and not writes(statement):
@@ -118,25 +137,52 @@ def confinement(is_service, events):
     return ('aws:SourceAccount' if is_service else 'aws:PrincipalAccount'), ours if len(ours) > 1 else ours[0]
 
 
-def split_ours(statement, ours):
-    """A statement naming principals of ours (this account, TrustedAccounts) beside outside ones, as
-    (ours, outside): each Principal entry matches on its own, so the two statements grant what the
-    one did, and only the outside one is restricted. None when there is nothing to split."""
+def split(statement, ours, pull_only):
+    """A statement whose AWS principal list names principals of ours (this account,
+    TrustedAccounts) or of AllowedPullAccounts beside others (outside accounts, "*"), as one
+    statement per group (ours, pull-only, the others): each Principal entry matches on its own, so
+    together they grant what the one did, and each is restricted on its own. None when there is
+    nothing to split."""
     principal = statement.get('Principal')
     if not isinstance(principal, dict) or set(principal) != {'AWS'}:
         return None
-    entries = as_list(principal['AWS'])
-
-    def is_ours(entry):
-        found = ACCOUNT.findall(str(entry))
-        return bool(found) and set(found) <= ours
-    mine, others = [e for e in entries if is_ours(e)], [e for e in entries if not is_ours(e)]
-    if not mine or not others or '*' in others:
+    groups = {'': [], 'Pull': [], 'Outside': []}
+    for entry in as_list(principal['AWS']):
+        found = named_accounts(entry)
+        group = '' if found and found <= ours else 'Pull' if found and found <= ours | pull_only else 'Outside'
+        groups[group].append(entry)
+    if sum(1 for entries in groups.values() if entries) < 2:
         return None
-    outside = dict(statement, Principal={'AWS': others})
-    if statement.get('Sid'):
-        outside['Sid'] = '%sOutside' % statement['Sid']
-    return dict(statement, Principal={'AWS': mine}), outside
+    parts = []
+    for suffix, entries in groups.items():
+        if entries:
+            part = dict(statement, Principal={'AWS': entries})
+            if statement.get('Sid') and parts:  # the first part keeps the Sid
+                part['Sid'] = statement['Sid'] + suffix
+            parts.append(part)
+    return parts
+
+
+def fix(statement, why, name, pull_only, events, kept, changes):
+    """Restricts one statement that reaches outside (`why`): appends what is kept and the change."""
+    outside = set(why[len('accounts '):].split(', ')) if why.startswith('accounts ') else set()
+    if outside and outside <= pull_only:
+        pulls = [action for action in PULL_ACTIONS if granted(statement, action)]
+        if pulls:
+            narrowed = {k: v for k, v in statement.items() if k not in ('Action', 'NotAction')}
+            narrowed['Action'] = pulls
+            kept.append(narrowed)
+            changes.append('%s (%s, AllowedPullAccounts): write actions removed, pull kept' % (name, why))
+        else:
+            changes.append('%s (%s, AllowedPullAccounts): removed (no pull action)' % (name, why))
+    elif events['Mode'] == 'remove':
+        changes.append('%s (%s): removed' % (name, why))
+    else:
+        confined = copy.deepcopy(statement)
+        key, value = confinement(why.startswith('service'), events)
+        confined.setdefault('Condition', {}).setdefault('StringEquals', {})[key] = value
+        kept.append(confined)
+        changes.append('%s (%s): %s = %s added' % (name, why, key, value if isinstance(value, str) else ','.join(value)))
 
 
 def restrict(policy_text, events):
@@ -150,29 +196,16 @@ def restrict(policy_text, events):
         if not why:
             kept.append(statement)
             continue
-        parts = split_ours(statement, ours) if why.startswith('accounts ') else None
-        if parts:
-            kept.append(parts[0])
-            statement = parts[1]
-            changes.append('%s: %s kept as it was, split from the outside principals' % (name, ', '.join(map(str, parts[0]['Principal']['AWS']))))
-        outside = set(why[len('accounts '):].split(', ')) if why.startswith('accounts ') else set()
-        if outside and outside <= pull_only:
-            pulls = [action for action in PULL_ACTIONS if granted(statement, action)]
-            if pulls:
-                narrowed = {k: v for k, v in statement.items() if k not in ('Action', 'NotAction')}
-                narrowed['Action'] = pulls
-                kept.append(narrowed)
-                changes.append('%s (%s, AllowedPullAccounts): write actions removed, pull kept' % (name, why))
+        parts = split(statement, ours, pull_only) or [statement]
+        for part in parts:
+            why = reason(part, ours, pull_only, events)
+            if len(parts) > 1:
+                what = ', '.join(map(str, part['Principal']['AWS']))
+                changes.append('%s: split, %s %s' % (name, what, 'restricted' if why else 'kept as it was'))
+            if why:
+                fix(part, why, name, pull_only, events, kept, changes)
             else:
-                changes.append('%s (%s, AllowedPullAccounts): removed (no pull action)' % (name, why))
-        elif events['Mode'] == 'remove':
-            changes.append('%s (%s): removed' % (name, why))
-        else:
-            confined = copy.deepcopy(statement)
-            key, value = confinement(why.startswith('service'), events)
-            confined.setdefault('Condition', {}).setdefault('StringEquals', {})[key] = value
-            kept.append(confined)
-            changes.append('%s (%s): %s = %s added' % (name, why, key, value if isinstance(value, str) else ','.join(value)))
+                kept.append(part)
     return dict(policy, Statement=kept), changes
 
 
