@@ -164,6 +164,8 @@ function grantsOf(allowed: Allowed[], write: ReadonlySet<string>, context: Acces
 /** What the simulations of one policy share: its statements as simulated, and what is computed once about them. */
 interface Plan {
   policy: unknown;
+  /** The policy the probes are drawn from (probes.ts). */
+  probePolicy: unknown;
   /** Statements to simulate (merge.ts) and the policy's statements each stands for. */
   statements: unknown[];
   origins: number[][];
@@ -195,8 +197,12 @@ function planFor(policy: unknown, all: string[], context: AccessContext, exhaust
   const { statements } = merged;
   const origins = merged.origins.map((group) => group.map((index) => present[index]!));
   const scopeOf = scoper(statements);
+  // Candidates are drawn from the statements as written and as rewritten (a caller-set variable
+  // made a pattern proposes the outsiders it admits).
+  const rewritten = chosen.filter((statement, index) => statement !== undefined && statement !== original[index]);
   return {
     policy,
+    probePolicy: rewritten.length ? { ...(policy as object), Statement: [...original, ...rewritten] } : policy,
     statements,
     origins,
     labels: original.map((statement, index) => {
@@ -272,7 +278,7 @@ export async function policyRisk(policyText: string, context: AccessContext, ext
   const allowed: Allowed[] = [];
   try {
     // The text as parsed: an id written with JSON escapes (\u006f-...) is still found.
-    for (const probe of probesFor(policy, JSON.stringify(policy), context, { everyOrganization: plan.exhaustive })) allowed.push(...(await allowedFor(plan, probe, classes)));
+    for (const probe of probesFor(plan.probePolicy, JSON.stringify(plan.probePolicy), context, { everyOrganization: plan.exhaustive })) allowed.push(...(await allowedFor(plan, probe, classes)));
   } catch (error) {
     if (error instanceof PolicyRejectedError) return { severity: 'HIGH', grants: [], error: `the IAM simulator rejects the policy: ${error.message}` };
     throw error;

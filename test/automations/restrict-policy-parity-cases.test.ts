@@ -26,6 +26,10 @@ const EVENTS = { AccountId: OURS, OrganizationId: ORG, TrustedAccounts: [TRUSTED
 const PULL = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
 const policy = (...statements: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
+// The caller sets its tags, not the rest of the value (policy-risk-caller-variables.test.ts).
+const TEAM = { Sid: 'Team', Effect: 'Allow', Principal: '*', Action: 'ecr:*', Condition: { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${OURS}:role/\${aws:PrincipalTag/team}` } } };
+const OU = { Sid: 'Ou', Effect: 'Allow', Principal: '*', Action: 'ecr:*', Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/\${aws:PrincipalTag/ou}/*` } } };
+
 /** Each case: the policy, and statements of ours the written policy must still hold as they are. */
 const CASES: Array<[string, string, unknown[]]> = [
   ['our role whose name holds 12 digits', policy({ Sid: 'Ci', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OURS}:role/ci-${OUTSIDE}` }, Action: 'ecr:*' }), [{ Sid: 'Ci', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OURS}:role/ci-${OUTSIDE}` }, Action: 'ecr:*' }]],
@@ -33,8 +37,9 @@ const CASES: Array<[string, string, unknown[]]> = [
   ['AllowedPullAccounts beside an outside account', policy({ Sid: 'Pull', Effect: 'Allow', Principal: { AWS: [VENDOR, OUTSIDE] }, Action: PULL }), [{ Sid: 'Pull', Effect: 'Allow', Principal: { AWS: [VENDOR] }, Action: PULL }]],
   ['everyone, confined to services acting for this account', policy({ Sid: 'Own', Effect: 'Allow', Principal: '*', Action: PULL, Condition: { StringEquals: { 'aws:SourceAccount': OURS } } }), [{ Sid: 'Own', Effect: 'Allow', Principal: '*', Action: PULL, Condition: { StringEquals: { 'aws:SourceAccount': OURS } } }]],
   ['an outside account beside a service principal, no condition', policy({ Sid: 'Both', Effect: 'Allow', Principal: { AWS: OUTSIDE, Service: 'codebuild.amazonaws.com' }, Action: PULL }), []],
-  ['our account confined by a caller-tagged role name (the account field is ours)', policy({ Sid: 'Team', Effect: 'Allow', Principal: '*', Action: 'ecr:*', Condition: { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${OURS}:role/\${aws:PrincipalTag/team}` } } }), []],
-  ['our organisation confined by a caller-tagged OU path', policy({ Sid: 'Ou', Effect: 'Allow', Principal: '*', Action: 'ecr:*', Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/\${aws:PrincipalTag/ou}/*` } } }), []],
+  ['our account confined by a caller-tagged role name (the account field is ours)', policy(TEAM), [TEAM]],
+  ['our organisation confined by a caller-tagged OU path', policy(OU), [OU]],
+  ['an account picked by a caller tag', policy({ Sid: 'Tag', Effect: 'Allow', Principal: '*', Action: 'ecr:*', Condition: { StringEquals: { 'aws:PrincipalAccount': '${aws:PrincipalTag/account}' } } }), []],
 ];
 
 describe.each(['confine', 'remove'] as const)('RestrictEcrRepositoryPolicy (Mode %s) on explicit shapes', (mode) => {

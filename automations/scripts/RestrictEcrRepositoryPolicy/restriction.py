@@ -8,8 +8,7 @@
 # calls, also confine AWS principals). A key confines only with a matching operator
 # (no IfExists, Not..., ForAllValues: all true when the key is missing) and values that are all
 # ours: the organisation itself (paths under it), this account or TrustedAccounts, with no
-# wildcard over the account or organisation id nor policy variable. `StringLike aws:PrincipalOrgID "*"`
-# confines nobody. A principal entry's account is its ARN's account field.
+# wildcard over the account or organisation id. `StringLike aws:PrincipalOrgID "*"` confines nobody. A principal entry's account is its ARN's account field.
 # - An AWS principal list naming ours or AllowedPullAccounts beside others is split by group first.
 # - A statement naming only AllowedPullAccounts keeps its pull-class actions and loses the rest.
 # - Otherwise Mode confine adds the organisation condition (outside any organisation: this
@@ -59,9 +58,6 @@ def named_accounts(entry):
 
 def inside(key, value, events, ours):
     """Whether one condition value names only our organisation or our accounts."""
-    if '${' in value:
-        # A policy variable: the rule leaves a comparison with one the caller sets out (it can be met).
-        return False
     org = events.get('OrganizationId')
     if key in ('aws:principalorgid', 'aws:sourceorgid'):
         return bool(org) and value == org

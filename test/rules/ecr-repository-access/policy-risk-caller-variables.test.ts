@@ -34,6 +34,15 @@ describe('policyRisk: comparisons the caller decides', () => {
     expect(await kinds(policy({ ...OPEN, Condition: condition }), true)).toEqual([]);
   });
 
+  // ... and the outsiders the rest of such a value admits are still found.
+  it.each([
+    ['an organisation id prefix with a caller-tagged rest', { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2${aws:PrincipalTag/org}' } }],
+    ['an account id prefix with a caller-tagged rest', { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::4444${aws:PrincipalTag/account}:role/*' } }],
+    ['a whole account id from a caller tag', { StringEquals: { 'aws:PrincipalAccount': '${aws:PrincipalTag/account}' } }],
+  ])('an Allow confined by %s is public write (both ways)', async (_, condition) => {
+    for (const exhaustive of [false, true]) expect((await kinds(policy({ ...OPEN, Condition: condition }), exhaustive)).some(([kind, , write]) => kind === 'public' && write)).toBe(true);
+  });
+
   it('a comparison of two keys the probe fixes is judged as written (confined to our organisation)', async () => {
     expect(await kinds(policy({ ...OPEN, Condition: { StringEquals: { 'aws:PrincipalOrgID': '${aws:ResourceOrgID}' } } }))).toEqual([]);
   });
@@ -53,6 +62,19 @@ describe('withCallerChoices', () => {
       undefined,
       escaped,
       OPEN,
+    ]);
+  });
+
+  it('makes a positive comparison a Like pattern (the variable as *), leaves out a negated one or one the Like block already holds', () => {
+    const team = { ...OPEN, Condition: { StringEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/${aws:PrincipalTag/team}' } } };
+    const paths = { ...OPEN, Condition: { 'ForAnyValue:StringEquals': { 'aws:PrincipalOrgPaths': `${ORG}/\${aws:PrincipalTag/ou}/` } } };
+    const negated = { ...OPEN, Condition: { StringNotEquals: { 'aws:PrincipalAccount': '${aws:PrincipalTag/account}' } } };
+    const both = { ...OPEN, Condition: { StringEquals: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/${aws:PrincipalTag/team}' }, StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/x' } } };
+    expect(withCallerChoices([team, paths, negated, both])).toEqual([
+      { ...OPEN, Condition: { StringLike: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/*'] } } },
+      { ...OPEN, Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': [`${ORG}/*/`] } } },
+      OPEN,
+      { ...OPEN, Condition: { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/x' } } },
     ]);
   });
 });
