@@ -46,6 +46,12 @@ const PRINCIPALS: Array<Record<string, unknown>> = [
   { Principal: { AWS: `arn:aws:sts::${OUTSIDE}:assumed-role/ci/session` } },
   { Principal: { AWS: [`arn:aws:iam::${TRUSTED}:role/deploy`, VENDOR] } },
   { NotPrincipal: { AWS: `arn:aws:iam::${OURS}:root` } },
+  // Shapes a regex over the entry, a split or a service-only check gets wrong.
+  { Principal: { AWS: `arn:aws:iam::${OURS}:role/ci-${OUTSIDE}` } },
+  { Principal: { AWS: [`arn:aws:iam::${OURS}:root`, OUTSIDE, '*'] } },
+  { Principal: { AWS: OUTSIDE, Service: 'codebuild.amazonaws.com' } },
+  { Principal: { AWS: `arn:aws:sts::${OUTSIDE}:federated-user/bob` } },
+  { Principal: { AWS: [TRUSTED, VENDOR, `arn:aws:iam::${OUTSIDE}:user/bob`] } },
 ];
 const ACTIONS: Array<Record<string, unknown>> = [
   { Action: PULL },
@@ -92,6 +98,16 @@ const CONDITIONS: Array<Record<string, unknown> | undefined> = [
   { Null: { 'aws:PrincipalOrgID': 'false' } },
   { StringEquals: { 'aws:ResourceOrgID': '${aws:PrincipalTag/org}' } },
   { StringNotEquals: { 'aws:PrincipalOrgID': '${aws:PrincipalTag/org}' } },
+  // Identity keys any account can meet (it names its roles, users and sessions), org paths, tags.
+  { StringEquals: { 'aws:PrincipalType': 'AssumedRole' } },
+  { StringLike: { 'aws:username': 'deploy*' } },
+  { StringLike: { 'aws:userid': 'AROA*:ci' } },
+  { ArnLike: { 'aws:PrincipalArn': `arn:aws:sts::${OUTSIDE}:assumed-role/ci/*` } },
+  { 'ForAnyValue:StringLike': { 'aws:SourceOrgPaths': `${ORG}/*` } },
+  { 'ForAllValues:StringLike': { 'aws:PrincipalOrgPaths': `${ORG}/*` } },
+  { StringEquals: { 'aws:SourceAccount': [OURS, TRUSTED] } },
+  { ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${OURS}:role/\${aws:PrincipalTag/team}` } },
+  { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2${aws:PrincipalTag/org}' } },
 ];
 
 /** A deterministic generator (mulberry32), so a failure names a policy that stays the same. */
@@ -113,11 +129,15 @@ function policies(count: number): string[] {
       const condition = pick(CONDITIONS);
       return { Sid: `P${p}S${s}`, Effect: next() < 0.85 ? 'Allow' : 'Deny', ...pick(PRINCIPALS), ...pick(ACTIONS), ...(condition ? { Condition: condition } : {}) };
     });
-    return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+    // A policy may hold one statement object instead of a list.
+    return JSON.stringify({ Version: '2012-10-17', Statement: statements.length === 1 && next() < 0.5 ? statements[0] : statements });
   });
 }
 
 const POLICIES = policies(600);
+let reachingOutside: Promise<boolean[]> | undefined;
+/** Whether each policy reaches outside before the runbook (computed once for both modes). */
+const reachOutside = () => (reachingOutside ??= Promise.all(POLICIES.map(async (text) => (await policyRisk(text, CONTEXT)).grants.length > 0)));
 
 describe.each(['confine', 'remove'] as const)('RestrictEcrRepositoryPolicy (Mode %s) and the rule agree', (mode) => {
   const fixed = runbook(POLICIES, { ...EVENTS, Mode: mode });
@@ -136,8 +156,27 @@ describe.each(['confine', 'remove'] as const)('RestrictEcrRepositoryPolicy (Mode
   });
 
   it('the generated policies exercise both sides: many reach outside before, most are fixed', async () => {
-    const before = await Promise.all(POLICIES.map(async (text) => (await policyRisk(text, CONTEXT)).grants.length > 0));
+    const before = await reachOutside();
     expect(before.filter(Boolean).length).toBeGreaterThan(POLICIES.length / 3);
     expect(fixed.filter((result) => result.changes.length > 0 && result.remaining.length === 0).length).toBeGreaterThan(POLICIES.length / 3);
+  });
+});
+
+// Outside any organisation (OrganizationId empty): statements are confined to this account and
+// TrustedAccounts, and an organisation condition confines nobody of ours.
+describe.each(['confine', 'remove'] as const)('RestrictEcrRepositoryPolicy (Mode %s, no organisation) and the rule agree', (mode) => {
+  const some = POLICIES.slice(0, 200);
+  const fixed = runbook(some, { ...EVENTS, OrganizationId: '', Mode: mode });
+  const { organizationId: _, ...noOrganization } = CONTEXT;
+
+  it('a policy written and verified is COMPLIANT for the rule, and one left untouched was already', async () => {
+    const disagreements: string[] = [];
+    for (const [index, result] of fixed.entries()) {
+      if (result.remaining.length) continue;
+      const judged = result.changes.length ? result.after : some[index]!;
+      const risk = await policyRisk(judged, noOrganization);
+      if (risk.grants.length || risk.error) disagreements.push(`${result.changes.length ? 'written' : 'untouched'} ${judged}\n  rule: ${risk.error ?? risk.grants.map(describeGrant).join('; ')}`);
+    }
+    expect(disagreements).toEqual([]);
   });
 });
