@@ -55,3 +55,20 @@ describe.each(['confine', 'remove'] as const)('RestrictEcrRepositoryPolicy (Mode
     for (const statement of kept) expect(statements).toContainEqual(statement);
   });
 });
+
+// The runbook only narrows: a statement whose own condition already names the confinement key
+// keeps only the values that are ours (both would have to hold), never ours instead of theirs.
+describe('RestrictEcrRepositoryPolicy (Mode confine) never widens a condition it confines', () => {
+  const other = (values: string | string[]) => policy({ Sid: 'Org', Effect: 'Allow', Principal: '*', Action: PULL, Condition: { StringEquals: { 'aws:PrincipalOrgID': values } } });
+  const [mixed, theirs] = runbook([other([ORG, 'o-zzzzzzzzzz']), other('o-zzzzzzzzzz')], { ...EVENTS, Mode: 'confine' });
+
+  it('another organisation beside ours: ours is kept, theirs goes', () => {
+    expect(JSON.parse(mixed!.after).Statement).toEqual([{ Sid: 'Org', Effect: 'Allow', Principal: '*', Action: PULL, Condition: { StringEquals: { 'aws:PrincipalOrgID': [ORG] } } }]);
+    expect(mixed!.remaining).toEqual([]);
+  });
+
+  it('another organisation only: the statement goes (our organisation never had it)', () => {
+    expect(JSON.parse(theirs!.after).Statement).toEqual([]);
+    expect(theirs!.remaining).toEqual([]);
+  });
+});
