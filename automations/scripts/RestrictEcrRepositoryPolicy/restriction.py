@@ -12,7 +12,8 @@
 # - An AWS principal list naming ours or AllowedPullAccounts beside others is split by group first.
 # - A statement naming only AllowedPullAccounts keeps its pull-class actions and loses the rest.
 # - Otherwise Mode confine adds the organisation condition (outside any organisation: this
-#   account and TrustedAccounts), and Mode remove drops the statement.
+#   account and TrustedAccounts; a StringEquals on that key already there keeps only its values of
+#   ours, the statement removed when none is), and Mode remove drops the statement.
 # Other statements are kept as they are. The rule decides by IAM simulation; this is the fix,
 # and it only narrows access (a condition added, actions or a statement removed).
 import copy
@@ -176,9 +177,22 @@ def fix(statement, why, name, pull_only, events, kept, changes):
     else:
         confined = copy.deepcopy(statement)
         key, value = confinement(why.startswith('service'), events)
-        confined.setdefault('Condition', {}).setdefault('StringEquals', {})[key] = value
-        kept.append(confined)
-        changes.append('%s (%s): %s = %s added' % (name, why, key, value if isinstance(value, str) else ','.join(value)))
+        block = confined.setdefault('Condition', {}).setdefault('StringEquals', {})
+        same = [k for k in block if k.lower() == key.lower()]
+        if not same:
+            block[key] = value
+            kept.append(confined)
+            changes.append('%s (%s): %s = %s added' % (name, why, key, value if isinstance(value, str) else ','.join(value)))
+            return
+        # The key is already compared (all values must hold): keep only those that are ours, never
+        # ours in place of theirs; none left, the statement grants nobody of ours: removed.
+        for k in same:
+            block[k] = [v for v in as_list(block[k]) if v in as_list(value)]
+        if all(block[k] for k in same):
+            kept.append(confined)
+            changes.append('%s (%s): %s narrowed to %s' % (name, why, key, ','.join(block[same[0]])))
+        else:
+            changes.append('%s (%s): removed (its %s names none of ours)' % (name, why, key))
 
 
 def restrict(policy_text, events):
