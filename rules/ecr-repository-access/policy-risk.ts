@@ -19,6 +19,8 @@ import { KNOWN_KEYS, probesFor, statementsOf, type AccessContext, type Probe } f
 import { instantiated, questionKey, subjectAccount, templated } from './question-cache.js';
 import { withCallerChoices } from './caller-variables.js';
 import { mergeConditionValues } from './merge.js';
+import { probeIdentity } from './probe-identity.js';
+import { strings } from './policy-values.js';
 import { scoper, type Scoped } from './scope.js';
 
 export type { AccessContext } from './probes.js';
@@ -275,10 +277,15 @@ export async function policyRisk(policyText: string, context: AccessContext, ext
   // Pull and write actions never share a group: the verdict differs by class.
   const classes = [all.filter((a) => !write.has(a)), all.filter((a) => write.has(a))];
   const plan = planFor(policy, all, context, options.exhaustive === true, options.stats);
+  // Names and ids no value of the policy singles out (probe-identity.ts).
+  const values: Array<[string, string]> = [];
+  strings(plan.probePolicy, '', values);
+  const identity = probeIdentity(values.map(([, value]) => value));
+  if (!identity) return { severity: 'HIGH', grants: [], error: 'cannot be judged: the policy singles out every name and id a probe caller could carry' };
   const allowed: Allowed[] = [];
   try {
     // The text as parsed: an id written with JSON escapes (\u006f-...) is still found.
-    for (const probe of probesFor(plan.probePolicy, JSON.stringify(plan.probePolicy), context, { everyOrganization: plan.exhaustive })) allowed.push(...(await allowedFor(plan, probe, classes)));
+    for (const probe of probesFor(plan.probePolicy, JSON.stringify(plan.probePolicy), context, { everyOrganization: plan.exhaustive, identity })) allowed.push(...(await allowedFor(plan, probe, classes)));
   } catch (error) {
     if (error instanceof PolicyRejectedError) return { severity: 'HIGH', grants: [], error: `the IAM simulator rejects the policy: ${error.message}` };
     throw error;

@@ -11,6 +11,7 @@
  */
 
 import { classes, placesOf, toldApart } from './candidate-classes.js';
+import { DEFAULT_IDENTITY, type ProbeIdentity } from './probe-identity.js';
 import { statementsOf, strings, wildcard } from './policy-values.js';
 import { operatorsSafe } from './question-cache.js';
 
@@ -82,7 +83,6 @@ const ACCOUNT = /(?<![0-9])[0-9]{12}(?![0-9])/g;
  */
 const PRINCIPAL_ARN = /arn:aws[a-z-]*:(?:iam::[0-9]{12}:(?:role|user)|sts::[0-9]{12}:(?:assumed-role|federated-user))\/[A-Za-z0-9+=,.@_/*?-]+/g;
 const ORGANIZATION = /\bo-[a-z0-9]{10,32}\b/g;
-const PROBE_ROLE = 'ecr-guardrails-access-probe';
 /**
  * Wildcard patterns over account ids (`1111*`, `11112222333?`, `*3333`, inside an ARN such as
  * `arn:aws:iam::1111*:role/*`) and organisation ids (`o-a1b2*`): StringLike / ArnLike match them
@@ -147,7 +147,7 @@ const accountOfArn = (arn: string) => arn.split(':')[4] ?? '';
  * sts ARN; their aws:userid ends with the session name.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
  */
-function principalContext(principalArn: string, account: string, organization: string | undefined, context: AccessContext): Record<string, string | string[]> {
+function principalContext(principalArn: string, account: string, organization: string | undefined, context: AccessContext, identity: ProbeIdentity): Record<string, string | string[]> {
   const user = principalArn.includes(':user/');
   const root = principalArn.endsWith(':root');
   const session = /:assumed-role\/([^/]+)\/(.+)$/.exec(principalArn);
@@ -158,21 +158,22 @@ function principalContext(principalArn: string, account: string, organization: s
     'aws:PrincipalType': root ? 'Account' : user ? 'User' : federated ? 'FederatedUser' : 'AssumedRole',
     // Always in the request context of an IAM user, role session or root user (a unique id none
     // of the policy's names; the account id for root): `StringLike aws:userid "*"` matches every caller.
-    'aws:userid': root ? account : user ? 'AIDAECRGUARDRAILSPROBE' : federated ? `${account}:${federated[1]!}` : `AROAECRGUARDRAILSPROBE:${session ? session[2]! : PROBE_ROLE}`,
+    'aws:userid': root ? account : user ? `AIDA${identity.id}` : federated ? `${account}:${federated[1]!}` : `AROA${identity.id}:${session ? session[2]! : identity.name}`,
     ...(user ? { 'aws:username': principalArn.split('/').pop() ?? '' } : {}),
     'aws:PrincipalIsAWSService': 'false',
-    ...(organization ? { 'aws:PrincipalOrgID': organization, 'aws:PrincipalOrgPaths': [`${organization}/r-probe/ou-probe/`] } : {}),
+    ...(organization ? { 'aws:PrincipalOrgID': organization, 'aws:PrincipalOrgPaths': [orgPath(organization, identity)] } : {}),
     ...resourceContext(context),
   };
 }
+
+/** An organisation path of the probe's account: root and OU ids of its own. */
+const orgPath = (organization: string, identity: ProbeIdentity) => `${organization}/r-${identity.id.toLowerCase()}/ou-${identity.id.toLowerCase()}/`;
 
 function resourceContext(context: AccessContext): Record<string, string> {
   return { 'aws:ResourceAccount': context.accountId, ...(context.organizationId ? { 'aws:ResourceOrgID': context.organizationId } : {}) };
 }
 
 const SERVICE_NAME = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com(?:\.cn)?$/i;
-/** A service none of the policy names, for conditions that admit services by pattern or all of them. */
-const PROBE_SERVICE = 'ecr-guardrails-probe.amazonaws.com';
 
 /**
  * Service principals to ask about, lower-cased and as written: those the policy names
@@ -181,7 +182,7 @@ const PROBE_SERVICE = 'ecr-guardrails-probe.amazonaws.com';
  * when a condition reads the caller's service (aws:PrincipalIsAWSService, aws:PrincipalServiceName
  * with a pattern). https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
  */
-function servicePrincipals(policy: unknown, text: string): string[] {
+function servicePrincipals(policy: unknown, text: string, identity: ProbeIdentity): string[] {
   const found = new Set<string>();
   for (const statement of statementsOf(policy)) {
     const principal = (statement as { Principal?: { Service?: unknown } } | null)?.Principal;
@@ -193,7 +194,7 @@ function servicePrincipals(policy: unknown, text: string): string[] {
   const values: Array<[string, string]> = [];
   strings(policy, '', values);
   for (const [, value] of values) if (SERVICE_NAME.test(value)) found.add(value.toLowerCase());
-  if (/aws:PrincipalIsAWSService|aws:PrincipalServiceName/i.test(text)) found.add(PROBE_SERVICE);
+  if (/aws:PrincipalIsAWSService|aws:PrincipalServiceName/i.test(text)) found.add(identity.service);
   return [...found].sort();
 }
 
@@ -217,7 +218,7 @@ function sourceArnMatching(pattern: string, source: string): string {
  * aws:userid values (`AROA...:SESSION`). The caller's account chooses them (it creates its roles
  * and users, and names its sessions).
  */
-function chosenNames(policy: unknown): string[] {
+function chosenNames(policy: unknown, identity: ProbeIdentity): string[] {
   const values: Array<[string, string]> = [];
   strings(policy, '', values);
   const names = new Set<string>();
@@ -227,13 +228,14 @@ function chosenNames(policy: unknown): string[] {
     for (const [, account, type, name] of value.matchAll(/:([^:]*):(role|user)\/([A-Za-z0-9+=,.@_/*?-]+)/g)) if (!/^[0-9]{12}$/.test(account!)) names.add(`${type!}/${name!.replace(/[*?]/g, 'x')}`);
     if (/\/aws:username$/i.test(path) && /^[A-Za-z0-9+=,.@_*?-]+$/.test(value)) names.add(`user/${value.replace(/[*?]/g, 'x')}`);
     const session = /\/aws:userid$/i.test(path) ? /:([A-Za-z0-9+=,.@_*?-]+)$/.exec(value) : null;
-    if (session) names.add(`assumed-role/${PROBE_ROLE}/${session[1]!.replace(/[*?]/g, 'x')}`);
+    if (session) names.add(`assumed-role/${identity.name}/${session[1]!.replace(/[*?]/g, 'x')}`);
   }
   return [...names].sort();
 }
 
 /** The callers to simulate for this policy (parsed JSON and its text). */
-export function probesFor(policy: unknown, text: string, context: AccessContext, options: { everyOrganization?: boolean } = {}): Probe[] {
+export function probesFor(policy: unknown, text: string, context: AccessContext, options: { everyOrganization?: boolean; identity?: ProbeIdentity } = {}): Probe[] {
+  const identity = options.identity ?? DEFAULT_IDENTITY;
   const ours = new Set([context.accountId, ...context.trustedAccounts]);
   const partition = partitionOf(context.repositoryArn);
   const outsider = unrelatedAccount(text, context);
@@ -259,13 +261,13 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
   // any outside account can have one of that name.
   // A federated user session too (aws:PrincipalType FederatedUser), and role sessions with the
   // session names aws:userid conditions read (the caller names its session).
-  const kinds = IDENTITY_KEYS.test(text) ? [...new Set([`role/${PROBE_ROLE}`, `user/${PROBE_ROLE}`, 'root', `federated-user/${PROBE_ROLE}`, ...chosenNames(policy)])] : [`role/${PROBE_ROLE}`];
+  const kinds = IDENTITY_KEYS.test(text) ? [...new Set([`role/${identity.name}`, `user/${identity.name}`, 'root', `federated-user/${identity.name}`, ...chosenNames(policy, identity)])] : [`role/${identity.name}`];
   const arnOf = (account: string, kind: string) => `arn:${partition}:${/^(assumed-role|federated-user)\//.test(kind) ? 'sts' : 'iam'}::${account}:${kind}`;
   for (const [account, who] of publicCallers) {
     for (const kind of kinds) {
       for (const org of organizations) {
         const arn = arnOf(account, kind);
-        probes.push({ kind: 'public', principal: arn, label: `${who}${inOrg(org)}`, accounts: [], context: principalContext(arn, account, org, context) });
+        probes.push({ kind: 'public', principal: arn, label: `${who}${inOrg(org)}`, accounts: [], context: principalContext(arn, account, org, context, identity) });
       }
     }
   }
@@ -280,7 +282,7 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
   const ordered = !operatorsSafe(statementsOf(policy));
   const accountTold = toldApart(found, ACCOUNT);
   const accountForms = (account: string) => [account, ...kinds.map((kind) => arnOf(account, kind))];
-  const accountPlaces = placesOf(policy, ACCOUNT, PROBE_ROLE);
+  const accountPlaces = placesOf(policy, ACCOUNT, identity.name);
   const accountKey = new Map<string, string>();
   const accountClasses = [
     ...classes(accountPlaces, (account) => {
@@ -299,7 +301,7 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
       const label = group.length === 1 ? `account ${account}` : `accounts ${group.join(', ')}`;
       for (const kind of kinds) {
         const arn = arnOf(account, kind);
-        for (const org of organizations) probes.push({ kind: 'account', principal: arn, label: `${label}${inOrg(org)}`, accounts: group, context: principalContext(arn, account, org, context) });
+        for (const org of organizations) probes.push({ kind: 'account', principal: arn, label: `${label}${inOrg(org)}`, accounts: group, context: principalContext(arn, account, org, context, identity) });
       }
     }
   }
@@ -310,15 +312,15 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
   const arnTold = toldApart(found, PRINCIPAL_ARN);
   const arnForms = (arn: string) => {
     const probe = arn.replace(/[*?]/g, 'x');
-    return [arn, probe, ...Object.values(principalContext(probe, accountOfArn(probe), undefined, context)).flat()];
+    return [arn, probe, ...Object.values(principalContext(probe, accountOfArn(probe), undefined, context, identity)).flat()];
   };
-  for (const arns of classes(placesOf(policy, PRINCIPAL_ARN, PROBE_ROLE), (arn) => (ordered ? arn : `${accountKey.get(accountOfArn(arn)) ?? ''}\u0003${arnTold(arn, arnForms(arn))}`)).values()) {
+  for (const arns of classes(placesOf(policy, PRINCIPAL_ARN, identity.name), (arn) => (ordered ? arn : `${accountKey.get(accountOfArn(arn)) ?? ''}\u0003${arnTold(arn, arnForms(arn))}`)).values()) {
     const outside = arns.filter((arn) => !ours.has(accountOfArn(arn)));
     if (!outside.length) continue;
     const arn = outside[0]!.replace(/[*?]/g, 'x');
     const account = accountOfArn(arn);
     for (const org of organizations) {
-      probes.push({ kind: 'account', principal: arn, label: `${outside.length === 1 ? outside[0]! : outside.join(', ')}${inOrg(org)}`, accounts: [account], context: principalContext(arn, account, org, context) });
+      probes.push({ kind: 'account', principal: arn, label: `${outside.length === 1 ? outside[0]! : outside.join(', ')}${inOrg(org)}`, accounts: [account], context: principalContext(arn, account, org, context, identity) });
     }
   }
 
@@ -327,10 +329,10 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
   // The resource the service acts for: a made-up one, and one matching each aws:SourceArn pattern
   // of the policy (`arn:aws:codebuild:*:*:project/*` admits every account's projects).
   const arnPatterns = sourceArnPatterns(policy);
-  for (const service of servicePrincipals(policy, text)) {
+  for (const service of servicePrincipals(policy, text, identity)) {
     for (const source of sourceAccounts) {
       const sourceArns = [
-        `arn:${partition}:${service.split('.')[0]}:${context.repositoryArn.split(':')[3] ?? ''}:${source}:${PROBE_ROLE}`,
+        `arn:${partition}:${service.split('.')[0]}:${context.repositoryArn.split(':')[3] ?? ''}:${source}:${identity.name}`,
         ...arnPatterns.map((pattern) => sourceArnMatching(pattern, source)),
       ];
       for (const sourceArn of [...new Set(sourceArns)]) {
@@ -346,7 +348,7 @@ export function probesFor(policy: unknown, text: string, context: AccessContext,
               'aws:SourceAccount': source,
               'aws:SourceOwner': source,
               'aws:SourceArn': sourceArn,
-              ...(org ? { 'aws:SourceOrgID': org, 'aws:SourceOrgPaths': [`${org}/r-probe/ou-probe/`] } : {}),
+              ...(org ? { 'aws:SourceOrgID': org, 'aws:SourceOrgPaths': [orgPath(org, identity)] } : {}),
               ...resourceContext(context),
             },
           });
