@@ -33,10 +33,11 @@ const ID_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const TRIES = 200;
 
 /** Deterministic candidates after the first, of lengths from `shortest` on (a policy gets the same probes every time). */
-function candidates(first: string, alphabet: string, shortest: number): string[] {
+function* candidates(first: string, alphabet: string, shortest: number): Generator<string> {
+  yield first;
   let state = 0x2545f491;
   const next = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 8) % alphabet.length;
-  return [first, ...Array.from({ length: TRIES }, (_, k) => Array.from({ length: shortest + (k % 40) }, () => alphabet[next()]).join(''))];
+  for (let k = 0; k < TRIES; k++) yield Array.from({ length: shortest + (k % 40) }, () => alphabet[next()]).join('');
 }
 
 interface Segments {
@@ -58,11 +59,12 @@ function segmentsOf(values: readonly string[]): Segments {
 }
 
 /** The first candidate whose forms no segment singles out (matches without matching the same form of every control). */
-function free(segments: Segments, options: string[], forms: (candidate: string) => string[]): string | undefined {
+function free(segments: Segments, options: Iterable<string>, forms: (candidate: string) => string[]): string | undefined {
   const controls = CONTROLS.map(forms);
-  return options.find((option) =>
-    forms(option).every((form, k) => !segments.plain.has(form.toLowerCase()) && segments.patterns.every((re) => !re.test(form) || controls.every((control) => re.test(control[k]!)))),
-  );
+  for (const option of options) {
+    if (forms(option).every((form, k) => !segments.plain.has(form.toLowerCase()) && segments.patterns.every((re) => !re.test(form) || controls.every((control) => re.test(control[k]!))))) return option;
+  }
+  return undefined;
 }
 
 /** Probe names and ids for a policy with these string values; undefined when every candidate is singled out. */
