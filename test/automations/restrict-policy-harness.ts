@@ -4,6 +4,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { AccessContext } from '../../rules/ecr-repository-access/policy-risk.js';
+
+/** The repository's account, a trusted account, an allowed-pull vendor, an outsider, the organisation. */
+export const OURS = '111122223333';
+export const TRUSTED = '222233334444';
+export const VENDOR = '555566667777';
+export const OUTSIDE = '444455556666';
+export const ORG = 'o-a1b2c3d4e5';
+/** The rule's context and the runbook's inputs for the same deployment. */
+export const CONTEXT: AccessContext = { repositoryArn: `arn:aws:ecr:eu-west-3:${OURS}:repository/team-a/app`, accountId: OURS, organizationId: ORG, trustedAccounts: [TRUSTED], allowedPullAccounts: [VENDOR] };
+export const EVENTS = { AccountId: OURS, OrganizationId: ORG, TrustedAccounts: [TRUSTED], AllowedPullAccounts: [VENDOR] };
 
 const SCRIPTS = fileURLToPath(new URL('../../automations/scripts/RestrictEcrRepositoryPolicy/', import.meta.url));
 

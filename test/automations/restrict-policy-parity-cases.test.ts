@@ -13,16 +13,9 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
  */
 import { describe, expect, it } from 'vitest';
-import { describeGrant, policyRisk, type AccessContext } from '../../rules/ecr-repository-access/policy-risk.js';
-import { runbook } from './restrict-policy-harness.js';
+import { describeGrant, policyRisk } from '../../rules/ecr-repository-access/policy-risk.js';
+import { CONTEXT, EVENTS, ORG, OURS, OUTSIDE, runbook, VENDOR } from './restrict-policy-harness.js';
 
-const OURS = '111122223333';
-const TRUSTED = '222233334444';
-const VENDOR = '555566667777';
-const OUTSIDE = '444455556666';
-const ORG = 'o-a1b2c3d4e5';
-const CONTEXT: AccessContext = { repositoryArn: `arn:aws:ecr:eu-west-3:${OURS}:repository/team-a/app`, accountId: OURS, organizationId: ORG, trustedAccounts: [TRUSTED], allowedPullAccounts: [VENDOR] };
-const EVENTS = { AccountId: OURS, OrganizationId: ORG, TrustedAccounts: [TRUSTED], AllowedPullAccounts: [VENDOR] };
 const PULL = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
 const policy = (...statements: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
 
