@@ -19,9 +19,8 @@
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
  */
 import { isObject } from './policy-values.js';
-import { KNOWN_KEYS } from './probes.js';
+import { FIXED_KEYS } from './probes.js';
 
-const FIXED_KEYS = new Set(KNOWN_KEYS.map((key) => key.toLowerCase()));
 /** `${key}` or `${key, 'default'}`; `${*}`, `${?}` and `${$}` are escaped characters, not variables. */
 const VARIABLE = /\$\{([^}*?$,][^},]*)(?:,[^}]*)?\}/g;
 

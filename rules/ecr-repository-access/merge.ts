@@ -21,10 +21,9 @@
  * (bench/repository-access.bench.ts); findings still name every statement merged.
  */
 import { isObject } from './policy-values.js';
-import { KNOWN_KEYS } from './probes.js';
+import { FIXED_KEYS } from './probes.js';
 
 const MERGEABLE_OPERATOR = /^(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike|IpAddress)(IfExists)?$/;
-const FIXED_KEYS = new Set(KNOWN_KEYS.map((key) => key.toLowerCase()));
 
 export interface Merged {
   /** The statements to simulate. */

@@ -73,6 +73,8 @@ export const KNOWN_KEYS = [
   // organisation id), and a key fixed as absent would make `ForAnyValue:StringLike
   // aws:ResourceOrgPaths o-.../*` look unmet; reported as a condition instead.
 ] as const;
+/** KNOWN_KEYS lower-cased: condition keys are case-insensitive. */
+export const FIXED_KEYS: ReadonlySet<string> = new Set(KNOWN_KEYS.map((key) => key.toLowerCase()));
 
 const ACCOUNT = /(?<![0-9])[0-9]{12}(?![0-9])/g;
 /**
